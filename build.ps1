@@ -1,0 +1,59 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry point of MeetingMigration: build, header, tests, benchmarks, demo.
+
+.DESCRIPTION
+    Tasks (run in the order given):
+      Build   release Rust library and mms-worker, the C# module, staged into out/MeetingMigration/
+      Header  regenerate include/meeting_migration.h with cbindgen (the tests check it is fresh)
+      Lint    cargo fmt --check and cargo clippy -D warnings
+      Test    Lint, cargo tests (Rust, the C program, header freshness), Pester suites in a fresh pwsh
+      Bench   every benchmark (criterion and the PowerShell script), one report of ratios
+      Demo    the seed example on a fresh store: sample tenant, Start-CsExMeetingMigration, job, status
+
+    Every task first installs what is missing (Debian's packaged crates, libsqlite3-dev,
+    cbindgen, the .NET local tools, Pester) when run as root, and otherwise names the command
+    that would. Crates come from Debian's packages (/usr/share/cargo/registry) through a
+    source replacement passed on cargo's command line; set MMS_CRATE_SOURCE=crates-io (or
+    pass -CrateSource CratesIo) to build the same tree from crates.io instead.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Demo
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Header', 'Lint', 'Test', 'Bench', 'Demo')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Auto', 'Debian', 'CratesIo')]
+    [string] $CrateSource = $(if ($env:MMS_CRATE_SOURCE -eq 'crates-io') { 'CratesIo' } else { 'Auto' })
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'MeetingMigration'
+
+. (Join-Path $Root 'tools/BuildSupport.ps1')
+
+Initialize-Toolchain -CrateSource $CrateSource
+
+foreach ($t in $Task) {
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    Write-Host "==> $t" -ForegroundColor Cyan
+    switch ($t) {
+        'Build' { Invoke-BuildTask }
+        'Header' { Invoke-HeaderTask }
+        'Lint' { Invoke-LintTask }
+        'Test' { Invoke-TestTask }
+        'Bench' { Invoke-BenchTask }
+        'Demo' { Invoke-DemoTask }
+    }
+    Write-Host ("<== {0} ({1:n1} s)" -f $t, $watch.Elapsed.TotalSeconds) -ForegroundColor Cyan
+}

@@ -1,0 +1,332 @@
+//! The deterministic sample tenant of DESIGN.md §2.2 (`New-MmsSampleTenant`).
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::import::{DirectoryData, NewMeeting, NewUser, UserFields};
+use crate::error::{Error, Result};
+use crate::identity::fold;
+use crate::migration::rewrite::{sample_invitation, JoinDetails};
+use crate::model::*;
+use crate::service::Service;
+use crate::time::{Timestamp, DAY_MS, HOUR_MS};
+
+/// The sample tenant's id unless another is asked for.
+pub const SAMPLE_TENANT_ID: Uuid = Uuid::from_u128(0x38aad667_af54_4397_aaa7_e94c79ec2308);
+/// Users written per transaction, so a million-user tenant never sits in memory whole.
+const CHUNK: usize = 20_000;
+
+/// `New-MmsSampleTenant`'s options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", default, deny_unknown_fields)]
+pub struct SampleOptions {
+    pub tenant_id: Option<Uuid>,
+    /// Users besides John and Ken Myer (`user1@contoso.com` …).
+    pub user_count: usize,
+    /// Meetings organised by each of the numbered users.
+    pub meetings_per_user: usize,
+    pub seed: u64,
+}
+
+impl Default for SampleOptions {
+    fn default() -> Self {
+        SampleOptions {
+            tenant_id: None,
+            user_count: 100,
+            meetings_per_user: 4,
+            seed: 1,
+        }
+    }
+}
+
+/// splitmix64: small, fast and the same everywhere, so a seed always gives the same tenant.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(
+            ((self.next() as u128) << 64 | self.next() as u128).to_le_bytes(),
+        )
+        .into_uuid()
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+struct MeetingPlan<'a> {
+    subject: &'a str,
+    meeting_type: MeetingType,
+    /// Start relative to now.
+    start_ms: i64,
+    duration_ms: i64,
+    recurrence_end_ms: Option<i64>,
+    attendees: usize,
+}
+
+const MODES: &[&str] = &[
+    "TeamsOnly",
+    "Islands",
+    "SfBWithTeamsCollab",
+    "TeamsOnly",
+    "SfBOnly",
+];
+
+fn named_user(
+    tenant: &Tenant,
+    rng: &mut Rng,
+    upn: &str,
+    sip: &str,
+    display: &str,
+    sam: &str,
+    dn: &str,
+    mode: &str,
+    toll: Option<&str>,
+) -> Result<NewUser> {
+    NewUser::from_fields(
+        UserFields {
+            identity: Some(rng.uuid().to_string()),
+            user_principal_name: Some(upn.into()),
+            sip_address: Some(sip.into()),
+            display_name: Some(display.into()),
+            sam_account_name: Some(sam.into()),
+            distinguished_name: Some(dn.into()),
+            teams_upgrade_effective_mode: Some(mode.into()),
+            toll: toll.map(str::to_string),
+            toll_free: None,
+        },
+        tenant,
+        display,
+    )
+}
+
+fn meeting(
+    tenant: &Tenant,
+    rng: &mut Rng,
+    organizer: &str,
+    plan: &MeetingPlan,
+    now: Timestamp,
+    user_count: usize,
+) -> NewMeeting {
+    let meeting_id = rng.uuid();
+    let domain = organizer.split('@').nth(1).unwrap_or("contoso.com");
+    let details = JoinDetails::initial(meeting_id, plan.meeting_type, domain);
+    let attendees = (0..plan.attendees)
+        .map(|i| {
+            if user_count > 0 {
+                format!(
+                    "user{}@contoso.com",
+                    1 + (i + rng.below(user_count as u64) as usize) % user_count
+                )
+            } else {
+                format!("guest{i}@fabrikam.com")
+            }
+        })
+        .collect();
+    let start = now.plus_ms(plan.start_ms);
+    let _ = tenant;
+    NewMeeting {
+        source: plan.subject.to_string(),
+        meeting_id,
+        organizer_key: fold(organizer),
+        subject: plan.subject.to_string(),
+        start,
+        end: start.plus_ms(plan.duration_ms),
+        recurrence_end: plan.recurrence_end_ms.map(|ms| now.plus_ms(ms)),
+        meeting_type: plan.meeting_type,
+        attendees,
+        body: sample_invitation(plan.subject, plan.meeting_type, &details),
+    }
+}
+
+/// The named users' meetings: every kind a migration must tell apart.
+const NAMED_MEETINGS: &[MeetingPlan<'static>] = &[
+    MeetingPlan {
+        subject: "Weekly team sync (Teams)",
+        meeting_type: MeetingType::Teams,
+        start_ms: 2 * DAY_MS,
+        duration_ms: HOUR_MS,
+        recurrence_end_ms: None,
+        attendees: 6,
+    },
+    MeetingPlan {
+        subject: "Budget review (Skype online)",
+        meeting_type: MeetingType::SfbOnline,
+        start_ms: 3 * DAY_MS,
+        duration_ms: HOUR_MS,
+        recurrence_end_ms: None,
+        attendees: 4,
+    },
+    MeetingPlan {
+        subject: "Design review (Skype on-premises)",
+        meeting_type: MeetingType::SfbOnPrem,
+        start_ms: 5 * DAY_MS,
+        duration_ms: HOUR_MS,
+        recurrence_end_ms: None,
+        attendees: 5,
+    },
+    MeetingPlan {
+        subject: "Monthly all-hands series (Skype)",
+        meeting_type: MeetingType::SfbOnline,
+        start_ms: -60 * DAY_MS,
+        duration_ms: HOUR_MS,
+        recurrence_end_ms: Some(90 * DAY_MS),
+        attendees: 8,
+    },
+    MeetingPlan {
+        subject: "Quarterly kickoff (300 attendees)",
+        meeting_type: MeetingType::SfbOnline,
+        start_ms: 7 * DAY_MS,
+        duration_ms: 2 * HOUR_MS,
+        recurrence_end_ms: None,
+        attendees: 300,
+    },
+    MeetingPlan {
+        subject: "Last week's retrospective (ended)",
+        meeting_type: MeetingType::SfbOnline,
+        start_ms: -7 * DAY_MS,
+        duration_ms: HOUR_MS,
+        recurrence_end_ms: None,
+        attendees: 3,
+    },
+];
+
+impl Service {
+    /// Creates the sample tenant: John and Ken Myer with every identity form and every kind
+    /// of meeting, and `user1..userN@contoso.com`. The first tenant of a store becomes the
+    /// default.
+    pub fn create_sample_tenant(&self, options: &SampleOptions) -> Result<Tenant> {
+        let tenant_id = options.tenant_id.unwrap_or(SAMPLE_TENANT_ID);
+        if options.user_count > 10_000_000 || options.meetings_per_user > 1000 {
+            return Err(Error::invalid(
+                "UserCount is at most 10000000 and MeetingsPerUser at most 1000.",
+            ));
+        }
+        let tenant = self.create_tenant(&NewTenant {
+            tenant_id: Some(tenant_id),
+            name: "Contoso".into(),
+            domains: vec![
+                TenantDomain {
+                    name: "contoso.com".into(),
+                    net_bios_name: "CONTOSO".into(),
+                },
+                TenantDomain {
+                    name: "litwareinc.com".into(),
+                    net_bios_name: "LITWAREINC".into(),
+                },
+            ],
+            default: false,
+        })?;
+        let tenant_arg = tenant_id.to_string();
+        self.set_dial_in_settings(
+            Some(&tenant_arg),
+            &DialInSettingsChanges {
+                default_toll_number: Some("+1 425 555 0100".into()),
+                default_toll_free_number: Some("+1 800 555 0100".into()),
+                ..Default::default()
+            },
+        )?;
+        let mut rng = Rng(options.seed);
+        let now = Timestamp::now();
+        let mut data = DirectoryData::default();
+        data.users.push(named_user(
+            &tenant,
+            &mut rng,
+            "John@contoso.com",
+            "sip:john@contoso.com",
+            "John Woods",
+            "john",
+            "CN=John Woods,OU=Redmond,DC=contoso,DC=com",
+            "SfBWithTeamsCollab",
+            None,
+        )?);
+        data.users.push(named_user(
+            &tenant,
+            &mut rng,
+            "kenmyer@litwareinc.com",
+            "sip:kenmyer@litwareinc.com",
+            "Ken Myer",
+            "kenmyer",
+            "CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com",
+            "Islands",
+            Some("+1 206 555 0142"),
+        )?);
+        for organizer in ["John@contoso.com", "kenmyer@litwareinc.com"] {
+            for plan in NAMED_MEETINGS {
+                data.meetings.push(meeting(
+                    &tenant,
+                    &mut rng,
+                    organizer,
+                    plan,
+                    now,
+                    options.user_count,
+                ));
+            }
+        }
+        for n in 1..=options.user_count {
+            let upn = format!("user{n}@contoso.com");
+            let name = format!("User {n}");
+            let user = NewUser::from_fields(
+                UserFields {
+                    identity: Some(rng.uuid().to_string()),
+                    sip_address: Some(format!("sip:{upn}")),
+                    display_name: Some(name.clone()),
+                    sam_account_name: Some(format!("user{n}")),
+                    distinguished_name: Some(format!("CN={name},OU=Users,DC=contoso,DC=com")),
+                    teams_upgrade_effective_mode: Some(MODES[n % MODES.len()].into()),
+                    user_principal_name: Some(upn.clone()),
+                    toll: None,
+                    toll_free: None,
+                },
+                &tenant,
+                &upn,
+            )?;
+            data.users.push(user);
+            for m in 0..options.meetings_per_user {
+                let kinds = [
+                    MeetingType::Teams,
+                    MeetingType::SfbOnline,
+                    MeetingType::SfbOnPrem,
+                ];
+                let plan = MeetingPlan {
+                    subject: if m % 4 == 3 {
+                        "Catch-up (ended)"
+                    } else {
+                        "Project meeting"
+                    },
+                    meeting_type: kinds[rng.below(3) as usize],
+                    start_ms: if m % 4 == 3 {
+                        -(1 + rng.below(30) as i64) * DAY_MS
+                    } else {
+                        (1 + rng.below(60) as i64) * DAY_MS
+                    },
+                    duration_ms: HOUR_MS / 2,
+                    recurrence_end_ms: None,
+                    attendees: 2 + rng.below(4) as usize,
+                };
+                data.meetings.push(meeting(
+                    &tenant,
+                    &mut rng,
+                    &upn,
+                    &plan,
+                    now,
+                    options.user_count,
+                ));
+            }
+            if data.users.len() >= CHUNK {
+                self.store.import(&tenant, &std::mem::take(&mut data))?;
+            }
+        }
+        self.store.import(&tenant, &data)?;
+        self.tenant(Some(&tenant_arg))
+    }
+}

@@ -1,0 +1,173 @@
+//! The one error type of the service, with the stable codes the C ABI and the PowerShell
+//! module expose. Codes are part of the ABI: a number is never reused or renumbered.
+
+use std::fmt;
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $name:ident = $value:literal => $category:literal,)*) => {
+        /// Status codes returned across the C ABI (`0` is success).
+        ///
+        /// The numbers are fixed forever; new codes get new numbers.
+        #[repr(i32)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $name = $value,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
+
+            /// The name used in error ids (`MeetingMigration.<Id>`).
+            pub fn id(self) -> &'static str {
+                match self { $(ErrorCode::$name => stringify!($name),)* }
+            }
+
+            /// The PowerShell `ErrorCategory` name for errors with this code.
+            pub fn category(self) -> &'static str {
+                match self { $(ErrorCode::$name => $category,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Success.
+    Ok = 0 => "NotSpecified",
+    /// A bug: a panic was caught at the C boundary.
+    Panic = 1 => "NotSpecified",
+    /// A required pointer argument was NULL.
+    NullArgument = 2 => "InvalidArgument",
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 3 => "InvalidArgument",
+    /// A JSON argument did not parse or had the wrong shape.
+    InvalidJson = 4 => "InvalidArgument",
+    /// An argument had a value the service does not accept.
+    InvalidArgument = 5 => "InvalidArgument",
+    /// No user in the tenant matches the identity.
+    IdentityNotFound = 6 => "ObjectNotFound",
+    /// More than one user matches the identity.
+    IdentityAmbiguous = 7 => "InvalidArgument",
+    /// The identity contains `*` or `?`.
+    WildcardNotAllowed = 8 => "InvalidArgument",
+    /// The identity is empty, too long, contains NUL or is a malformed DN / logon.
+    MalformedIdentity = 9 => "InvalidArgument",
+    /// No tenant with that id exists in the store.
+    TenantNotFound = 10 => "ObjectNotFound",
+    /// The tenant id is not a GUID.
+    InvalidTenantId = 11 => "InvalidArgument",
+    /// The tenant's MeetingMigrationEnabled is false.
+    MigrationDisabled = 12 => "PermissionDenied",
+    /// The store stayed locked by another process past the busy timeout.
+    StoreBusy = 13 => "ResourceBusy",
+    /// The store file is not a MeetingMigration database or is damaged.
+    StoreCorrupt = 14 => "InvalidData",
+    /// The store file or its folder could not be created or opened.
+    StoreIo = 15 => "OpenError",
+    /// The store was written by a newer version of this library.
+    StoreTooNew = 16 => "InvalidData",
+    /// A record of an import file is invalid; nothing was imported.
+    ImportFailed = 17 => "InvalidData",
+    /// A `-Filter` expression did not parse.
+    FilterSyntax = 18 => "ParserError",
+    /// No migration request has that correlation id.
+    RequestNotFound = 19 => "ObjectNotFound",
+    /// A wait ended before the request reached a terminal state.
+    Timeout = 20 => "OperationTimeout",
+    /// A wait was cancelled.
+    Cancelled = 21 => "OperationStopped",
+    /// A meeting type is not one of the accepted values.
+    InvalidMeetingType = 22 => "InvalidArgument",
+    /// The object to create exists already.
+    AlreadyExists = 23 => "ResourceExists",
+    /// An unexpected failure inside the service.
+    Internal = 24 => "NotSpecified",
+    /// The store has no tenant yet, so there is no default tenant.
+    NoDefaultTenant = 25 => "ObjectNotFound",
+}
+
+/// An error of the service: a stable code, a message for people and the offending input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The value the error is about (an identity, a tenant id, a path), when there is one.
+    pub target: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            target: None,
+        }
+    }
+
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidArgument, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Internal, message)
+    }
+
+    /// The JSON object that crosses the C ABI: `{code, id, category, message, target}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code as i32,
+            "id": self.code.id(),
+            "category": self.code.category(),
+            "message": self.message,
+            "target": self.target,
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        let code = match e.sqlite_error_code() {
+            Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => ErrorCode::StoreBusy,
+            Some(Sqlite::DatabaseCorrupt) | Some(Sqlite::NotADatabase) => ErrorCode::StoreCorrupt,
+            Some(Sqlite::CannotOpen)
+            | Some(Sqlite::ReadOnly)
+            | Some(Sqlite::SystemIoFailure)
+            | Some(Sqlite::DiskFull)
+            | Some(Sqlite::PermissionDenied) => ErrorCode::StoreIo,
+            _ => ErrorCode::Internal,
+        };
+        let message = match code {
+            ErrorCode::StoreBusy => format!(
+                "The store is locked by another process and stayed locked past the busy timeout ({e}). Retry when the other process has finished."
+            ),
+            ErrorCode::StoreCorrupt => format!(
+                "The store file is not a MeetingMigration database or is damaged ({e}). Restore it from a copy or point MEETING_MIGRATION_STORE at another file."
+            ),
+            ErrorCode::StoreIo => format!("The store file could not be read or written ({e})."),
+            _ => format!("Store error: {e}"),
+        };
+        Error::new(code, message)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::new(ErrorCode::InvalidJson, format!("Invalid JSON: {e}"))
+    }
+}

@@ -1,0 +1,390 @@
+//! Parsing of `-Identity` values (DESIGN.md §3) into the one directory key they name.
+//!
+//! Every key is compared in a canonical form (Unicode lower case, surrounding whitespace
+//! removed, DNs attribute by attribute), and the store keeps the same canonical form of each
+//! user's names in indexed columns, so resolution is one indexed lookup per form.
+
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Longest identity accepted, in bytes: a DN is at most a few hundred characters.
+pub const MAX_IDENTITY_BYTES: usize = 4096;
+
+/// Which directory key an identity names, already in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityKey {
+    /// An object id.
+    ObjectId(Uuid),
+    /// `sip:user@domain`, lower case, with the `sip:` prefix.
+    Sip(String),
+    /// A UPN, lower case; if no UPN matches it is tried as a SIP address.
+    Upn(String),
+    /// `netbios\logon`, lower case.
+    DomainLogon(String),
+    /// A display name, lower case.
+    DisplayName(String),
+    /// A distinguished name in canonical form (see [`canonical_dn`]).
+    DistinguishedName(String),
+}
+
+impl IdentityKey {
+    /// Parses an `-Identity` value.
+    pub fn parse(input: &str) -> Result<Self> {
+        let malformed = |why: &str| {
+            Error::new(
+                ErrorCode::MalformedIdentity,
+                format!("The identity {} {why}", describe(input)),
+            )
+            .with_target(truncate_for_target(input))
+        };
+        if input.len() > MAX_IDENTITY_BYTES {
+            return Err(malformed(&format!(
+                "is {} bytes long; an identity is at most {MAX_IDENTITY_BYTES} bytes. Pass a UPN, SIP address, DOMAIN\\logon, display name, distinguished name or object id.",
+                input.len()
+            )));
+        }
+        if input.contains('\0') {
+            return Err(malformed(
+                "contains a NUL character, which no identity can contain.",
+            ));
+        }
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(malformed(
+                "is empty. Pass a UPN, SIP address, DOMAIN\\logon, display name, distinguished name or object id.",
+            ));
+        }
+        if text.contains(['*', '?']) {
+            return Err(Error::new(
+                ErrorCode::WildcardNotAllowed,
+                format!(
+                    "The identity \"{}\" contains a wildcard ('*' or '?'). -Identity names one user; to select several, use Get-CsOnlineUser -Filter and pipe the users in.",
+                    double_quotes(text)
+                ),
+            )
+            .with_target(input));
+        }
+        if text.len() >= 4 && text[..4].eq_ignore_ascii_case("sip:") {
+            if text.len() == 4 {
+                return Err(malformed("has no address after 'sip:'."));
+            }
+            return Ok(IdentityKey::Sip(format!("sip:{}", fold(&text[4..]))));
+        }
+        if let Some(id) = parse_guid(text) {
+            return Ok(IdentityKey::ObjectId(id));
+        }
+        if looks_like_dn(text) {
+            return canonical_dn(text)
+                .map(IdentityKey::DistinguishedName)
+                .map_err(|why| malformed(&format!("is not a valid distinguished name: {why}.")));
+        }
+        if text.contains('@') {
+            return Ok(IdentityKey::Upn(fold(text)));
+        }
+        if let Some((domain, logon)) = text.split_once('\\') {
+            if domain.trim().is_empty() || logon.trim().is_empty() || logon.contains('\\') {
+                return Err(malformed(
+                    "is not DOMAIN\\logon: both the NetBIOS domain and the logon name are needed.",
+                ));
+            }
+            return Ok(IdentityKey::DomainLogon(domain_logon_key(domain, logon)));
+        }
+        Ok(IdentityKey::DisplayName(fold(text)))
+    }
+
+    /// The form's name, for messages (`-Verbose` says how an identity was read).
+    pub fn form(&self) -> &'static str {
+        match self {
+            IdentityKey::ObjectId(_) => "object id",
+            IdentityKey::Sip(_) => "SIP address",
+            IdentityKey::Upn(_) => "user principal name",
+            IdentityKey::DomainLogon(_) => "domain\\logon name",
+            IdentityKey::DisplayName(_) => "display name",
+            IdentityKey::DistinguishedName(_) => "distinguished name",
+        }
+    }
+}
+
+/// Canonical case-insensitive form of a name: Unicode lower case, trimmed.
+pub fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// The canonical `netbios\logon` key.
+pub fn domain_logon_key(net_bios: &str, logon: &str) -> String {
+    format!("{}\\{}", fold(net_bios), fold(logon))
+}
+
+/// The canonical SIP key of an address given with or without its `sip:` prefix.
+pub fn sip_key(address: &str) -> String {
+    let address = address.trim();
+    if address.len() >= 4
+        && address.is_char_boundary(4)
+        && address[..4].eq_ignore_ascii_case("sip:")
+    {
+        format!("sip:{}", fold(&address[4..]))
+    } else {
+        format!("sip:{}", fold(address))
+    }
+}
+
+/// `Management object not found for identity "<input>".` with quotes doubled.
+pub fn not_found(input: &str) -> Error {
+    Error::new(
+        ErrorCode::IdentityNotFound,
+        format!(
+            "Management object not found for identity \"{}\".",
+            double_quotes(input)
+        ),
+    )
+    .with_target(input)
+}
+
+fn double_quotes(text: &str) -> String {
+    text.replace('"', "\"\"")
+}
+
+fn describe(input: &str) -> String {
+    let shown: String = input.chars().take(64).collect();
+    let shown = shown.replace('\0', "\\0");
+    if input.chars().count() > 64 {
+        format!("\"{}…\"", double_quotes(&shown))
+    } else {
+        format!("\"{}\"", double_quotes(&shown))
+    }
+}
+
+fn truncate_for_target(input: &str) -> String {
+    input.chars().take(256).collect()
+}
+
+fn parse_guid(text: &str) -> Option<Uuid> {
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
+    // Only the hyphenated 36-character form: a 32-digit hex string could be a logon name.
+    if inner.len() != 36 {
+        return None;
+    }
+    Uuid::parse_str(inner).ok()
+}
+
+/// A DN starts with `attr=`, where attr is an attribute type name or OID.
+fn looks_like_dn(text: &str) -> bool {
+    match text.find('=') {
+        Some(eq) => {
+            let attr = text[..eq].trim();
+            !attr.is_empty()
+                && !text[..eq].contains(['@', '\\'])
+                && attr
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        }
+        None => false,
+    }
+}
+
+/// Parses an RFC 4514 distinguished name and returns its canonical form: each RDN as
+/// `type=value` with the type and the unescaped value lower-cased, multi-valued RDNs
+/// sorted, special characters re-escaped, joined with `,`. Two DNs that name the same entry
+/// (spacing, case, escaping) have the same canonical form.
+pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
+    let mut rdns: Vec<String> = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut avas: Vec<String> = Vec::new();
+        loop {
+            let mut attr = String::new();
+            for c in chars.by_ref() {
+                if c == '=' {
+                    break;
+                }
+                attr.push(c);
+            }
+            let attr = attr.trim();
+            if attr.is_empty()
+                || !attr
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            {
+                return Err(format!("'{attr}' is not an attribute type (expected a name such as CN, OU or DC followed by '=')"));
+            }
+            let mut value = String::new();
+            let mut trailing_spaces = 0usize;
+            let mut end = None;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        let next = chars
+                            .next()
+                            .ok_or("a '\\' ends the name without the character it escapes")?;
+                        if next.is_ascii_hexdigit() {
+                            let low = chars.next().filter(|c| c.is_ascii_hexdigit()).ok_or(
+                                "'\\' must be followed by a special character or two hex digits",
+                            )?;
+                            let byte = u8::from_str_radix(&format!("{next}{low}"), 16)
+                                .map_err(|e| e.to_string())?;
+                            // Hex escapes encode UTF-8 bytes; collect them and decode below.
+                            value.push_str(&format!("\u{0}{byte:02x}"));
+                        } else if ",+\"\\<>;= #".contains(next) {
+                            value.push(next);
+                        } else {
+                            return Err(format!("'\\{next}' is not a valid escape"));
+                        }
+                        trailing_spaces = 0;
+                    }
+                    ',' | ';' | '+' => {
+                        end = Some(c);
+                        break;
+                    }
+                    '"' | '<' | '>' => return Err(format!("'{c}' must be escaped with '\\'")),
+                    ' ' => {
+                        value.push(c);
+                        trailing_spaces += 1;
+                    }
+                    _ => {
+                        value.push(c);
+                        trailing_spaces = 0;
+                    }
+                }
+            }
+            value.truncate(value.len() - trailing_spaces);
+            let value = decode_hex_escapes(value.trim_start())?;
+            if value.is_empty() {
+                return Err(format!("the attribute '{attr}' has no value"));
+            }
+            avas.push(format!(
+                "{}={}",
+                attr.to_ascii_lowercase(),
+                escape_dn_value(&value.to_lowercase())
+            ));
+            match end {
+                Some('+') => continue,
+                Some(_) => break,
+                None => {
+                    avas.sort();
+                    rdns.push(avas.join("+"));
+                    return Ok(rdns.join(","));
+                }
+            }
+        }
+        avas.sort();
+        rdns.push(avas.join("+"));
+        if chars.peek().is_none() {
+            return Err("the name ends with a separator".into());
+        }
+    }
+}
+
+fn decode_hex_escapes(value: &str) -> std::result::Result<String, String> {
+    if !value.contains('\0') {
+        return Ok(value.to_string());
+    }
+    let mut bytes = Vec::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(pos) = rest.find('\0') {
+        bytes.extend_from_slice(&rest.as_bytes()[..pos]);
+        let hex = &rest[pos + 1..pos + 3];
+        bytes.push(u8::from_str_radix(hex, 16).map_err(|e| e.to_string())?);
+        rest = &rest[pos + 3..];
+    }
+    bytes.extend_from_slice(rest.as_bytes());
+    String::from_utf8(bytes).map_err(|_| "hex escapes do not form valid UTF-8".to_string())
+}
+
+fn escape_dn_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, c) in value.chars().enumerate() {
+        if ",+\"\\<>;=".contains(c) || (i == 0 && (c == '#' || c == ' ')) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if out.ends_with(' ') {
+        out.insert(out.len() - 1, '\\');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_form_is_recognised() {
+        assert_eq!(
+            IdentityKey::parse(" SIP:KenMyer@LitwareInc.com ").unwrap(),
+            IdentityKey::Sip("sip:kenmyer@litwareinc.com".into())
+        );
+        assert_eq!(
+            IdentityKey::parse("KenMyer@litwareinc.com").unwrap(),
+            IdentityKey::Upn("kenmyer@litwareinc.com".into())
+        );
+        assert_eq!(
+            IdentityKey::parse("LITWAREINC\\KenMyer").unwrap(),
+            IdentityKey::DomainLogon("litwareinc\\kenmyer".into())
+        );
+        assert_eq!(
+            IdentityKey::parse("Ken Myer").unwrap(),
+            IdentityKey::DisplayName("ken myer".into())
+        );
+        assert_eq!(
+            IdentityKey::parse("CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com").unwrap(),
+            IdentityKey::DistinguishedName("cn=ken myer,ou=redmond,dc=litwareinc,dc=com".into())
+        );
+        let id = Uuid::parse_str("2f1d5c1e-4c5a-4f8e-9a0b-0c1d2e3f4a5b").unwrap();
+        assert_eq!(
+            IdentityKey::parse("{2F1D5C1E-4C5A-4F8E-9A0B-0C1D2E3F4A5B}").unwrap(),
+            IdentityKey::ObjectId(id)
+        );
+    }
+
+    #[test]
+    fn dns_compare_attribute_by_attribute() {
+        let a = canonical_dn("CN=Myer\\, Ken,OU=Sales,DC=litwareinc,DC=com").unwrap();
+        let b = canonical_dn("cn = myer\\2C ken , ou=SALES,dc=LitwareInc,dc=COM").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, "cn=myer\\, ken,ou=sales,dc=litwareinc,dc=com");
+        assert_eq!(canonical_dn("CN=Ä\\C3\\A4").unwrap(), "cn=ää");
+        assert_eq!(
+            canonical_dn("OU=b+CN=a,DC=x").unwrap(),
+            canonical_dn("CN=a+OU=b,DC=x").unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error() {
+        for (input, code) in [
+            ("", ErrorCode::MalformedIdentity),
+            ("   ", ErrorCode::MalformedIdentity),
+            ("ken\0myer", ErrorCode::MalformedIdentity),
+            ("CN=Ken,OU=", ErrorCode::MalformedIdentity),
+            ("CN=Ken,", ErrorCode::MalformedIdentity),
+            ("CN=a\\q", ErrorCode::MalformedIdentity),
+            ("litwareinc\\", ErrorCode::MalformedIdentity),
+            ("sip:", ErrorCode::MalformedIdentity),
+            ("ken*", ErrorCode::WildcardNotAllowed),
+            ("k?n@contoso.com", ErrorCode::WildcardNotAllowed),
+        ] {
+            assert_eq!(
+                IdentityKey::parse(input).unwrap_err().code,
+                code,
+                "{input:?}"
+            );
+        }
+        let huge = "a".repeat(1 << 20);
+        let e = IdentityKey::parse(&huge).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MalformedIdentity);
+        assert!(e.message.contains("1048576 bytes"), "{}", e.message);
+    }
+
+    #[test]
+    fn not_found_doubles_quotes() {
+        assert_eq!(
+            not_found("a\"b").message,
+            "Management object not found for identity \"a\"\"b\"."
+        );
+    }
+}

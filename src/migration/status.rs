@@ -1,0 +1,169 @@
+//! Status of migration requests: queries, the per-state summary, one request's detail, and
+//! waiting for a request to finish.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::identity::IdentityKey;
+use crate::model::*;
+use crate::service::Service;
+use crate::store::StatusFilter;
+use crate::time::Timestamp;
+
+/// `Get-CsMeetingMigrationStatus`'s filters.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StatusQuery {
+    #[serde(default)]
+    pub tenant: Option<String>,
+    #[serde(default)]
+    pub identity: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<Timestamp>,
+    #[serde(default)]
+    pub end_time: Option<Timestamp>,
+    #[serde(default)]
+    pub state: Option<RequestState>,
+    #[serde(default)]
+    pub migration_type: Option<MigrationType>,
+}
+
+/// A flag another thread sets to end a [`Service::wait`] early.
+#[derive(Debug, Default)]
+pub struct CancelToken(AtomicBool);
+
+impl CancelToken {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How often a wait looks at the store.
+const WAIT_POLL: Duration = Duration::from_millis(20);
+
+impl Service {
+    fn status_filter(&self, query: &StatusQuery) -> Result<StatusFilter> {
+        let tenant = self.tenant(query.tenant.as_deref())?;
+        let user = match query
+            .identity
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        {
+            Some(identity) => {
+                let key = IdentityKey::parse(identity)?;
+                Some(self.resolve_in(&tenant, identity, &key)?.key)
+            }
+            None => None,
+        };
+        if let (Some(from), Some(to)) = (query.start_time, query.end_time) {
+            if from > to {
+                return Err(Error::invalid(format!(
+                    "StartTime {} is after EndTime {}.",
+                    from.to_iso(),
+                    to.to_iso()
+                )));
+            }
+        }
+        Ok(StatusFilter {
+            tenant: Some(tenant.key),
+            user,
+            created_from: query.start_time,
+            created_to: query.end_time,
+            state: query.state,
+            migration_type: query.migration_type,
+        })
+    }
+
+    /// The status records matching the query, oldest first.
+    pub fn status(&self, query: &StatusQuery) -> Result<Vec<MigrationStatus>> {
+        self.store.requests(&self.status_filter(query)?)
+    }
+
+    /// Users per state (every state listed, zero included).
+    pub fn status_summary(&self, query: &StatusQuery) -> Result<Vec<StateSummary>> {
+        self.store.summary(&self.status_filter(query)?)
+    }
+
+    /// One request with its queue position and per-meeting outcomes.
+    pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
+        let id = Uuid::parse_str(correlation_id.trim()).map_err(|_| {
+            Error::invalid(format!(
+                "'{correlation_id}' is not a correlation id (a GUID)."
+            ))
+            .with_target(correlation_id)
+        })?;
+        self.store.request(id)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::RequestNotFound,
+                format!("No migration request has correlation id {id}."),
+            )
+            .with_target(correlation_id)
+        })
+    }
+
+    /// Waits until the request is Succeeded or Failed, calling `progress` whenever its
+    /// counts or state change. Ends with `Timeout` after `timeout`, or `Cancelled` as soon
+    /// as `cancel` is set from another thread.
+    pub fn wait(
+        &self,
+        correlation_id: &str,
+        timeout: Duration,
+        progress: &mut dyn FnMut(&MigrationStatus),
+        cancel: Option<&CancelToken>,
+    ) -> Result<MigrationStatus> {
+        let deadline = Instant::now() + timeout;
+        let mut last: Option<MigrationStatus> = None;
+        loop {
+            let status = self.request_detail(correlation_id)?.status;
+            let changed = last.as_ref().map_or(true, |l| {
+                (
+                    l.state,
+                    l.succeeded_meeting,
+                    l.failed_meeting,
+                    l.total_meeting,
+                    l.retry_count,
+                ) != (
+                    status.state,
+                    status.succeeded_meeting,
+                    status.failed_meeting,
+                    status.total_meeting,
+                    status.retry_count,
+                )
+            });
+            if changed {
+                progress(&status);
+            }
+            if !status.state.is_open() {
+                return Ok(status);
+            }
+            last = Some(status);
+            if cancel.map_or(false, CancelToken::is_cancelled) {
+                return Err(Error::new(
+                    ErrorCode::Cancelled,
+                    format!("The wait for request {correlation_id} was cancelled."),
+                )
+                .with_target(correlation_id));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::new(
+                    ErrorCode::Timeout,
+                    format!("Request {correlation_id} did not finish within {} ms; it is still queued or running.", timeout.as_millis()),
+                )
+                .with_target(correlation_id));
+            }
+            std::thread::sleep(WAIT_POLL.min(deadline - now));
+        }
+    }
+}

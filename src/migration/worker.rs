@@ -1,0 +1,313 @@
+//! The worker: claims requests under leases and rewrites their meetings (DESIGN.md §4).
+//!
+//! Exactly once: a request's in-scope meetings are snapshotted as Pending outcomes when it
+//! is first claimed; each batch's rewrites, outcomes and counts commit in one transaction
+//! that also checks and renews the lease. A worker that dies leaves its lease to expire and
+//! any process resumes from the outcomes still Pending; a worker that lost its lease cannot
+//! commit. So no meeting is rewritten twice or skipped.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::migration::rewrite::{self, JoinDetails};
+use crate::model::RequestState;
+use crate::store::{Claim, MeetingResult, RequestEnd, Store};
+use crate::time::{Timestamp, DAY_MS, HOUR_MS};
+
+/// Meetings with more attendees than this are not migrated.
+pub const MAX_ATTENDEES: i64 = 250;
+/// Retries of a transient failure before the request fails.
+pub const MAX_RETRIES: i64 = 9;
+/// A request still failing this long after it was created fails for good.
+pub const RETRY_WINDOW_MS: i64 = DAY_MS;
+/// Status records are kept this long.
+pub const RETENTION_MS: i64 = 150 * DAY_MS;
+
+/// How a worker runs. JSON names match the C ABI's options object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", default, deny_unknown_fields)]
+pub struct WorkerOptions {
+    /// Pause between looks at an idle queue.
+    pub poll_interval_ms: u64,
+    /// How long a claim lasts without renewal; a dead worker's request resumes after it.
+    pub lease_ms: i64,
+    /// Meetings committed per transaction.
+    pub batch_size: usize,
+    /// First retry delay; each retry doubles it (9 retries of 1 min end within 8.5 hours).
+    pub backoff_base_ms: i64,
+    /// Test hook: the next N batches fail as if the store had a transient fault.
+    #[serde(skip)]
+    pub inject_transient_failures: Arc<AtomicU32>,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            poll_interval_ms: 200,
+            lease_ms: 30_000,
+            batch_size: 500,
+            backoff_base_ms: 60_000,
+            inject_transient_failures: Arc::new(AtomicU32::new(0)),
+        }
+    }
+}
+
+impl WorkerOptions {
+    pub fn validate(&self) -> Result<()> {
+        if self.batch_size == 0 || self.batch_size > 100_000 {
+            return Err(Error::invalid(format!(
+                "BatchSize {} is out of range (1 to 100000).",
+                self.batch_size
+            )));
+        }
+        if self.lease_ms < 100 {
+            return Err(Error::invalid(format!(
+                "LeaseMs {} is too short (at least 100).",
+                self.lease_ms
+            )));
+        }
+        if self.backoff_base_ms < 0 {
+            return Err(Error::invalid("BackoffBaseMs cannot be negative."));
+        }
+        Ok(())
+    }
+
+    /// Delay before retry number `retry` (1-based).
+    pub fn backoff_ms(&self, retry: i64) -> i64 {
+        self.backoff_base_ms
+            .saturating_mul(1i64 << (retry - 1).clamp(0, 20))
+    }
+}
+
+/// A unique name for this worker's leases: host process and a random part.
+fn owner_name() -> String {
+    format!(
+        "pid{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// Stop signal shared with the worker thread; `wait` sleeps until it is raised.
+#[derive(Default)]
+pub struct StopSignal {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+}
+
+impl StopSignal {
+    pub fn raise(&self) {
+        *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.wake.notify_all();
+    }
+
+    pub fn is_raised(&self) -> bool {
+        *self.stopped.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sleeps up to `duration`; true when stopped.
+    pub fn wait(&self, duration: Duration) -> bool {
+        let guard = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = self
+            .wake
+            .wait_timeout_while(guard, duration, |stopped| !*stopped)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
+    }
+}
+
+/// A worker running on a background thread.
+pub struct Worker {
+    stop: Arc<StopSignal>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    pub fn spawn(store: Arc<dyn Store>, options: WorkerOptions) -> Result<Self> {
+        options.validate()?;
+        let stop = Arc::new(StopSignal::default());
+        let thread_stop = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("mms-worker".into())
+            .spawn(move || {
+                // A panic must not take the host down; the thread ends and leases expire.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run(&*store, &options, &thread_stop)
+                }));
+            })
+            .map_err(|e| Error::internal(format!("cannot start the worker thread: {e}")))?;
+        Ok(Worker {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn stop(mut self) {
+        self.stop.raise();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.raise();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Runs the queue until `stop` is raised: the loop of the worker thread and `mms-worker`.
+pub fn run(store: &dyn Store, options: &WorkerOptions, stop: &StopSignal) {
+    let owner = owner_name();
+    let mut next_purge = Timestamp(0);
+    while !stop.is_raised() {
+        let now = Timestamp::now();
+        if now >= next_purge {
+            let _ = store.purge(Timestamp(now.millis() - RETENTION_MS));
+            next_purge = now.plus_ms(HOUR_MS);
+        }
+        match run_once(store, options, &owner, stop) {
+            Ok(true) => continue,
+            Ok(false) | Err(_) => {
+                if stop.wait(Duration::from_millis(options.poll_interval_ms)) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Claims and works one request. `Ok(false)` when there was nothing to do.
+pub fn run_once(
+    store: &dyn Store,
+    options: &WorkerOptions,
+    owner: &str,
+    stop: &StopSignal,
+) -> Result<bool> {
+    let Some(claim) = store.claim(owner, Timestamp::now(), options.lease_ms)? else {
+        return Ok(false);
+    };
+    let end = match migrate(store, options, &claim, stop) {
+        Ok(Some(end)) => end,
+        Ok(None) => return Ok(true), // lease lost or stopping: another worker carries on
+        Err(e) => transient_end(options, &claim, &e),
+    };
+    store.end_request(&claim, &end, Timestamp::now())?;
+    Ok(true)
+}
+
+fn transient_end(options: &WorkerOptions, claim: &Claim, error: &Error) -> RequestEnd {
+    let now = Timestamp::now();
+    let retry = claim.status.retry_count + 1;
+    if retry > MAX_RETRIES || now.millis() - claim.status.create_date.millis() > RETRY_WINDOW_MS {
+        RequestEnd::Finished {
+            state: RequestState::Failed,
+            message: format!(
+                "Failed after {} retries: {}",
+                claim.status.retry_count, error.message
+            ),
+        }
+    } else {
+        let not_before = now.plus_ms(options.backoff_ms(retry));
+        RequestEnd::Retry {
+            retry_count: retry,
+            not_before,
+            message: format!(
+                "Transient failure ({}); retry {retry} of {MAX_RETRIES} after {}.",
+                error.message,
+                not_before.to_iso()
+            ),
+        }
+    }
+}
+
+/// Rewrites the claimed request's pending meetings batch by batch. `Ok(None)` when the
+/// lease was lost or the worker is stopping (the request is left for whoever claims it).
+fn migrate(
+    store: &dyn Store,
+    options: &WorkerOptions,
+    claim: &Claim,
+    stop: &StopSignal,
+) -> Result<Option<RequestEnd>> {
+    let status = &claim.status;
+    let toll = claim
+        .user_toll
+        .clone()
+        .or_else(|| claim.bridge_toll.clone());
+    let toll_free = claim
+        .user_toll_free
+        .clone()
+        .or_else(|| claim.bridge_toll_free.clone());
+    let mut after = 0i64;
+    loop {
+        if stop.is_raised() {
+            return Ok(None);
+        }
+        let work = store.pending_meetings(claim.request, after, options.batch_size)?;
+        let Some(last) = work.last() else { break };
+        after = last.meeting;
+        let injected = options.inject_transient_failures.fetch_update(
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+            |n| n.checked_sub(1),
+        );
+        if injected.is_ok() {
+            return Err(Error::new(
+                ErrorCode::StoreBusy,
+                "injected transient store failure",
+            ));
+        }
+        let results: Vec<MeetingResult> = work
+            .into_iter()
+            .map(|m| {
+                if m.attendee_count > MAX_ATTENDEES {
+                    return MeetingResult::Failed {
+                        meeting: m.meeting,
+                        message: format!(
+                            "The meeting has {} attendees; meetings with more than {MAX_ATTENDEES} attendees are not migrated. Update it by hand.",
+                            m.attendee_count
+                        ),
+                    };
+                }
+                let meeting_type = status.target_meeting_type.apply(m.meeting_type);
+                let details = JoinDetails::generate(m.meeting_id, status.correlation_id, meeting_type, &claim.tenant_domain, toll.clone(), toll_free.clone());
+                match rewrite::rewrite(&m.body, &details) {
+                    Some(body) => MeetingResult::Rewritten { meeting: m.meeting, meeting_type, body, invites: m.attendee_count },
+                    None => MeetingResult::Failed { meeting: m.meeting, message: "The invitation has no online-meeting block to rewrite.".into() },
+                }
+            })
+            .collect();
+        if !store.commit_batch(claim, &results, Timestamp::now(), options.lease_ms)? {
+            return Ok(None);
+        }
+    }
+    let done = store
+        .request(status.correlation_id)?
+        .map(|d| d.status)
+        .unwrap_or_else(|| status.clone());
+    let message = if done.total_meeting == 0 {
+        "No meetings needed migrating.".to_string()
+    } else if done.failed_meeting == 0 {
+        format!(
+            "Migrated {} of {} meetings; {} attendee updates sent.",
+            done.succeeded_meeting, done.total_meeting, done.invites_update
+        )
+    } else {
+        format!(
+            "Migrated {} of {} meetings; {} could not be migrated (see the per-meeting outcomes); {} attendee updates sent.",
+            done.succeeded_meeting, done.total_meeting, done.failed_meeting, done.invites_update
+        )
+    };
+    Ok(Some(RequestEnd::Finished {
+        state: RequestState::Succeeded,
+        message,
+    }))
+}

@@ -1,0 +1,447 @@
+//! Tenants, settings, users and meetings in SQLite.
+
+use rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};
+use uuid::Uuid;
+
+use crate::directory::import::{DirectoryData, NewMeeting, NewUser};
+use crate::error::{Error, ErrorCode, Result};
+use crate::identity::IdentityKey;
+use crate::model::*;
+use crate::time::Timestamp;
+
+const TENANT_COLUMNS: &str =
+    "key, tenant_id, name, is_default, (SELECT count(*) FROM users u WHERE u.tenant = tenants.key)";
+
+fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
+    let text: String = row.get(index)?;
+    Uuid::parse_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(super) fn parse_column<T>(
+    row: &Row,
+    index: usize,
+    parse: fn(&str) -> Result<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(super) fn uuid_at(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
+    uuid_column(row, index)
+}
+
+fn domains(conn: &Connection, tenant: i64) -> Result<Vec<TenantDomain>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, net_bios_name FROM tenant_domains WHERE tenant = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([tenant], |r| {
+        Ok(TenantDomain {
+            name: r.get(0)?,
+            net_bios_name: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn tenant_from_row(row: &Row) -> rusqlite::Result<Tenant> {
+    Ok(Tenant {
+        key: row.get(0)?,
+        tenant_id: uuid_column(row, 1)?,
+        name: row.get(2)?,
+        is_default: row.get(3)?,
+        user_count: row.get(4)?,
+        domains: Vec::new(),
+    })
+}
+
+pub(super) fn tenants(conn: &Connection) -> Result<Vec<Tenant>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TENANT_COLUMNS} FROM tenants ORDER BY key"
+    ))?;
+    let mut tenants: Vec<Tenant> = stmt
+        .query_map([], tenant_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in &mut tenants {
+        t.domains = domains(conn, t.key)?;
+    }
+    Ok(tenants)
+}
+
+pub(super) fn tenant<P: Params>(
+    conn: &Connection,
+    condition: &str,
+    params: P,
+) -> Result<Option<Tenant>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TENANT_COLUMNS} FROM tenants WHERE {condition}"
+    ))?;
+    let found = stmt.query_row(params, tenant_from_row).optional()?;
+    match found {
+        Some(mut t) => {
+            t.domains = domains(conn, t.key)?;
+            Ok(Some(t))
+        }
+        None => Ok(None),
+    }
+}
+
+pub(super) fn create_tenant(tx: &Transaction, new: &NewTenant, id: Uuid) -> Result<Tenant> {
+    let exists: bool = tx.query_row(
+        "SELECT count(*) FROM tenants WHERE tenant_id = ?1",
+        [id.to_string()],
+        |r| r.get::<_, i64>(0),
+    )? > 0;
+    if exists {
+        return Err(Error::new(
+            ErrorCode::AlreadyExists,
+            format!("A tenant with id {id} already exists in the store."),
+        )
+        .with_target(id.to_string()));
+    }
+    let no_default: bool = tx.query_row(
+        "SELECT count(*) FROM tenants WHERE is_default = 1",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? == 0;
+    if new.default && !no_default {
+        tx.execute("UPDATE tenants SET is_default = 0 WHERE is_default = 1", [])?;
+    }
+    tx.execute(
+        "INSERT INTO tenants(tenant_id, name, is_default) VALUES (?1, ?2, ?3)",
+        params![id.to_string(), new.name, new.default || no_default],
+    )?;
+    let key = tx.last_insert_rowid();
+    for d in &new.domains {
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO tenant_domains(tenant, name_key, name, net_bios_name) VALUES (?1, ?2, ?3, ?4)",
+            params![key, crate::identity::fold(&d.name), d.name.trim(), d.net_bios_name.trim()],
+        )?;
+        if inserted == 0 {
+            return Err(
+                Error::invalid(format!("The domain '{}' is listed twice.", d.name))
+                    .with_target(d.name.clone()),
+            );
+        }
+    }
+    tenant(tx, "key = ?1", [key])?.ok_or_else(|| Error::internal("the new tenant vanished"))
+}
+
+pub(super) fn set_default_tenant(tx: &Transaction, key: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE tenants SET is_default = 0 WHERE is_default = 1 AND key <> ?1",
+        [key],
+    )?;
+    tx.execute("UPDATE tenants SET is_default = 1 WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+pub(super) fn migration_configuration(
+    conn: &Connection,
+    tenant: &Tenant,
+) -> Result<MigrationConfiguration> {
+    Ok(conn.query_row(
+        "SELECT meeting_migration_enabled, hold_minutes FROM tenants WHERE key = ?1",
+        [tenant.key],
+        |r| {
+            Ok(MigrationConfiguration {
+                identity: "Global",
+                tenant_id: tenant.tenant_id,
+                meeting_migration_enabled: r.get(0)?,
+                hold_minutes: r.get(1)?,
+            })
+        },
+    )?)
+}
+
+pub(super) fn set_migration_configuration(
+    tx: &Transaction,
+    tenant: &Tenant,
+    c: &MigrationConfigurationChanges,
+) -> Result<MigrationConfiguration> {
+    tx.execute(
+        "UPDATE tenants SET meeting_migration_enabled = coalesce(?2, meeting_migration_enabled),
+                            hold_minutes = coalesce(?3, hold_minutes) WHERE key = ?1",
+        params![tenant.key, c.meeting_migration_enabled, c.hold_minutes],
+    )?;
+    migration_configuration(tx, tenant)
+}
+
+pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<DialInSettings> {
+    Ok(conn.query_row(
+        "SELECT auto_migrate_user_meetings, auto_replace_acp_provider, auto_send_emails, pin_length,
+                bridge_toll_number, bridge_toll_free_number FROM tenants WHERE key = ?1",
+        [tenant.key],
+        |r| {
+            Ok(DialInSettings {
+                identity: "Global",
+                tenant_id: tenant.tenant_id,
+                automatically_migrate_user_meetings: r.get(0)?,
+                automatically_replace_acp_provider: r.get(1)?,
+                automatically_send_emails_to_users: r.get(2)?,
+                pin_length: r.get(3)?,
+                default_toll_number: r.get(4)?,
+                default_toll_free_number: r.get(5)?,
+            })
+        },
+    )?)
+}
+
+pub(super) fn set_dial_in_settings(
+    tx: &Transaction,
+    tenant: &Tenant,
+    c: &DialInSettingsChanges,
+) -> Result<DialInSettings> {
+    // An empty number clears it (NULLIF), an absent one keeps it (coalesce).
+    tx.execute(
+        "UPDATE tenants SET
+            auto_migrate_user_meetings = coalesce(?2, auto_migrate_user_meetings),
+            auto_replace_acp_provider = coalesce(?3, auto_replace_acp_provider),
+            auto_send_emails = coalesce(?4, auto_send_emails),
+            pin_length = coalesce(?5, pin_length),
+            bridge_toll_number = CASE WHEN ?6 IS NULL THEN bridge_toll_number ELSE nullif(?6, '') END,
+            bridge_toll_free_number = CASE WHEN ?7 IS NULL THEN bridge_toll_free_number ELSE nullif(?7, '') END
+         WHERE key = ?1",
+        params![
+            tenant.key,
+            c.automatically_migrate_user_meetings,
+            c.automatically_replace_acp_provider,
+            c.automatically_send_emails_to_users,
+            c.pin_length,
+            c.default_toll_number.as_deref().map(str::trim),
+            c.default_toll_free_number.as_deref().map(str::trim)
+        ],
+    )?;
+    dial_in_settings(tx, tenant)
+}
+
+const USER_COLUMNS: &str =
+    "key, object_id, upn, sip, display_name, sam, windows_logon, dn, mode, toll, toll_free";
+
+fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
+    Ok(User {
+        key: row.get(0)?,
+        identity: uuid_column(row, 1)?,
+        user_principal_name: row.get(2)?,
+        sip_address: row.get(3)?,
+        display_name: row.get(4)?,
+        sam_account_name: row.get(5)?,
+        windows_domain_logon: row.get(6)?,
+        distinguished_name: row.get(7)?,
+        teams_upgrade_effective_mode: row.get(8)?,
+        audio_conferencing_toll_number: row.get(9)?,
+        audio_conferencing_toll_free_number: row.get(10)?,
+        tenant_id,
+    })
+}
+
+fn users_where(
+    conn: &Connection,
+    tenant: &Tenant,
+    column: &str,
+    value: &str,
+    limit: usize,
+) -> Result<Vec<User>> {
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND {column} = ?2 LIMIT ?3");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![tenant.key, value, limit as i64], |r| {
+        user_from_row(r, tenant.tenant_id)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn find_users(
+    conn: &Connection,
+    tenant: &Tenant,
+    key: &IdentityKey,
+    limit: usize,
+) -> Result<Vec<User>> {
+    match key {
+        IdentityKey::ObjectId(id) => users_where(conn, tenant, "object_id", &id.to_string(), limit),
+        IdentityKey::Sip(sip) => users_where(conn, tenant, "sip_key", sip, limit),
+        IdentityKey::Upn(upn) => {
+            let found = users_where(conn, tenant, "upn_key", upn, limit)?;
+            if found.is_empty() {
+                users_where(conn, tenant, "sip_key", &format!("sip:{upn}"), limit)
+            } else {
+                Ok(found)
+            }
+        }
+        IdentityKey::DomainLogon(logon) => users_where(conn, tenant, "logon_key", logon, limit),
+        IdentityKey::DisplayName(name) => users_where(conn, tenant, "display_key", name, limit),
+        IdentityKey::DistinguishedName(dn) => users_where(conn, tenant, "dn_key", dn, limit),
+    }
+}
+
+pub(super) fn users_page(
+    conn: &Connection,
+    tenant: &Tenant,
+    after: Option<i64>,
+    prefix: Option<&str>,
+    limit: usize,
+) -> Result<Vec<User>> {
+    let after = after.unwrap_or(i64::MIN);
+    let rows = match prefix {
+        // Completion: the UPN index in order, from the prefix up to the first key past it.
+        Some(prefix) => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND upn_key >= ?2 AND upn_key < ?2 || char(1114111)
+                 AND key > ?3 ORDER BY upn_key LIMIT ?4"
+            ))?;
+            let rows = stmt.query_map(params![tenant.key, prefix, after, limit as i64], |r| {
+                user_from_row(r, tenant.tenant_id)
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        }
+        None => {
+            let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND key > ?2 ORDER BY key LIMIT ?3"))?;
+            let rows = stmt.query_map(params![tenant.key, after, limit as i64], |r| {
+                user_from_row(r, tenant.tenant_id)
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        }
+    };
+    Ok(rows)
+}
+
+/// The field a unique index guards, for import errors.
+fn field_of_constraint(message: &str) -> &'static str {
+    if message.contains("upn_key") {
+        "UserPrincipalName"
+    } else if message.contains("sip_key") {
+        "SipAddress"
+    } else if message.contains("logon_key") {
+        "SamAccountName"
+    } else if message.contains("dn_key") {
+        "DistinguishedName"
+    } else if message.contains("object_id") {
+        "Identity"
+    } else if message.contains("meeting_id") {
+        "MeetingId"
+    } else {
+        "record"
+    }
+}
+
+fn duplicate(source: &str, e: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(f, Some(message)) = &e {
+        if f.code == rusqlite::ErrorCode::ConstraintViolation {
+            let field = field_of_constraint(message);
+            return Error::new(
+                ErrorCode::ImportFailed,
+                format!("{source}: {field} is already used by another user or meeting in this tenant; nothing was imported."),
+            )
+            .with_target(source.to_string());
+        }
+    }
+    Error::from(e)
+}
+
+fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO users(tenant, object_id, upn, upn_key, sip, sip_key, sam, windows_logon, logon_key,
+                           display_name, display_key, dn, dn_key, mode, toll, toll_free)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    stmt.execute(params![
+        tenant.key,
+        u.object_id.to_string(),
+        u.upn,
+        u.keys.upn,
+        u.sip,
+        u.keys.sip,
+        u.sam,
+        u.windows_logon,
+        u.keys.logon,
+        u.display_name,
+        u.keys.display_name,
+        u.dn,
+        u.keys.dn,
+        u.mode,
+        u.toll,
+        u.toll_free
+    ])
+    .map_err(|e| duplicate(&u.source, e))?;
+    Ok(())
+}
+
+fn insert_meeting(tx: &Transaction, tenant: &Tenant, m: &NewMeeting) -> Result<()> {
+    let organizer: Option<i64> = tx
+        .prepare_cached("SELECT key FROM users WHERE tenant = ?1 AND upn_key = ?2")?
+        .query_row(params![tenant.key, m.organizer_key], |r| r.get(0))
+        .optional()?;
+    let organizer = organizer.ok_or_else(|| {
+        Error::new(
+            ErrorCode::ImportFailed,
+            format!(
+                "{}: Organizer '{}' is not a user of this tenant; nothing was imported.",
+                m.source, m.organizer_key
+            ),
+        )
+        .with_target(m.source.clone())
+    })?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO meetings(meeting_id, tenant, organizer, subject, start_time, end_time, recurrence_end,
+                              meeting_type, attendees, attendee_count, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    stmt.execute(params![
+        m.meeting_id.to_string(),
+        tenant.key,
+        organizer,
+        m.subject,
+        m.start.millis(),
+        m.end.millis(),
+        m.recurrence_end.map(Timestamp::millis),
+        m.meeting_type.as_str(),
+        serde_json::to_string(&m.attendees)?,
+        m.attendees.len() as i64,
+        m.body
+    ])
+    .map_err(|e| duplicate(&m.source, e))?;
+    Ok(())
+}
+
+pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
+    for u in &data.users {
+        insert_user(tx, tenant, u)?;
+    }
+    for m in &data.meetings {
+        insert_meeting(tx, tenant, m)?;
+    }
+    Ok(())
+}
+
+pub(super) fn meetings_of(conn: &Connection, user: &User) -> Result<Vec<Meeting>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, meeting_id, subject, start_time, end_time, recurrence_end, meeting_type, attendees, attendee_count, body
+         FROM meetings WHERE organizer = ?1 ORDER BY start_time, key",
+    )?;
+    let rows = stmt.query_map([user.key], |r| {
+        let attendees: String = r.get(7)?;
+        let body: String = r.get(9)?;
+        let block = crate::migration::rewrite::OnlineMeetingBlock::find(&body);
+        Ok(Meeting {
+            key: r.get(0)?,
+            meeting_id: uuid_column(r, 1)?,
+            tenant_id: user.tenant_id,
+            organizer: user.user_principal_name.clone(),
+            subject: r.get(2)?,
+            start_time: Timestamp(r.get(3)?),
+            end_time: Timestamp(r.get(4)?),
+            recurrence_end: r.get::<_, Option<i64>>(5)?.map(Timestamp),
+            meeting_type: parse_column(r, 6, MeetingType::parse)?,
+            attendees: serde_json::from_str(&attendees).unwrap_or_default(),
+            attendee_count: r.get(8)?,
+            join_url: block.as_ref().and_then(|b| b.join_url.clone()),
+            conference_id: block.as_ref().and_then(|b| b.conference_id.clone()),
+            online_meeting_block: block.as_ref().map(|b| b.text.to_string()),
+            body,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

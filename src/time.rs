@@ -1,0 +1,86 @@
+//! UTC timestamps: milliseconds since the Unix epoch in the store, ISO-8601 strings in JSON.
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// A point in time, UTC, with millisecond precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+pub const MINUTE_MS: i64 = 60_000;
+pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Timestamp(Utc::now().timestamp_millis())
+    }
+
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+
+    pub fn plus_ms(self, ms: i64) -> Self {
+        Timestamp(self.0.saturating_add(ms))
+    }
+
+    /// Parses ISO-8601 / RFC 3339 (`2026-11-26T10:14:18.123Z`, any offset) or a plain
+    /// `yyyy-MM-ddTHH:mm:ss[.fff]` taken as UTC.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Timestamp(t.timestamp_millis()));
+        }
+        for format in [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+                return Ok(Timestamp(Utc.from_utc_datetime(&t).timestamp_millis()));
+            }
+        }
+        Err(Error::invalid(format!(
+            "'{text}' is not a date and time; use ISO 8601, for example 2026-11-26T10:00:00Z."
+        ))
+        .with_target(text))
+    }
+
+    pub fn to_iso(self) -> String {
+        match Utc.timestamp_millis_opt(self.0).single() {
+            Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+            None => String::from("invalid-time"),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_iso() {
+        let t = Timestamp::parse("2026-11-26T10:14:18.123Z").unwrap();
+        assert_eq!(t.to_iso(), "2026-11-26T10:14:18.123Z");
+        assert_eq!(
+            Timestamp::parse("2026-11-26T11:14:18.123+01:00").unwrap(),
+            t
+        );
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+}

@@ -1,0 +1,144 @@
+# Functions behind build.ps1's tasks. Dot-sourced; $Root, $OutDir and $ModuleDir come from build.ps1.
+
+# Debian packages the build needs: the crates Cargo.toml names (DESIGN.md §9), the system
+# SQLite that rusqlite links, and cbindgen for the header.
+$script:DebianPackages = @(
+    'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',
+    'librust-uuid-dev', 'librust-libc-dev', 'librust-once-cell-dev', 'librust-chrono-dev',
+    'librust-csv-dev', 'librust-signal-hook-dev', 'librust-criterion-dev', 'librust-proptest-dev',
+    'librust-tempfile-dev', 'libsqlite3-dev', 'cbindgen', 'valgrind', 'gcc'
+)
+$script:DebianRegistry = '/usr/share/cargo/registry'
+$script:CargoSourceArgs = @()
+
+function Assert-Command([string] $Name, [string] $Install) {
+    if (-not (Get-Command $Name -ErrorAction Ignore)) {
+        throw "'$Name' was not found. Install it with: $Install"
+    }
+}
+
+function Install-DebianPackages {
+    if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return }
+    $missing = foreach ($p in $script:DebianPackages) {
+        $state = & dpkg-query -W -f '${Status}' $p 2>$null
+        if ($LASTEXITCODE -ne 0 -or $state -notmatch 'install ok installed') { $p }
+    }
+    if (-not $missing) { return }
+    $command = "apt-get update && apt-get install -y $($missing -join ' ')"
+    if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Install them with: sudo $command" }
+    Write-Host "Installing Debian packages: $($missing -join ' ')"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get update failed (exit $LASTEXITCODE)" }
+    & apt-get install -y -qq @missing | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed (exit $LASTEXITCODE)" }
+}
+
+function Initialize-Toolchain([string] $CrateSource) {
+    # rustup installs into ~/.cargo/bin, which a bare environment may not have on PATH.
+    $cargoBin = Join-Path $HOME '.cargo/bin'
+    if (-not (Get-Command cargo -ErrorAction Ignore) -and (Test-Path (Join-Path $cargoBin 'cargo'))) {
+        $env:PATH = "$cargoBin$([IO.Path]::PathSeparator)$env:PATH"
+    }
+    Assert-Command cargo 'rustup (https://rustup.rs), then: rustup component add rustfmt clippy'
+    Assert-Command dotnet 'the .NET SDK 8 or later (apt-get install dotnet-sdk-8.0, or Microsoft''s install script)'
+
+    $useDebian = switch ($CrateSource) {
+        'Debian' { $true }
+        'CratesIo' { $false }
+        default { $IsLinux -and (Get-Command apt-get -ErrorAction Ignore) }
+    }
+    if ($useDebian) {
+        Install-DebianPackages
+        $script:CargoSourceArgs = @(
+            '--config', 'source.crates-io.replace-with="debian"',
+            '--config', "source.debian.directory=`"$script:DebianRegistry`"")
+    }
+    # Test dependencies from NuGet (Pester). Cheap when already restored.
+    Invoke-Native dotnet restore (Join-Path $Root 'tools/TestDependencies.proj') --verbosity quiet
+}
+
+function Invoke-Native {
+    param([Parameter(Mandatory, Position = 0)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Cargo {
+    param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    # The source replacement goes after the subcommand, before '--' separated runner arguments.
+    $sub, $rest = $Arguments
+    Invoke-Native cargo $sub @script:CargoSourceArgs @rest
+}
+
+function Get-NativeLibraryName {
+    if ($IsWindows) { 'meeting_migration.dll' } elseif ($IsMacOS) { 'libmeeting_migration.dylib' } else { 'libmeeting_migration.so' }
+}
+
+function Get-RuntimeFolder {
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    "$os-$arch"
+}
+
+function Invoke-BuildTask {
+    Push-Location $Root
+    try {
+        Invoke-Cargo build --release --quiet
+        Invoke-Native dotnet build (Join-Path $Root 'powershell/MeetingMigration.PowerShell.csproj') -c Release --nologo -v quiet -o (Join-Path $OutDir 'powershell-build')
+
+        if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+        $native = Join-Path $ModuleDir "bin/$(Get-RuntimeFolder)"
+        New-Item -ItemType Directory -Force $native, (Join-Path $ModuleDir 'en-US') | Out-Null
+        Copy-Item (Join-Path $OutDir 'powershell-build/MeetingMigration.PowerShell.dll') $ModuleDir
+        Copy-Item (Join-Path $Root 'powershell/module/*') $ModuleDir -Recurse -Force
+        Copy-Item (Join-Path $Root "target/release/$(Get-NativeLibraryName)") $native
+        & (Join-Path $Root 'tools/ConvertTo-MamlHelp.ps1') -SourcePath (Join-Path $Root 'powershell/help') `
+            -OutputPath (Join-Path $ModuleDir 'en-US/MeetingMigration.PowerShell.dll-Help.xml')
+        Write-Host "Module staged in $ModuleDir (Import-Module $ModuleDir)"
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-HeaderTask {
+    Assert-Command cbindgen 'apt-get install cbindgen'
+    Push-Location $Root
+    try { Invoke-Native cbindgen --config cbindgen.toml --crate meeting-migration --output include/meeting_migration.h --quiet }
+    finally { Pop-Location }
+}
+
+function Invoke-LintTask {
+    Push-Location $Root
+    try {
+        Invoke-Native cargo fmt --all -- --check
+        Invoke-Cargo clippy --all-targets --quiet -- -D warnings
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-TestTask {
+    Invoke-LintTask
+    Invoke-BuildTask
+    Push-Location $Root
+    try {
+        # cargo prints one 'test result:' summary per test binary.
+        Invoke-Cargo test --release
+        Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Invoke-PesterSuite.ps1') -ModulePath $ModuleDir
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    Push-Location $Root
+    try {
+        Invoke-Cargo bench
+        Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'benches/StartMigration.Bench.ps1') -ModulePath $ModuleDir
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Demo.ps1') -ModulePath $ModuleDir
+}
