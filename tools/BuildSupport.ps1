@@ -93,8 +93,12 @@ function Invoke-BuildTask {
         Copy-Item (Join-Path $OutDir 'powershell-build/MeetingMigration.PowerShell.dll') $ModuleDir
         Copy-Item (Join-Path $Root 'powershell/module/*') $ModuleDir -Recurse -Force
         Copy-Item (Join-Path $Root "target/release/$(Get-NativeLibraryName)") $native
-        & (Join-Path $Root 'tools/ConvertTo-MamlHelp.ps1') -SourcePath (Join-Path $Root 'powershell/help') `
-            -OutputPath (Join-Path $ModuleDir 'en-US/MeetingMigration.PowerShell.dll-Help.xml')
+        # A separate pwsh, so this process never loads the cmdlet assembly; -ModulePath
+        # checks the help pages against the compiled cmdlets' parameters.
+        Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/ConvertTo-MamlHelp.ps1') `
+            -SourcePath (Join-Path $Root 'powershell/help') `
+            -OutputPath (Join-Path $ModuleDir 'en-US/MeetingMigration.PowerShell.dll-Help.xml') `
+            -ModulePath (Join-Path $ModuleDir 'MeetingMigration.PowerShell.dll')
         Write-Host "Module staged in $ModuleDir (Import-Module $ModuleDir)"
     }
     finally { Pop-Location }

@@ -29,8 +29,8 @@ pub const STEPS: &[&str] = &[
         name_key TEXT NOT NULL,
         name TEXT NOT NULL,
         net_bios_name TEXT NOT NULL,
-        PRIMARY KEY(tenant, name_key)
-    ) WITHOUT ROWID;
+        UNIQUE(tenant, name_key)
+    );
     CREATE TABLE users(
         key INTEGER PRIMARY KEY,
         tenant INTEGER NOT NULL REFERENCES tenants(key),
