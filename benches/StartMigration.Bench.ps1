@@ -1,0 +1,105 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Per-item cost of Start-CsExMeetingMigration against the PowerShell floor, measured in one
+    run (ratios, not absolute times: these machines are shared and noisy).
+
+.DESCRIPTION
+    N piped identities through:
+      - an empty compiled cmdlet and an empty advanced function with the same parameters
+        (the floor: what binding a pipeline item costs at all);
+      - Start-CsExMeetingMigration -WhatIf (resolution and the read-only preview);
+      - Start-CsExMeetingMigration -Confirm:$false (durable, batched starts).
+    Plus the cold Import-Module time in a fresh process against a bare pwsh start.
+    Targets: real starts <= 10x the function floor per item, -WhatIf <= 3x.
+#>
+param(
+    [Parameter(Mandatory)][string] $ModulePath,
+    [int] $Count = 20000
+)
+$ErrorActionPreference = 'Stop'
+$ModulePath = (Resolve-Path $ModulePath).Path
+$work = Join-Path ([IO.Path]::GetTempPath()) "mms-bench-$([guid]::NewGuid())"
+New-Item -ItemType Directory $work | Out-Null
+$env:MEETING_MIGRATION_STORE = Join-Path $work 'bench.db'
+
+# Cold import: a fresh pwsh that imports the module, against one that does nothing.
+$pwsh = (Get-Process -Id $PID).Path
+$pwshArgs = if ((Split-Path $pwsh -Leaf) -like 'dotnet*') { @('pwsh') } else { @() }
+$bare = (Measure-Command { & $pwsh @pwshArgs -NoProfile -NonInteractive -Command 'exit 0' }).TotalMilliseconds
+$cold = (Measure-Command { & $pwsh @pwshArgs -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; exit 0" }).TotalMilliseconds
+
+# Every measurement runs in one runspace with no host, so -WhatIf lines are not printed.
+$runspace = [runspacefactory]::CreateRunspace()
+$runspace.Open()
+function Invoke-InRunspace([string] $Script, [hashtable] $Arguments = @{}) {
+    $ps = [powershell]::Create()
+    $ps.Runspace = $runspace
+    [void]$ps.AddScript($Script)
+    foreach ($k in $Arguments.Keys) { [void]$ps.AddParameter($k, $Arguments[$k]) }
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $out = $ps.Invoke()
+    $sw.Stop()
+    if ($ps.HadErrors) { throw "bench script failed: $($ps.Streams.Error | Select-Object -First 3)" }
+    $ps.Dispose()
+    [pscustomobject]@{ Output = $out; Milliseconds = $sw.Elapsed.TotalMilliseconds }
+}
+
+$setup = Invoke-InRunspace -Arguments @{ Module = $ModulePath; Count = $Count } -Script @'
+param($Module, $Count)
+Import-Module $Module
+New-MmsSampleTenant -UserCount $Count -MeetingsPerUser 0 | Out-Null
+Add-Type -ReferencedAssemblies ([psobject].Assembly.Location) -TypeDefinition @"
+using System;
+using System.Management.Automation;
+[Cmdlet(VerbsLifecycle.Start, "EmptyCompiledMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+public sealed class StartEmptyCompiledMigration : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName", "SipAddress", "UserId")]
+    public object Identity { get; set; } = "";
+    [Parameter, ValidateSet("All", "SfB", "Teams", IgnoreCase = true)] public string SourceMeetingType { get; set; } = "All";
+    [Parameter, ValidateSet("Current", "Teams", IgnoreCase = true)] public string TargetMeetingType { get; set; } = "Current";
+    [Parameter] public Guid Tenant { get; set; }
+    [Parameter] public SwitchParameter AsJob { get; set; }
+    protected override void ProcessRecord() { }
+}
+"@ -PassThru | ForEach-Object { Import-Module $_.Assembly }
+function global:Start-EmptyMigration {
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('UserPrincipalName', 'SipAddress', 'UserId')] [object] $Identity,
+        [ValidateSet('All', 'SfB', 'Teams')] [string] $SourceMeetingType = 'All',
+        [ValidateSet('Current', 'Teams')] [string] $TargetMeetingType = 'Current',
+        [guid] $Tenant,
+        [switch] $AsJob)
+    process { }
+}
+$global:ids = 1..$Count | ForEach-Object { "user$_@contoso.com" }
+'@
+
+$compiled = Invoke-InRunspace '$ids | Start-EmptyCompiledMigration -Confirm:$false'
+$function = Invoke-InRunspace '$ids | Start-EmptyMigration -Confirm:$false'
+$whatIf = Invoke-InRunspace '$ids | Start-CsExMeetingMigration -WhatIf'
+$real = Invoke-InRunspace '($ids | Start-CsExMeetingMigration -Confirm:$false | Measure-Object).Count'
+$queued = $real.Output[0]
+$runspace.Dispose()
+
+$perItem = { param($ms) 1000 * $ms / $Count }
+$report = [ordered]@{
+    'items'                                   = $Count
+    'empty compiled cmdlet, us/item'          = '{0:n2}' -f (& $perItem $compiled.Milliseconds)
+    'empty advanced function, us/item'        = '{0:n2}' -f (& $perItem $function.Milliseconds)
+    'Start-CsExMeetingMigration -WhatIf, us/item' = '{0:n2}' -f (& $perItem $whatIf.Milliseconds)
+    'Start-CsExMeetingMigration, us/item'     = '{0:n2}' -f (& $perItem $real.Milliseconds)
+    'durable starts per second'               = '{0:n0}' -f ($queued / ($real.Milliseconds / 1000))
+    'ratio real / function floor (target <= 10)' = '{0:n2}' -f ($real.Milliseconds / $function.Milliseconds)
+    'ratio WhatIf / function floor (target <= 3)' = '{0:n2}' -f ($whatIf.Milliseconds / $function.Milliseconds)
+    'ratio real / compiled floor'             = '{0:n2}' -f ($real.Milliseconds / $compiled.Milliseconds)
+    'cold Import-Module, ms (over bare pwsh start)' = '{0:n0} ({1:n0} - {2:n0})' -f ($cold - $bare), $cold, $bare
+}
+Write-Host "`nStart-CsExMeetingMigration benchmark (one run)"
+$report.GetEnumerator() | ForEach-Object { '{0,-48} {1}' -f $_.Key, $_.Value }
+if ($queued -ne $Count) { throw "expected $Count status records, got $queued" }
+Remove-Item $work -Recurse -Force -ErrorAction Ignore
