@@ -286,12 +286,14 @@ impl Parser<'_> {
                 "-ne" => Op::Ne,
                 "-like" => Op::Like,
                 "-notlike" => Op::NotLike,
-                other => return Err(syntax(
-                    self.text,
-                    &format!(
+                other => {
+                    return Err(syntax(
+                        self.text,
+                        &format!(
                         "'{other}' is not a supported operator (use -eq, -ne, -like or -notlike)"
                     ),
-                )),
+                    ))
+                }
             },
             Some(other) => {
                 return Err(syntax(

@@ -1,5 +1,7 @@
 //! Starting migrations: the rules of DESIGN.md §2.1 in front of the queue.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -112,10 +114,22 @@ impl Service {
     /// that fail a rule get their error and do not stop the others.
     pub fn start_batch(&self, requests: &[StartRequest]) -> Vec<Result<Started>> {
         let now = Timestamp::now();
+        // Requests of one batch mostly share a tenant: look it and its settings up once.
+        let mut tenants: HashMap<Option<&str>, Result<(Tenant, MigrationConfiguration)>> =
+            HashMap::new();
         let mut results: Vec<Option<Result<Started>>> = Vec::with_capacity(requests.len());
         let mut valid: Vec<(usize, NewRequest)> = Vec::new();
         for (i, request) in requests.iter().enumerate() {
-            match self.new_request(request, now) {
+            let tenant = tenants.entry(request.tenant.as_deref()).or_insert_with(|| {
+                let tenant = self.tenant(request.tenant.as_deref())?;
+                let config = self.store.migration_configuration(&tenant)?;
+                Ok((tenant, config))
+            });
+            let new = match tenant {
+                Ok((tenant, config)) => self.new_request(request, tenant, config, now),
+                Err(e) => Err(e.clone()),
+            };
+            match new {
                 Ok(r) => {
                     results.push(None);
                     valid.push((i, r));
@@ -142,11 +156,15 @@ impl Service {
             .collect()
     }
 
-    fn new_request(&self, request: &StartRequest, now: Timestamp) -> Result<NewRequest> {
+    fn new_request(
+        &self,
+        request: &StartRequest,
+        tenant: &Tenant,
+        config: &MigrationConfiguration,
+        now: Timestamp,
+    ) -> Result<NewRequest> {
         let key = IdentityKey::parse(&request.identity)?;
-        let tenant = self.tenant(request.tenant.as_deref())?;
-        let user = self.resolve_in(&tenant, &request.identity, &key)?;
-        let config = self.store.migration_configuration(&tenant)?;
+        let user = self.resolve_in(tenant, &request.identity, &key)?;
         if !config.meeting_migration_enabled {
             return Err(Error::new(
                 ErrorCode::MigrationDisabled,

@@ -413,6 +413,10 @@ pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) ->
     for m in &data.meetings {
         insert_meeting(tx, tenant, m)?;
     }
+    tx.execute(
+        "UPDATE tenants SET user_count = user_count + ?2 WHERE key = ?1",
+        params![tenant.key, data.users.len() as i64],
+    )?;
     Ok(())
 }
 

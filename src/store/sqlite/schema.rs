@@ -21,7 +21,9 @@ pub const STEPS: &[&str] = &[
         auto_send_emails INTEGER NOT NULL DEFAULT 1,
         pin_length INTEGER NOT NULL DEFAULT 5,
         bridge_toll_number TEXT,
-        bridge_toll_free_number TEXT
+        bridge_toll_free_number TEXT,
+        -- Kept by imports, so listing tenants never counts a million users.
+        user_count INTEGER NOT NULL DEFAULT 0
     );
     CREATE UNIQUE INDEX tenants_one_default ON tenants(is_default) WHERE is_default = 1;
     CREATE TABLE tenant_domains(
