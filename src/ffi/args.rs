@@ -1,0 +1,155 @@
+//! The one set of argument checks of the C ABI: pointers, C strings, JSON in and out.
+//!
+//! Each check names the argument in its error (`message` and `target`), so a caller sees
+//! which argument was wrong. Output pointers are checked before any work is done and
+//! written through [`Out`] only at the very end of a successful call.
+
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::service::Service;
+
+use super::store::MmsStore;
+
+fn null(name: &str) -> Error {
+    Error::new(
+        ErrorCode::NullArgument,
+        format!("The argument {name} is NULL; it is required."),
+    )
+    .with_target(name)
+}
+
+/// The service behind a store handle.
+///
+/// # Safety
+/// `store` is NULL or a live handle from `mms_store_open`.
+pub unsafe fn store<'a>(store: *const MmsStore) -> Result<&'a Service> {
+    store
+        .as_ref()
+        .map(|s| &s.service)
+        .ok_or_else(|| null("store"))
+}
+
+/// A required UTF-8 string argument.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that outlives `'a`.
+pub unsafe fn string<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(null(name));
+    }
+    CStr::from_ptr(p).to_str().map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidUtf8,
+            format!(
+                "The argument {name} is not valid UTF-8 (invalid byte at offset {}).",
+                e.valid_up_to()
+            ),
+        )
+        .with_target(name)
+    })
+}
+
+/// An optional UTF-8 string argument: NULL is `None`.
+///
+/// # Safety
+/// As [`string`].
+pub unsafe fn optional_string<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        string(p, name).map(Some)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(text: &str, name: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!("The argument {name} is not valid JSON for this call: {e}."),
+        )
+        .with_target(name)
+    })
+}
+
+/// A required JSON argument parsed into `T`.
+///
+/// # Safety
+/// As [`string`].
+pub unsafe fn json<T: DeserializeOwned>(p: *const c_char, name: &str) -> Result<T> {
+    parse_json(string(p, name)?, name)
+}
+
+/// An optional JSON argument: NULL is `T::default()`.
+///
+/// # Safety
+/// As [`string`].
+pub unsafe fn optional_json<T: DeserializeOwned + Default>(
+    p: *const c_char,
+    name: &str,
+) -> Result<T> {
+    match optional_string(p, name)? {
+        None => Ok(T::default()),
+        Some(text) => parse_json(text, name),
+    }
+}
+
+/// A checked, not yet written output pointer.
+pub struct Out<T> {
+    slot: *mut *mut T,
+}
+
+/// Checks an output pointer before any work is done.
+///
+/// # Safety
+/// `p` is NULL or valid for writing one pointer until the output is written.
+pub unsafe fn out<T>(p: *mut *mut T, name: &str) -> Result<Out<T>> {
+    if p.is_null() {
+        Err(null(name))
+    } else {
+        Ok(Out { slot: p })
+    }
+}
+
+impl<T> Out<T> {
+    /// Writes the output: the last step of a successful call.
+    pub fn write(self, value: *mut T) {
+        // SAFETY: checked non-NULL by `out`, valid for writing by its contract.
+        unsafe { *self.slot = value }
+    }
+}
+
+impl Out<c_char> {
+    /// Serializes `value` and writes it as a string the caller frees with
+    /// `mms_string_free`. Nothing is written when serialization fails.
+    pub fn json(self, value: &impl Serialize) -> Result<()> {
+        let text = serde_json::to_string(value)
+            .map_err(|e| Error::internal(format!("cannot serialize the result: {e}")))?;
+        self.write(into_c_string(text)?);
+        Ok(())
+    }
+}
+
+/// A Rust string as a C string owned by the caller (freed with `mms_string_free`).
+pub fn into_c_string(text: String) -> Result<*mut c_char> {
+    CString::new(text)
+        .map(CString::into_raw)
+        .map_err(|_| Error::internal("a result contains a NUL character"))
+}
+
+/// Writes the error JSON to `*out_error` when `out_error` is not NULL.
+///
+/// # Safety
+/// `out_error` is NULL or valid for writing one pointer.
+pub unsafe fn write_error(out_error: *mut *mut c_char, error: &Error) {
+    if out_error.is_null() {
+        return;
+    }
+    if let Ok(p) = into_c_string(error.to_json().to_string()) {
+        *out_error = p;
+    }
+}

@@ -1,0 +1,105 @@
+//! Data in and out: importing a file, the sample tenant, a user's meetings.
+
+use std::os::raw::{c_char, c_void};
+use std::path::Path;
+
+use crate::directory::sample::SampleOptions;
+
+use super::args;
+use super::migration::{report, MmsProgressFn};
+use super::panic::boundary;
+use super::store::MmsStore;
+
+/// Imports a `.json` (users and meetings) or `.csv` (users) file into a tenant, all or
+/// nothing.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `path`: required; the file's path (UTF-8).
+/// - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` as
+///   records are read.
+/// - `user_data`: passed to `progress` untouched; may be NULL.
+/// - `out_summary_json`: required; on success receives `{"Users":n,"Meetings":n}` (free
+///   with `mms_string_free`). Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
+///   names the record and field; nothing is imported then).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_data_import(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    path: *const c_char,
+    progress: MmsProgressFn,
+    user_data: *mut c_void,
+    out_summary_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_data_import", out_error, || {
+        let service = args::store(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let path = args::string(path, "path")?;
+        let out = args::out(out_summary_json, "out_summary_json")?;
+        let summary = service.import_file(tenant, Path::new(path), &mut |done, total| {
+            report(
+                progress,
+                user_data,
+                &serde_json::json!({ "Done": done, "Total": total }),
+            )
+        })?;
+        out.json(&summary)
+    })
+}
+
+/// Creates the deterministic sample tenant (John and Ken Myer, `user1..userN@contoso.com`
+/// and their meetings). The store's first tenant becomes its default.
+///
+/// - `store`: required.
+/// - `options_json`: NULL for the defaults, or any of
+///   `{"TenantId":null|"guid","UserCount":100,"MeetingsPerUser":4,"Seed":1}`.
+/// - `out_tenant_json`: required; on success receives the Tenant JSON (free with
+///   `mms_string_free`). Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_ALREADY_EXISTS`
+///   when the tenant exists).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_sample_tenant_create(
+    store: *const MmsStore,
+    options_json: *const c_char,
+    out_tenant_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_sample_tenant_create", out_error, || {
+        let service = args::store(store)?;
+        let options: SampleOptions = args::optional_json(options_json, "options_json")?;
+        let out = args::out(out_tenant_json, "out_tenant_json")?;
+        out.json(&service.create_sample_tenant(&options)?)
+    })
+}
+
+/// A user's meetings with their current online-meeting block.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `identity`: required; any identity form `mms_identity_resolve` accepts.
+/// - `out_json`: required; on success receives `[Meeting...]` (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_meetings_list(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    identity: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_meetings_list", out_error, || {
+        let service = args::store(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let identity = args::string(identity, "identity")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.meetings(tenant, identity)?)
+    })
+}

@@ -1,0 +1,64 @@
+//! Users: resolving an identity, listing users page by page.
+
+use std::os::raw::c_char;
+
+use crate::directory::UserQuery;
+
+use super::args;
+use super::panic::boundary;
+use super::store::MmsStore;
+
+/// Resolves an identity to exactly one user of a tenant.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the store's default tenant, else a tenant id (GUID).
+/// - `identity`: required; a UPN, SIP address, `DOMAIN\logon`, display name, distinguished
+///   name or object id (at most 4096 bytes).
+/// - `out_user_json`: required; on success receives a User JSON object (free with
+///   `mms_string_free`). Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Errors: `MMS_STATUS_IDENTITY_NOT_FOUND`, `MMS_STATUS_IDENTITY_AMBIGUOUS`,
+/// `MMS_STATUS_WILDCARD_NOT_ALLOWED`, `MMS_STATUS_MALFORMED_IDENTITY`, tenant errors.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_identity_resolve(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    identity: *const c_char,
+    out_user_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_identity_resolve", out_error, || {
+        let service = args::store(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let identity = args::string(identity, "identity")?;
+        let out = args::out(out_user_json, "out_user_json")?;
+        out.json(&service.resolve(tenant, identity)?)
+    })
+}
+
+/// Lists one page of a tenant's users in a stable order.
+///
+/// - `store`: required.
+/// - `query_json`: NULL for the first 1000 users of the default tenant, or
+///   `{"Tenant":null|"guid","Filter":null|"OPath","Prefix":null|"upn prefix","After":null|cursor,"Limit":1000}`.
+/// - `out_page_json`: required; on success receives `{"Users":[User...],"Next":null|cursor}`
+///   (pass `Next` back as `After` for the next page; free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_users_list(
+    store: *const MmsStore,
+    query_json: *const c_char,
+    out_page_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_users_list", out_error, || {
+        let service = args::store(store)?;
+        let query: UserQuery = args::optional_json(query_json, "query_json")?;
+        let out = args::out(out_page_json, "out_page_json")?;
+        out.json(&service.list_users(&query)?)
+    })
+}

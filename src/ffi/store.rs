@@ -1,0 +1,107 @@
+//! The store handle: open / free, and the in-process worker.
+
+use std::os::raw::c_char;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::migration::worker::WorkerOptions;
+use crate::service::Service;
+
+use super::args;
+use super::panic::{boundary, boundary_infallible};
+
+/// An open store (`mms_store` in C): the embedded database plus, when started, the worker
+/// that runs its queue in this process.
+///
+/// Opaque. Created by `mms_store_open`, destroyed by `mms_store_free`. Thread-safe: one
+/// handle may be used by any number of threads at once.
+pub struct MmsStore {
+    pub(crate) service: Service,
+}
+
+/// Opens the store at `path`, creating the file and its folder on first use.
+///
+/// - `path`: UTF-8 file path, or NULL for the platform data directory's
+///   `MeetingMigration/mms.db` (`$XDG_DATA_HOME` or `~/.local/share` on Unix,
+///   `%LOCALAPPDATA%` on Windows). The library never reads `MEETING_MIGRATION_STORE`: the
+///   caller resolves it and passes the path. An empty string is `MMS_STATUS_INVALID_ARGUMENT`.
+/// - `out_store`: required; on success receives a handle the caller owns and releases
+///   with `mms_store_free`. Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_CORRUPT`,
+/// `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...). May be called from any thread.
+#[no_mangle]
+pub unsafe extern "C" fn mms_store_open(
+    path: *const c_char,
+    out_store: *mut *mut MmsStore,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_store_open", out_error, || {
+        let path = args::optional_string(path, "path")?;
+        let out = args::out(out_store, "out_store")?;
+        if path == Some("") {
+            return Err(Error::invalid(
+                "The store path is empty; pass a file path, or NULL for the default store.",
+            )
+            .with_target("path"));
+        }
+        let service = Service::open(path.map(Path::new))?;
+        out.write(Box::into_raw(Box::new(MmsStore { service })));
+        Ok(())
+    })
+}
+
+/// Closes a store: stops its worker (waiting for the worker thread to finish its current
+/// batch) and releases the handle. NULL is a no-op.
+///
+/// The caller must make sure no other thread is using `store` and that it is not used
+/// afterwards; freeing a handle twice is undefined behaviour.
+#[no_mangle]
+pub unsafe extern "C" fn mms_store_free(store: *mut MmsStore) {
+    boundary_infallible("mms_store_free", (), || {
+        if !store.is_null() {
+            drop(Box::from_raw(store));
+        }
+    })
+}
+
+/// Starts the store's in-process worker on a background thread. Starting it while it runs
+/// is a no-op (the running worker keeps its options).
+///
+/// - `store`: required.
+/// - `options_json`: NULL for the defaults, or an object with any of
+///   `{"PollIntervalMs":200,"LeaseMs":30000,"BatchSize":500,"BackoffBaseMs":60000}`.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe; the worker stops with `mms_worker_stop` or `mms_store_free`.
+#[no_mangle]
+pub unsafe extern "C" fn mms_worker_start(
+    store: *const MmsStore,
+    options_json: *const c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_worker_start", out_error, || {
+        let service = args::store(store)?;
+        let options: WorkerOptions = args::optional_json(options_json, "options_json")?;
+        service.start_worker(options)
+    })
+}
+
+/// Stops the store's in-process worker and waits for its thread; a no-op when it does not
+/// run. A request the worker was working on resumes when its lease expires.
+///
+/// - `store`: required.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_worker_stop(
+    store: *const MmsStore,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_worker_stop", out_error, || {
+        args::store(store)?.stop_worker();
+        Ok(())
+    })
+}
