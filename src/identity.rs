@@ -65,7 +65,10 @@ impl IdentityKey {
             )
             .with_target(input));
         }
-        if text.len() >= 4 && text[..4].eq_ignore_ascii_case("sip:") {
+        if text
+            .get(..4)
+            .map_or(false, |p| p.eq_ignore_ascii_case("sip:"))
+        {
             if text.len() == 4 {
                 return Err(malformed("has no address after 'sip:'."));
             }
@@ -191,6 +194,10 @@ fn looks_like_dn(text: &str) -> bool {
 /// sorted, special characters re-escaped, joined with `,`. Two DNs that name the same entry
 /// (spacing, case, escaping) have the same canonical form.
 pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
+    // NUL marks hex escapes while parsing (see `decode_hex_escapes`), so a literal one is refused.
+    if text.contains('\0') {
+        return Err("a distinguished name cannot contain a NUL character".into());
+    }
     let mut rdns: Vec<String> = Vec::new();
     let mut chars = text.trim().chars().peekable();
     loop {
@@ -374,6 +381,15 @@ mod tests {
                 "{input:?}"
             );
         }
+        // A multi-byte character across byte 4 is not a `sip:` prefix (and no panic).
+        assert_eq!(
+            IdentityKey::parse("cn=ärger öz,dc=x").unwrap(),
+            IdentityKey::DistinguishedName("cn=ärger öz,dc=x".into())
+        );
+        assert_eq!(
+            IdentityKey::parse("Zoë Ärger").unwrap(),
+            IdentityKey::DisplayName("zoë ärger".into())
+        );
         let huge = "a".repeat(1 << 20);
         let e = IdentityKey::parse(&huge).unwrap_err();
         assert_eq!(e.code, ErrorCode::MalformedIdentity);

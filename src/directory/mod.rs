@@ -207,6 +207,8 @@ impl Service {
         ]
         .into_iter()
         .flatten()
+        // An empty number clears the setting (DialInSettingsChanges); only others are checked.
+        .filter(|n| !n.trim().is_empty())
         {
             import::check_phone_number(number)
                 .map_err(|why| Error::invalid(why).with_target(number.clone()))?;

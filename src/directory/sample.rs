@@ -81,6 +81,7 @@ const MODES: &[&str] = &[
     "SfBOnly",
 ];
 
+#[allow(clippy::too_many_arguments)]
 fn named_user(
     tenant: &Tenant,
     rng: &mut Rng,

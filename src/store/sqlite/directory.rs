@@ -9,8 +9,9 @@ use crate::identity::IdentityKey;
 use crate::model::*;
 use crate::time::Timestamp;
 
-const TENANT_COLUMNS: &str =
-    "key, tenant_id, name, is_default, (SELECT count(*) FROM users u WHERE u.tenant = tenants.key)";
+// `user_count` is kept by imports: counting a million users on every tenant lookup (every
+// resolution) would be a scan.
+const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count";
 
 fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(index)?;

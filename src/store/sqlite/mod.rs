@@ -54,7 +54,7 @@ impl SqliteStore {
 
     /// The schema version of the open store.
     pub fn schema_version(&self) -> Result<usize> {
-        self.read(|c| schema_version(c))
+        self.read(schema_version)
     }
 
     /// Runs `f` on a read connection (a consistent snapshot for the duration of `f`'s

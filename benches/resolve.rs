@@ -1,0 +1,207 @@
+//! Identity resolution on a 1M-user store, per identity form (DESIGN.md §3; issue 3 targets:
+//! UPN / SIP / object id ≤ 2 µs, every form ≤ 10 µs; open < 1 s and < 300 MB at 1M users),
+//! and sample users generated per second.
+//!
+//! The store is made once (`create_sample_tenant`, 1,000,000 users, no meetings) at
+//! `target/bench-stores/1m.db` and reused by later runs.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use meeting_migration::directory::sample::SampleOptions;
+use meeting_migration::Service;
+
+const USERS: usize = 1_000_000;
+/// Distinct users each form cycles through, so lookups are not one cached row.
+const SPREAD: usize = 4096;
+
+fn store_path() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-stores").join("1m.db")
+}
+
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Makes the 1M-user store unless it exists (built under another name, renamed when done).
+fn ensure_store() -> PathBuf {
+    let path = store_path();
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let partial = path.with_extension("partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    let t = Instant::now();
+    {
+        let svc = Service::open(Some(&partial)).unwrap();
+        svc.create_sample_tenant(&SampleOptions {
+            user_count: USERS,
+            meetings_per_user: 0,
+            ..Default::default()
+        })
+        .unwrap();
+        // One user whose SIP address differs from the UPN, for the UPN → SIP fallback.
+        let extra = partial.with_extension("extra.json");
+        std::fs::write(
+            &extra,
+            r#"[{"UserPrincipalName": "upn.only@contoso.com", "SipAddress": "sip:fallback@contoso.com"}]"#,
+        )
+        .unwrap();
+        svc.import_file(None, &extra, &mut |_, _| {}).unwrap();
+        let _ = std::fs::remove_file(extra);
+    }
+    std::fs::rename(&partial, &path).unwrap();
+    println!(
+        "made {} ({USERS} users) in {:.1} s",
+        path.display(),
+        t.elapsed().as_secs_f64()
+    );
+    path
+}
+
+struct Forms {
+    names: Vec<(&'static str, Vec<String>)>,
+}
+
+fn forms(svc: &Service) -> Forms {
+    // Users spread over the whole tenant.
+    let ns: Vec<usize> = (0..SPREAD).map(|i| 1 + (i * 7919 * 31) % USERS).collect();
+    let ids: Vec<String> = ns
+        .iter()
+        .map(|n| {
+            svc.resolve(None, &format!("user{n}@contoso.com"))
+                .unwrap()
+                .identity
+                .to_string()
+        })
+        .collect();
+    let each = |f: fn(usize) -> String| ns.iter().map(|&n| f(n)).collect::<Vec<_>>();
+    Forms {
+        names: vec![
+            ("upn", each(|n| format!("User{n}@Contoso.com"))),
+            ("sip", each(|n| format!("SIP:user{n}@contoso.com"))),
+            ("object_id", ids.clone()),
+            (
+                "object_id_braces",
+                ids.iter()
+                    .map(|i| format!("{{{}}}", i.to_uppercase()))
+                    .collect(),
+            ),
+            (
+                "upn_falls_back_to_sip",
+                vec!["fallback@contoso.com".to_string()],
+            ),
+            ("domain_logon", each(|n| format!("CONTOSO\\user{n}"))),
+            ("display_name", each(|n| format!("user {n}"))),
+            (
+                "distinguished_name",
+                each(|n| format!("cn=User {n}, ou=Users, dc=contoso, dc=com")),
+            ),
+        ],
+    }
+}
+
+fn summary(svc: &Service, forms: &Forms) {
+    println!("\nresolution per form on {USERS} users (plain timed loop, 50,000 lookups each):");
+    for (name, inputs) in &forms.names {
+        let n = 50_000;
+        let t = Instant::now();
+        for i in 0..n {
+            black_box(svc.resolve(None, &inputs[i % inputs.len()]).unwrap());
+        }
+        let per = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+        println!(
+            "  {name:<24} {per:>7.2} µs/lookup  ({:>9.0} lookups/s)",
+            1e6 / per
+        );
+    }
+    let t = Instant::now();
+    for i in 0..20_000 {
+        black_box(
+            svc.resolve(None, &format!("nobody{i}@contoso.com"))
+                .unwrap_err(),
+        );
+    }
+    println!(
+        "  {:<24} {:>7.2} µs/lookup",
+        "not_found",
+        t.elapsed().as_secs_f64() * 1e6 / 20_000.0
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let rss_start = rss_mb();
+    let path = ensure_store();
+    let rss_made = rss_mb();
+
+    // Sample users generated per second (a 100k-user sample into a fresh store).
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let svc = Service::open(Some(&dir.path().join("s.db"))).unwrap();
+        let t = Instant::now();
+        svc.create_sample_tenant(&SampleOptions {
+            user_count: 100_000,
+            meetings_per_user: 0,
+            ..Default::default()
+        })
+        .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "sample tenant: 100,000 users in {secs:.2} s = {:.0} users/s",
+            100_000.0 / secs
+        );
+    }
+
+    let t = Instant::now();
+    let svc = Service::open(Some(&path)).unwrap();
+    let open = t.elapsed();
+    let t = Instant::now();
+    let tenant = svc.tenant(None).unwrap();
+    let first = svc.resolve(None, "user500000@contoso.com").unwrap();
+    let first_lookup = t.elapsed();
+    println!(
+        "store open: {:.1} ms (first tenant + lookup {:.1} ms); tenant has {} users; RSS {:.1} MB after open (process {:.1} MB at start, {:.1} MB after making/finding the store)",
+        open.as_secs_f64() * 1e3,
+        first_lookup.as_secs_f64() * 1e3,
+        tenant.user_count,
+        rss_mb(),
+        rss_start,
+        rss_made
+    );
+    black_box(first);
+    let forms = forms(&svc);
+    summary(&svc, &forms);
+    println!("RSS after resolving every form: {:.1} MB\n", rss_mb());
+
+    let mut group = c.benchmark_group("resolve_1m");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for (name, inputs) in &forms.names {
+        let mut i = 0usize;
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                i = i.wrapping_add(1);
+                black_box(svc.resolve(None, &inputs[i % inputs.len()]).unwrap())
+            })
+        });
+    }
+    group.finish();
+    println!("RSS at the end: {:.1} MB", rss_mb());
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

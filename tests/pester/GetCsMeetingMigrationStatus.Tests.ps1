@@ -1,0 +1,122 @@
+# Get-CsMeetingMigrationStatus (DESIGN.md §2.2, §4): filters, summary, one request in detail
+# with queue position and per-meeting outcomes, and Microsoft's failure recipe.
+
+BeforeAll {
+    . $PSScriptRoot/TestSupport.ps1
+    $script:Store = Initialize-TestStore -UserCount 20 -MeetingsPerUser 4
+    $script:Started = [DateTime]::UtcNow.AddSeconds(-1)
+    $script:First = Start-CsExMeetingMigration John@contoso.com -Confirm:$false
+    $script:Second = Start-CsExMeetingMigration kenmyer@litwareinc.com -SourceMeetingType SfB -TargetMeetingType Teams -Confirm:$false
+    Wait-MigrationIdle
+    $script:Third = Start-CsExMeetingMigration John@contoso.com -TargetMeetingType Teams -Confirm:$false
+    Wait-MigrationIdle
+}
+
+AfterAll {
+    Remove-TestStore $script:Store
+}
+
+Describe 'Records' {
+    It 'returns one record per request, oldest first, with the real field names' {
+        $all = Get-CsMeetingMigrationStatus
+        $all | Should -HaveCount 3
+        $all.CorrelationId | Should -Be @($script:First.CorrelationId, $script:Second.CorrelationId, $script:Third.CorrelationId)
+        foreach ($field in 'CorrelationId', 'UserId', 'UserPrincipalName', 'MigrationType', 'State', 'RetryCount', 'TotalMeeting',
+            'SucceededMeeting', 'FailedMeeting', 'InvitesUpdate', 'LastMessage', 'CreateDate', 'ModifiedDate') {
+            $all[0].PSObject.Properties.Name | Should -Contain $field
+        }
+        $all[0].CreateDate.Kind | Should -Be 'Utc'
+    }
+
+    It 'counts the migrated meetings of a finished request' {
+        $done = Get-CsMeetingMigrationStatus -Identity kenmyer@litwareinc.com
+        $done.State | Should -Be 'Succeeded'
+        $done.TotalMeeting | Should -Be ($done.SucceededMeeting + $done.FailedMeeting)
+    }
+
+    It 'filters by -Identity in any form, positionally' {
+        (Get-CsMeetingMigrationStatus 'sip:john@contoso.com').CorrelationId | Should -Be @($script:First.CorrelationId, $script:Third.CorrelationId)
+        (Get-CsMeetingMigrationStatus -Identity 'litwareinc\kenmyer').CorrelationId | Should -Be $script:Second.CorrelationId
+    }
+
+    It 'filters by -State' {
+        @(Get-CsMeetingMigrationStatus -State Succeeded) | Should -HaveCount 3
+        Get-CsMeetingMigrationStatus -State Pending | Should -BeNullOrEmpty
+    }
+
+    It 'filters by -MigrationType' {
+        (Get-CsMeetingMigrationStatus -MigrationType SfbToTeams).UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        (Get-CsMeetingMigrationStatus -MigrationType AllToTeams).CorrelationId | Should -Be $script:Third.CorrelationId
+    }
+
+    It 'filters by creation time with -StartTime and -EndTime' {
+        @(Get-CsMeetingMigrationStatus -StartTime $script:Started) | Should -HaveCount 3
+        Get-CsMeetingMigrationStatus -StartTime ([DateTime]::UtcNow.AddHours(1)) | Should -BeNullOrEmpty
+        Get-CsMeetingMigrationStatus -EndTime $script:Started | Should -BeNullOrEmpty
+        @(Get-CsMeetingMigrationStatus -StartTime $script:Started -EndTime ([DateTime]::UtcNow.AddMinutes(1))) | Should -HaveCount 3
+    }
+
+    It 'takes the tenant' {
+        @(Get-CsMeetingMigrationStatus -Tenant $script:SampleTenantId) | Should -HaveCount 3
+        Get-CsMeetingMigrationStatus -Tenant ([guid]::NewGuid()) -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.TenantNotFound,*'
+    }
+
+    It 'validates and tab-completes -State' {
+        { Get-CsMeetingMigrationStatus -State Done } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Get-CompletionText 'Get-CsMeetingMigrationStatus -State ' | Should -Be @('Pending', 'InProgress', 'Failed', 'Succeeded')
+    }
+
+    It 'tab-completes -Identity' {
+        Get-CompletionText 'Get-CsMeetingMigrationStatus -Identity kenm' | Should -Be 'kenmyer@litwareinc.com'
+    }
+
+    It 'runs Microsoft''s failure recipe as written' {
+        { Get-CsMeetingMigrationStatus | Where-Object State -eq Failed | Format-Table UserPrincipalName, LastMessage | Out-String } |
+            Should -Not -Throw
+    }
+}
+
+Describe '-SummaryOnly' {
+    It 'gives one row per state counting users, not meetings or requests' {
+        $summary = Get-CsMeetingMigrationStatus -SummaryOnly
+        $summary.State | Should -Be @('Pending', 'InProgress', 'Failed', 'Succeeded')
+        ($summary | Where-Object State -EQ Succeeded).UserCount | Should -Be 2
+        ($summary | Where-Object State -EQ Pending).UserCount | Should -Be 0
+        $summary[0].GetType().FullName | Should -Be 'MeetingMigration.PowerShell.Model.MigrationSummary'
+    }
+}
+
+Describe '-CorrelationId' {
+    It 'returns the request with its per-meeting outcomes' {
+        $detail = Get-CsMeetingMigrationStatus -CorrelationId $script:Second.CorrelationId
+        $detail.UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $detail.Meetings | Should -HaveCount $detail.TotalMeeting
+        $detail.Meetings.Outcome | ForEach-Object { $_ | Should -BeIn 'Succeeded', 'Failed' }
+        $detail.Meetings[0].Subject | Should -Not -BeNullOrEmpty
+        $detail.QueuePosition | Should -BeNullOrEmpty
+    }
+
+    It 'takes status records from the pipeline' {
+        (Get-CsMeetingMigrationStatus -Identity John@contoso.com | Get-CsMeetingMigrationStatus).Meetings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows the queue position of a Pending request' {
+        Set-CsTenantMigrationConfiguration -HoldMinutes 600 -Confirm:$false
+        try {
+            $a = Start-CsExMeetingMigration user1@contoso.com -Confirm:$false
+            $b = Start-CsExMeetingMigration user2@contoso.com -Confirm:$false
+            (Get-CsMeetingMigrationStatus -CorrelationId $a.CorrelationId).QueuePosition | Should -Be 1
+            (Get-CsMeetingMigrationStatus -CorrelationId $b.CorrelationId).QueuePosition | Should -Be 2
+        }
+        finally { Set-CsTenantMigrationConfiguration -HoldMinutes 0 -Confirm:$false }
+    }
+
+    It 'reports an unknown request as not found' {
+        $id = [guid]::NewGuid()
+        Get-CsMeetingMigrationStatus -CorrelationId $id -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.RequestNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].TargetObject | Should -Be $id
+    }
+}

@@ -1,0 +1,273 @@
+//! The embedded store (DESIGN.md §5.1): permissions, schema versions and upgrades, foreign
+//! files, and two processes writing at once.
+
+mod support;
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use meeting_migration::migration::request::StartRequest;
+use meeting_migration::store::sqlite::{schema, SqliteStore};
+use meeting_migration::{ErrorCode, Service};
+use support::*;
+
+#[test]
+fn a_new_store_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = TestStore::new();
+    let nested = store.dir.path().join("a/b/mms.db");
+    let svc = Service::open(Some(&nested)).unwrap();
+    svc.create_sample_tenant(&Default::default()).unwrap();
+    let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    let wal = nested.with_file_name("mms.db-wal");
+    if wal.exists() {
+        let mode = std::fs::metadata(&wal).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "WAL mode {mode:o}");
+    }
+}
+
+#[test]
+fn the_schema_version_table_records_every_step() {
+    let store = TestStore::new();
+    let s = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::STEPS.len());
+    drop(s);
+    let versions: Vec<i64> = store
+        .sql()
+        .prepare("SELECT version FROM schema_version ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        versions,
+        (1..=schema::STEPS.len() as i64).collect::<Vec<_>>()
+    );
+    let app_id: i32 = store
+        .sql()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app_id, schema::APPLICATION_ID);
+    let journal: String = store
+        .sql()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    // Reopening applies nothing twice.
+    let s = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::STEPS.len());
+}
+
+#[test]
+fn a_version_1_store_is_upgraded_and_works() {
+    let store = TestStore::new();
+    {
+        let old = SqliteStore::open_at_version(&store.path, 1).unwrap();
+        assert_eq!(old.schema_version().unwrap(), 1);
+        let svc = Service::with_store(Arc::new(old));
+        svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
+            user_count: 20,
+            meetings_per_user: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let has_requests: i64 = store
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'requests'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(has_requests, 0, "version 1 has no queue");
+
+    let svc = store.open();
+    let upgraded = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), schema::STEPS.len());
+    drop(upgraded);
+    // The old data is there and the new parts work on it.
+    assert_eq!(svc.tenant(None).unwrap().user_count, 22);
+    assert_eq!(
+        svc.resolve(None, "LITWAREINC\\kenmyer")
+            .unwrap()
+            .display_name,
+        "Ken Myer"
+    );
+    let started = svc
+        .start(&StartRequest::new("kenmyer@litwareinc.com"))
+        .unwrap();
+    drain(&svc, &fast_options());
+    let done = status_of(&svc, &started.status);
+    assert_eq!(done.state.as_str(), "Succeeded");
+    assert!(done.succeeded_meeting > 0);
+    let rewritten: i64 = store
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM meetings WHERE rewrite_count = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rewritten, done.succeeded_meeting);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_store_corrupt() {
+    let store = TestStore::new();
+    std::fs::write(
+        &store.path,
+        "this is a text file, not a database\n".repeat(200),
+    )
+    .unwrap();
+    let e = Service::open(Some(&store.path)).err().expect("must fail");
+    assert_eq!(e.code, ErrorCode::StoreCorrupt, "{}", e.message);
+    assert!(
+        e.message.contains("not a MeetingMigration store"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn another_programs_sqlite_database_is_store_corrupt() {
+    let store = TestStore::new();
+    {
+        let c = rusqlite::Connection::open(&store.path).unwrap();
+        c.execute_batch("CREATE TABLE recipes(name TEXT); INSERT INTO recipes VALUES ('soup');")
+            .unwrap();
+    }
+    let e = Service::open(Some(&store.path)).err().expect("must fail");
+    assert_eq!(e.code, ErrorCode::StoreCorrupt, "{}", e.message);
+    // And it was left alone.
+    let n: i64 = store
+        .sql()
+        .query_row("SELECT count(*) FROM recipes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    let tables: i64 = store
+        .sql()
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tables, 1);
+}
+
+#[test]
+fn a_store_from_a_newer_library_is_refused() {
+    let store = TestStore::new();
+    drop(SqliteStore::open(&store.path).unwrap());
+    store
+        .sql()
+        .execute(
+            "INSERT INTO schema_version(version, applied_at) VALUES (?1, 0)",
+            [schema::STEPS.len() as i64 + 1],
+        )
+        .unwrap();
+    let e = Service::open(Some(&store.path)).err().expect("must fail");
+    assert_eq!(e.code, ErrorCode::StoreTooNew);
+}
+
+const CHILD_ENV: &str = "MMS_STORE_TEST_CHILD";
+const WRITER_USERS: usize = 150;
+
+/// Child role: run by `two_processes_write_one_store_at_once` in another process (this
+/// test binary re-executed); a no-op in a normal test run.
+#[test]
+fn child_writer_role() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let (path, name) = spec.split_once('|').unwrap();
+    let svc = Service::open(Some(std::path::Path::new(path))).unwrap();
+    write_burst(&svc, name, std::path::Path::new(path).parent().unwrap());
+}
+
+/// Many small transactions: users imported one file at a time, then started.
+fn write_burst(svc: &Service, name: &str, dir: &std::path::Path) {
+    for chunk in 0..(WRITER_USERS / 10) {
+        let users: Vec<String> = (0..10)
+            .map(|i| {
+                format!(
+                    r#"{{"UserPrincipalName": "{name}-{}@contoso.com"}}"#,
+                    chunk * 10 + i
+                )
+            })
+            .collect();
+        let file = dir.join(format!("{name}-{chunk}.json"));
+        std::fs::write(&file, format!("[{}]", users.join(","))).unwrap();
+        svc.import_file(None, &file, &mut |_, _| {}).unwrap();
+        for i in 0..10 {
+            svc.start(&StartRequest::new(&format!(
+                "{name}-{}@contoso.com",
+                chunk * 10 + i
+            )))
+            .unwrap();
+        }
+        svc.set_dial_in_settings(None, &Default::default()).unwrap();
+    }
+}
+
+#[test]
+fn two_processes_write_one_store_at_once() {
+    let store = TestStore::new();
+    let svc = store.open();
+    svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
+        user_count: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let child = Command::new(exe)
+        .args([
+            "--exact",
+            "child_writer_role",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD_ENV, format!("{}|child", store.path.display()))
+        .spawn()
+        .unwrap();
+    // This process writes at the same time, with its worker running too.
+    svc.start_worker(fast_options()).unwrap();
+    write_burst(&svc, "parent", store.dir.path());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the child process failed");
+    let users = svc.tenant(None).unwrap().user_count;
+    assert_eq!(users as usize, 2 + 2 * WRITER_USERS);
+    for name in ["parent", "child"] {
+        for i in [0, WRITER_USERS - 1] {
+            svc.resolve(None, &format!("{name}-{i}@contoso.com"))
+                .unwrap();
+        }
+    }
+    let requests: i64 = store
+        .sql()
+        .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(requests as usize, 2 * WRITER_USERS);
+    // The in-process worker finishes them all.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let open: i64 = store
+            .sql()
+            .query_row(
+                "SELECT count(*) FROM requests WHERE state IN ('Pending', 'InProgress')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if open == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{open} requests still open"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    svc.stop_worker();
+}

@@ -1,0 +1,155 @@
+//! Shared helpers of the integration tests: real store files in temp directories, the real
+//! library, no mocks. Files are hashed by a separate process (`sha256sum`), never opened
+//! outside SQLite from inside the test process (DESIGN.md §9).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use meeting_migration::directory::sample::SampleOptions;
+use meeting_migration::migration::worker::{run_once, StopSignal, WorkerOptions};
+use meeting_migration::model::MigrationStatus;
+use meeting_migration::time::Timestamp;
+use meeting_migration::Service;
+use tempfile::TempDir;
+
+pub const SAMPLE_TENANT: &str = "38aad667-af54-4397-aaa7-e94c79ec2308";
+
+/// A temp directory holding `mms.db`.
+pub struct TestStore {
+    pub dir: TempDir,
+    pub path: PathBuf,
+}
+
+impl TestStore {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("mms-test-")
+            .tempdir()
+            .expect("temp dir");
+        let path = dir.path().join("mms.db");
+        TestStore { dir, path }
+    }
+
+    pub fn open(&self) -> Service {
+        Service::open(Some(&self.path)).expect("open store")
+    }
+
+    /// A file next to the store.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// A read/write SQLite connection to the store, for checks the API does not expose.
+    pub fn sql(&self) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(&self.path).expect("sqlite");
+        c.busy_timeout(Duration::from_secs(30)).unwrap();
+        c
+    }
+
+    /// sha256 of the store file and its WAL (when present), computed by `sha256sum`.
+    pub fn hashes(&self) -> Vec<String> {
+        let mut files = vec![self.path.clone()];
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        if wal.exists() {
+            files.push(wal);
+        }
+        sha256sum(&files)
+    }
+}
+
+/// Hashes files in a separate process.
+pub fn sha256sum(files: &[PathBuf]) -> Vec<String> {
+    let out = Command::new("sha256sum")
+        .args(files)
+        .output()
+        .expect("run sha256sum");
+    assert!(out.status.success(), "sha256sum failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A store with the sample tenant of `users` numbered users and `meetings` each.
+pub fn sample(users: usize, meetings: usize) -> (TestStore, Service) {
+    let store = TestStore::new();
+    let svc = store.open();
+    svc.create_sample_tenant(&SampleOptions {
+        user_count: users,
+        meetings_per_user: meetings,
+        ..Default::default()
+    })
+    .expect("sample tenant");
+    (store, svc)
+}
+
+/// Writes `text` to `name` in the store's folder and imports it into `tenant`.
+pub fn import_text(
+    store: &TestStore,
+    svc: &Service,
+    tenant: Option<&str>,
+    name: &str,
+    text: &str,
+) -> meeting_migration::Result<meeting_migration::directory::import::ImportSummary> {
+    let path = store.file(name);
+    std::fs::write(&path, text).unwrap();
+    svc.import_file(tenant, &path, &mut |_, _| {})
+}
+
+/// ISO time `ms` from now.
+pub fn iso_in(ms: i64) -> String {
+    Timestamp::now().plus_ms(ms).to_iso()
+}
+
+pub const DAY: i64 = 24 * 3600 * 1000;
+pub const HOUR: i64 = 3600 * 1000;
+
+/// Worker options for tests: tiny pauses.
+pub fn fast_options() -> WorkerOptions {
+    WorkerOptions {
+        poll_interval_ms: 5,
+        lease_ms: 5_000,
+        batch_size: 7,
+        backoff_base_ms: 1,
+        ..Default::default()
+    }
+}
+
+/// Runs the worker in this thread until no request of the store is Pending or InProgress
+/// (waiting out back-offs).
+pub fn drain(svc: &Service, options: &WorkerOptions) {
+    let stop = StopSignal::default();
+    let store: &Arc<dyn meeting_migration::store::Store> = svc.store();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the queue did not drain");
+        if run_once(&**store, options, "test-worker", &stop).expect("run_once") {
+            continue;
+        }
+        let open = store
+            .requests(&Default::default())
+            .expect("requests")
+            .iter()
+            .any(|r| r.state.is_open());
+        if !open {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// The request's status by correlation id.
+pub fn status_of(svc: &Service, s: &MigrationStatus) -> MigrationStatus {
+    svc.request_detail(&s.correlation_id.to_string())
+        .expect("detail")
+        .status
+}
+
+/// The path of the built binary, for processes.
+pub fn exe_path(p: &str) -> &Path {
+    Path::new(p)
+}
