@@ -107,7 +107,8 @@ function Invoke-BuildTask {
 function Invoke-HeaderTask {
     Assert-Command cbindgen 'apt-get install cbindgen'
     Push-Location $Root
-    try { Invoke-Native cbindgen --config cbindgen.toml --crate meeting-migration --output include/meeting_migration.h --quiet }
+    # Parsing src/lib.rs directly: --crate would run cargo metadata, which needs the source replacement.
+    try { Invoke-Native cbindgen --config cbindgen.toml --output include/meeting_migration.h --quiet src/lib.rs }
     finally { Pop-Location }
 }
 

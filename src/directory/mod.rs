@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{self, IdentityKey};
 use crate::model::*;
-use crate::service::Service;
+use crate::service::{parse_tenant_id, Service};
+use crate::store::TenantScope;
 use filter::Filter;
 
 /// Candidates listed in an ambiguity error.
@@ -49,8 +50,16 @@ impl Service {
     /// Resolves an identity (any §3 form) to exactly one user of the tenant.
     pub fn resolve(&self, tenant: Option<&str>, identity: &str) -> Result<User> {
         let key = IdentityKey::parse(identity)?;
-        let tenant = self.tenant(tenant)?;
-        self.resolve_in(&tenant, identity, &key)
+        let scope = match tenant.map(str::trim).filter(|t| !t.is_empty()) {
+            None => TenantScope::Default,
+            Some(t) => TenantScope::Id(parse_tenant_id(t)?),
+        };
+        self.resolve_scoped(&scope, identity, &key)
+            .map_err(|e| match e.code {
+                // Nothing found may mean no such tenant: then that is the error to report.
+                ErrorCode::IdentityNotFound => self.tenant(tenant).err().unwrap_or(e),
+                _ => e,
+            })
     }
 
     pub(crate) fn resolve_in(
@@ -59,7 +68,11 @@ impl Service {
         input: &str,
         key: &IdentityKey,
     ) -> Result<User> {
-        let mut users = self.store.find_users(tenant, key, MAX_CANDIDATES + 1)?;
+        self.resolve_scoped(&TenantScope::Key(tenant.key), input, key)
+    }
+
+    fn resolve_scoped(&self, scope: &TenantScope, input: &str, key: &IdentityKey) -> Result<User> {
+        let mut users = self.store.find_users(scope, key, MAX_CANDIDATES + 1)?;
         match users.len() {
             0 => Err(identity::not_found(input)),
             1 => Ok(users.pop().expect("one user")),

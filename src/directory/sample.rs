@@ -236,7 +236,10 @@ impl Service {
                 ..Default::default()
             },
         )?;
-        let mut rng = Rng(options.seed);
+        // The tenant id is part of the seed: two sample tenants in one store never share
+        // object or meeting ids, and one tenant id and seed always give the same tenant.
+        let (high, low) = tenant_id.as_u64_pair();
+        let mut rng = Rng(options.seed ^ high ^ low.rotate_left(17));
         let now = Timestamp::now();
         let mut data = DirectoryData::default();
         data.users.push(named_user(

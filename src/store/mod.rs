@@ -13,6 +13,18 @@ use crate::identity::IdentityKey;
 use crate::model::*;
 use crate::time::Timestamp;
 
+/// The tenant a lookup is confined to. Resolution names it this way so the store can find
+/// the tenant and the user in one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantScope {
+    /// The store's default tenant.
+    Default,
+    /// A tenant by its id.
+    Id(Uuid),
+    /// A tenant already looked up ([`Tenant::key`]).
+    Key(i64),
+}
+
 /// A request to queue, already validated and resolved.
 #[derive(Debug, Clone)]
 pub struct NewRequest {
@@ -121,8 +133,14 @@ pub trait Store: Send + Sync {
     ) -> Result<DialInSettings>;
 
     // Directory.
-    /// Users of the tenant matching one key exactly (indexed), at most `limit`.
-    fn find_users(&self, tenant: &Tenant, key: &IdentityKey, limit: usize) -> Result<Vec<User>>;
+    /// Users of the tenant matching one key exactly (indexed), at most `limit`. No user and
+    /// no such tenant both give an empty list.
+    fn find_users(
+        &self,
+        tenant: &TenantScope,
+        key: &IdentityKey,
+        limit: usize,
+    ) -> Result<Vec<User>>;
     /// Up to `limit` users after the user with key `after`, in key order; with a prefix,
     /// only users whose canonical UPN starts with it.
     fn users_page(

@@ -7,6 +7,7 @@ use crate::directory::import::{DirectoryData, NewMeeting, NewUser};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::IdentityKey;
 use crate::model::*;
+use crate::store::TenantScope;
 use crate::time::Timestamp;
 
 // `user_count` is kept by imports: counting a million users on every tenant lookup (every
@@ -219,8 +220,7 @@ pub(super) fn set_dial_in_settings(
     dial_in_settings(tx, tenant)
 }
 
-const USER_COLUMNS: &str =
-    "key, object_id, upn, sip, display_name, sam, windows_logon, dn, mode, toll, toll_free";
+const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free";
 
 fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
     Ok(User {
@@ -241,40 +241,54 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
 
 fn users_where(
     conn: &Connection,
-    tenant: &Tenant,
+    scope: &TenantScope,
     column: &str,
     value: &str,
     limit: usize,
 ) -> Result<Vec<User>> {
-    let sql =
-        format!("SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND {column} = ?2 LIMIT ?3");
+    // The tenant is looked up inside the user's statement: one read per resolution.
+    let (tenant_sql, tenant_param): (&str, rusqlite::types::Value) = match scope {
+        TenantScope::Key(key) => ("?1", (*key).into()),
+        TenantScope::Id(id) => (
+            "(SELECT key FROM tenants WHERE tenant_id = ?1)",
+            id.to_string().into(),
+        ),
+        TenantScope::Default => (
+            "(SELECT key FROM tenants WHERE is_default = 1 AND ?1 IS NULL)",
+            rusqlite::types::Value::Null,
+        ),
+    };
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, t.tenant_id FROM users u JOIN tenants t ON t.key = u.tenant
+         WHERE u.tenant = {tenant_sql} AND u.{column} = ?2 LIMIT ?3"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![tenant.key, value, limit as i64], |r| {
-        user_from_row(r, tenant.tenant_id)
+    let rows = stmt.query_map(params![tenant_param, value, limit as i64], |r| {
+        user_from_row(r, uuid_column(r, 11)?)
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn find_users(
     conn: &Connection,
-    tenant: &Tenant,
+    scope: &TenantScope,
     key: &IdentityKey,
     limit: usize,
 ) -> Result<Vec<User>> {
     match key {
-        IdentityKey::ObjectId(id) => users_where(conn, tenant, "object_id", &id.to_string(), limit),
-        IdentityKey::Sip(sip) => users_where(conn, tenant, "sip_key", sip, limit),
+        IdentityKey::ObjectId(id) => users_where(conn, scope, "object_id", &id.to_string(), limit),
+        IdentityKey::Sip(sip) => users_where(conn, scope, "sip_key", sip, limit),
         IdentityKey::Upn(upn) => {
-            let found = users_where(conn, tenant, "upn_key", upn, limit)?;
+            let found = users_where(conn, scope, "upn_key", upn, limit)?;
             if found.is_empty() {
-                users_where(conn, tenant, "sip_key", &format!("sip:{upn}"), limit)
+                users_where(conn, scope, "sip_key", &format!("sip:{upn}"), limit)
             } else {
                 Ok(found)
             }
         }
-        IdentityKey::DomainLogon(logon) => users_where(conn, tenant, "logon_key", logon, limit),
-        IdentityKey::DisplayName(name) => users_where(conn, tenant, "display_key", name, limit),
-        IdentityKey::DistinguishedName(dn) => users_where(conn, tenant, "dn_key", dn, limit),
+        IdentityKey::DomainLogon(logon) => users_where(conn, scope, "logon_key", logon, limit),
+        IdentityKey::DisplayName(name) => users_where(conn, scope, "display_key", name, limit),
+        IdentityKey::DistinguishedName(dn) => users_where(conn, scope, "dn_key", dn, limit),
     }
 }
 
@@ -290,8 +304,8 @@ pub(super) fn users_page(
         // Completion: the UPN index in order, from the prefix up to the first key past it.
         Some(prefix) => {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND upn_key >= ?2 AND upn_key < ?2 || char(1114111)
-                 AND key > ?3 ORDER BY upn_key LIMIT ?4"
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.upn_key >= ?2 AND u.upn_key < ?2 || char(1114111)
+                 AND u.key > ?3 ORDER BY u.upn_key LIMIT ?4"
             ))?;
             let rows = stmt.query_map(params![tenant.key, prefix, after, limit as i64], |r| {
                 user_from_row(r, tenant.tenant_id)
@@ -299,7 +313,7 @@ pub(super) fn users_page(
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         }
         None => {
-            let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE tenant = ?1 AND key > ?2 ORDER BY key LIMIT ?3"))?;
+            let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.key > ?2 ORDER BY u.key LIMIT ?3"))?;
             let rows = stmt.query_map(params![tenant.key, after, limit as i64], |r| {
                 user_from_row(r, tenant.tenant_id)
             })?;
@@ -334,7 +348,7 @@ fn duplicate(source: &str, e: rusqlite::Error) -> Error {
             let field = field_of_constraint(message);
             return Error::new(
                 ErrorCode::ImportFailed,
-                format!("{source}: {field} is already used by another user or meeting in this tenant; nothing was imported."),
+                format!("{source}: {field} is already used by another record (users are unique within a tenant, meeting ids within the store); nothing was imported."),
             )
             .with_target(source.to_string());
         }

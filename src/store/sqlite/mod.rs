@@ -273,7 +273,12 @@ impl Store for SqliteStore {
     ) -> Result<DialInSettings> {
         self.write(|tx| directory::set_dial_in_settings(tx, tenant, changes))
     }
-    fn find_users(&self, tenant: &Tenant, key: &IdentityKey, limit: usize) -> Result<Vec<User>> {
+    fn find_users(
+        &self,
+        tenant: &TenantScope,
+        key: &IdentityKey,
+        limit: usize,
+    ) -> Result<Vec<User>> {
         self.read(|c| directory::find_users(c, tenant, key, limit))
     }
     fn users_page(
