@@ -229,13 +229,19 @@ fn two_processes_write_one_store_at_once() {
             "1",
         ])
         .env(CHILD_ENV, format!("{}|child", store.path.display()))
+        // Piped: the child's own test summary must not read as one of this suite's.
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // This process writes at the same time, with its worker running too.
     svc.start_worker(fast_options()).unwrap();
     write_burst(&svc, "parent", store.dir.path());
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "the child process failed");
+    assert!(
+        out.status.success(),
+        "the child process failed:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let users = svc.tenant(None).unwrap().user_count;
     assert_eq!(users as usize, 2 + 2 * WRITER_USERS);
     for name in ["parent", "child"] {

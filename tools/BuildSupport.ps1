@@ -58,16 +58,20 @@ function Initialize-Toolchain([string] $CrateSource) {
     Invoke-Native dotnet restore (Join-Path $Root 'tools/TestDependencies.proj') --verbosity quiet
 }
 
+# Simple functions (not advanced) on purpose: arguments such as -D reach the native command
+# untouched instead of being taken for PowerShell parameters (callers still quote '--',
+# which PowerShell otherwise consumes).
 function Invoke-Native {
-    param([Parameter(Mandatory, Position = 0)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    & $Command @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+    $command = $args[0]
+    $arguments = @($args | Select-Object -Skip 1)
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE" }
 }
 
 function Invoke-Cargo {
-    param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    # The source replacement goes after the subcommand, before '--' separated runner arguments.
-    $sub, $rest = $Arguments
+    # The source replacement goes right after the subcommand.
+    $sub = $args[0]
+    $rest = @($args | Select-Object -Skip 1)
     Invoke-Native cargo $sub @script:CargoSourceArgs @rest
 }
 
@@ -115,8 +119,8 @@ function Invoke-HeaderTask {
 function Invoke-LintTask {
     Push-Location $Root
     try {
-        Invoke-Native cargo fmt --all -- --check
-        Invoke-Cargo clippy --all-targets --quiet -- -D warnings
+        Invoke-Native cargo fmt --all '--' --check
+        Invoke-Cargo clippy --all-targets --quiet '--' -D warnings
     }
     finally { Pop-Location }
 }

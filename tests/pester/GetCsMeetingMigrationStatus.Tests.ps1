@@ -64,7 +64,7 @@ Describe 'Records' {
 
     It 'validates and tab-completes -State' {
         { Get-CsMeetingMigrationStatus -State Done } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
-        Get-CompletionText 'Get-CsMeetingMigrationStatus -State ' | Should -Be @('Pending', 'InProgress', 'Failed', 'Succeeded')
+        Get-CompletionText 'Get-CsMeetingMigrationStatus -State ' | Sort-Object | Should -Be @('Failed', 'InProgress', 'Pending', 'Succeeded')
     }
 
     It 'tab-completes -Identity' {

@@ -13,7 +13,7 @@ AfterAll {
 Describe 'Listing' {
     It 'returns every user of the default tenant, typed, with the directory properties' {
         $users = Get-CsOnlineUser
-        $users | Should -HaveCount 30
+        $users | Should -HaveCount 32  # John, Ken Myer and user1..user30
         $users[0].GetType().FullName | Should -Be 'MeetingMigration.PowerShell.Model.OnlineUser'
         foreach ($field in 'Identity', 'UserPrincipalName', 'SipAddress', 'DisplayName', 'SamAccountName', 'DistinguishedName',
             'TeamsUpgradeEffectiveMode', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber') {
@@ -40,7 +40,7 @@ Describe 'Listing' {
     }
 
     It 'takes the tenant and reports an unknown one' {
-        @(Get-CsOnlineUser -Tenant $script:SampleTenantId) | Should -HaveCount 30
+        @(Get-CsOnlineUser -Tenant $script:SampleTenantId) | Should -HaveCount 32
         Get-CsOnlineUser -Tenant ([guid]::NewGuid()) -ErrorAction SilentlyContinue -ErrorVariable failures
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.TenantNotFound,*'
     }

@@ -68,7 +68,8 @@ Describe 'One job per invocation' {
 Describe 'Receive-Job -Wait on a running job' {
     It 'waits and returns the final record' {
         $job = Start-CsExMeetingMigration user2@contoso.com -AsJob -Confirm:$false
-        $record = Receive-Job $job -Wait -AutoRemoveJob -Timeout $script:Timeout -ErrorAction Stop
+        $job | Wait-Job -Timeout $script:Timeout | Should -Not -BeNullOrEmpty
+        $record = Receive-Job $job -Wait -AutoRemoveJob -ErrorAction Stop
         $record.UserPrincipalName | Should -Be 'user2@contoso.com'
         $record.State | Should -Be 'Succeeded'
     }

@@ -22,7 +22,7 @@ Describe 'New-MmsSampleTenant' {
         $tenant.Domains.Name | Should -Contain 'contoso.com'
         $tenant.Domains.Name | Should -Contain 'litwareinc.com'
         ($tenant.Domains | Where-Object Name -EQ 'litwareinc.com').NetBiosName | Should -Be 'LITWAREINC'
-        $tenant.UserCount | Should -Be 100
+        $tenant.UserCount | Should -Be 102  # John, Ken Myer and user1..user100
     }
 
     It 'contains John and Ken Myer with all their identities' {
@@ -47,12 +47,12 @@ Describe 'New-MmsSampleTenant' {
     It 'is deterministic for a seed' {
         $id = [guid]::NewGuid()
         $null = New-MmsSampleTenant -TenantId $id -UserCount 10 -MeetingsPerUser 2 -Seed 7 -Confirm:$false
-        $first = Get-MmsMeeting user3@contoso.com -Tenant $id | Select-Object Subject, StartTime, MeetingType, AttendeeCount
+        $first = Get-MmsMeeting user3@contoso.com -Tenant $id | Select-Object Subject, MeetingType, AttendeeCount, @{ n = 'Minutes'; e = { ($_.EndTime - $_.StartTime).TotalMinutes } }
         $other = New-TestStorePath
         try {
             $env:MEETING_MIGRATION_STORE = $other
             $null = New-MmsSampleTenant -TenantId $id -UserCount 10 -MeetingsPerUser 2 -Seed 7 -Confirm:$false
-            $second = Get-MmsMeeting user3@contoso.com -Tenant $id | Select-Object Subject, StartTime, MeetingType, AttendeeCount
+            $second = Get-MmsMeeting user3@contoso.com -Tenant $id | Select-Object Subject, MeetingType, AttendeeCount, @{ n = 'Minutes'; e = { ($_.EndTime - $_.StartTime).TotalMinutes } }
             ($second | ConvertTo-Json) | Should -Be ($first | ConvertTo-Json)
         }
         finally {

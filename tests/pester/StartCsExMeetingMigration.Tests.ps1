@@ -55,7 +55,7 @@ Describe 'Parameters' {
 
     It 'rejects a -Tenant that is not a GUID before any work' {
         { Start-CsExMeetingMigration user1@contoso.com -Tenant 'contoso' -Confirm:$false } |
-            Should -Throw -ErrorId 'ParameterArgumentTransformationError,MeetingMigration.PowerShell.Commands.StartCsExMeetingMigrationCommand'
+            Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
     }
 }
 
@@ -254,9 +254,9 @@ Describe 'Pipelines' {
 
     It 'takes a status record passed as -Identity or piped' {
         $status = Get-CsMeetingMigrationStatus -Identity user31@contoso.com | Select-Object -First 1
-        Wait-MigrationIdle
+        Wait-MigrationIdle -Identity user31@contoso.com
         (Start-CsExMeetingMigration -Identity $status -Confirm:$false).UserPrincipalName | Should -Be 'user31@contoso.com'
-        Wait-MigrationIdle
+        Wait-MigrationIdle -Identity user31@contoso.com
         ($status | Start-CsExMeetingMigration -Confirm:$false).UserPrincipalName | Should -Be 'user31@contoso.com'
     }
 

@@ -44,14 +44,14 @@ function Get-StoreHash {
     }
 }
 
-# Waits until no request of the store is Pending or InProgress.
+# Waits until no request (of -Identity, when given) is Pending or InProgress. A request queued
+# while the tenant had a hold time keeps it, so wait per user in files that set HoldMinutes.
 function Wait-MigrationIdle {
-    param([int] $TimeoutSeconds = 60)
+    param([string] $Identity, [int] $TimeoutSeconds = 60)
+    $filter = if ($Identity) { @{ Identity = $Identity } } else { @{} }
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while ([DateTime]::UtcNow -lt $deadline) {
-        $open = Get-CsMeetingMigrationStatus -SummaryOnly | Where-Object { $_.State -in 'Pending', 'InProgress' } |
-            Measure-Object -Property UserCount -Sum
-        if ($open.Sum -eq 0) { return }
+        if (-not (Get-CsMeetingMigrationStatus @filter | Where-Object { $_.State -in 'Pending', 'InProgress' })) { return }
         Start-Sleep -Milliseconds 100
     }
     throw "Migrations still open after $TimeoutSeconds s."

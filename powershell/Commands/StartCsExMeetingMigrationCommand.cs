@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MeetingMigration.PowerShell.Interop;
+using MeetingMigration.PowerShell.Jobs;
+using MeetingMigration.PowerShell.Model;
+using MeetingMigration.PowerShell.Parameters;
+
+namespace MeetingMigration.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Queues a meeting migration for a user and returns its status record.</para>
+/// Per pipeline item: a read-only preview (resolution, migration type, meetings in scope), then
+/// ShouldProcess, then the request joins a batch that is committed in one transaction (at most
+/// <see cref="BatchSize"/> items, and at the end); each record is written once its batch is durable.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "CsExMeetingMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MigrationStatus), typeof(MigrationJob))]
+public sealed class StartCsExMeetingMigrationCommand : TenantCmdlet
+{
+    private const int BatchSize = 500;
+
+    private readonly List<(MigrationRequest Request, string Input)> batch = [];
+    private MigrationJob? job;
+
+    /// <summary>The user: SIP address, UPN, domain\logon, display name, distinguished name or object id.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName", "SipAddress", "UserId")]
+    [UserIdentityTransformation]
+    [ArgumentCompleter(typeof(UserIdentityCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Identity { get; set; } = "";
+
+    /// <summary>Which of the user's meetings are in scope.</summary>
+    [Parameter]
+    [ValidateSet("All", "SfB", "Teams")]
+    public string SourceMeetingType { get; set; } = "All";
+
+    /// <summary>Current keeps each meeting's type and refreshes its join details; Teams makes every meeting a Teams meeting.</summary>
+    [Parameter]
+    [ValidateSet("Current", "Teams")]
+    public string TargetMeetingType { get; set; } = "Current";
+
+    /// <summary>Return one job (a child per user) once the input is queued.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    private protected override object? ErrorTarget => Identity;
+
+    private protected override void ProcessItem()
+    {
+        var request = new MigrationRequest(Identity, TenantArgument, SourceMeetingType, TargetMeetingType);
+        MigrationPreview preview;
+        try
+        {
+            preview = Store.PreviewMigration(request);
+        }
+        catch (MmsException e)
+        {
+            Flush();
+            WriteError(e.ToErrorRecord(Identity));
+            return;
+        }
+
+        string upn = preview.User.UserPrincipalName;
+        WriteVerbose($"Resolved '{Identity}' to {upn} (object id {preview.User.Identity}, tenant {preview.TenantId}): {preview.MigrationType}, {preview.MeetingCount} meetings in scope.");
+        if (preview.ExistingRequest is { } existing)
+        {
+            WriteWarning(ExistingWarning(existing));
+        }
+
+        if (!ShouldProcess(upn, $"Start meeting migration ({preview.MigrationType}, {preview.MeetingCount} meetings)"))
+        {
+            return;
+        }
+
+        if (preview.ExistingRequest is { } open)
+        {
+            Emit(open);
+            return;
+        }
+
+        batch.Add((request with { Identity = preview.User.Identity.ToString(), Tenant = preview.TenantId.ToString() }, Identity));
+        if (batch.Count >= BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        Flush();
+        if (job is not null)
+        {
+            JobRepository.Add(job);
+            job.Start();
+            WriteObject(job);
+        }
+    }
+
+    /// <summary>Commits the batch in one transaction, then writes each item's record, warning or error.</summary>
+    private void Flush()
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var items = batch.ToArray();
+        batch.Clear();
+        StartResult[] results;
+        try
+        {
+            results = Store.StartMigrations(items.Select(i => i.Request).ToArray());
+        }
+        catch (MmsException e)
+        {
+            foreach (var item in items)
+            {
+                WriteError(e.ToErrorRecord(item.Input));
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < items.Length; i++)
+        {
+            StartResult result = results[i];
+            if (result.Error is { } error)
+            {
+                WriteError(MmsException.FromNative(error.Code, error).ToErrorRecord(items[i].Input));
+            }
+            else if (result.Existing)
+            {
+                WriteWarning(ExistingWarning(result.Status!));
+                Emit(result.Status!);
+            }
+            else
+            {
+                WriteVerbose($"Queued {result.Status!.MigrationType} meeting migration for {result.Status.UserPrincipalName} (CorrelationId {result.Status.CorrelationId}).");
+                Emit(result.Status);
+            }
+        }
+    }
+
+    private void Emit(MigrationStatus status)
+    {
+        if (AsJob)
+        {
+            (job ??= new MigrationJob(MyInvocation.Line.Trim() is { Length: > 0 } line ? line : MyInvocation.InvocationName, Store)).Add(status);
+        }
+        else
+        {
+            WriteObject(status);
+        }
+    }
+
+    private static string ExistingWarning(MigrationStatus existing) =>
+        $"{existing.UserPrincipalName} already has a {existing.State} meeting migration ({existing.MigrationType}, CorrelationId {existing.CorrelationId}, created {existing.CreateDate:u}); no new request is queued and that record is returned.";
+}

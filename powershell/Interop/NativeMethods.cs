@@ -1,0 +1,88 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace MeetingMigration.PowerShell.Interop;
+
+/// <summary>
+/// P/Invoke declarations for the functions of include/meeting_migration.h that the module uses.
+/// Every string the library returns arrives as an <see cref="IntPtr"/> and is decoded and freed by
+/// <see cref="NativeCall"/>; input strings are marshalled as UTF-8. The import name is fixed and
+/// mapped to the staged file by <see cref="NativeLibraryResolver"/>.
+/// </summary>
+internal static partial class NativeMethods
+{
+    internal const string LibraryName = "meeting_migration";
+
+    [LibraryImport(LibraryName)]
+    internal static partial IntPtr mms_version();
+
+    [LibraryImport(LibraryName)]
+    internal static partial uint mms_abi_version();
+
+    [LibraryImport(LibraryName)]
+    internal static partial void mms_string_free(IntPtr s);
+
+    [LibraryImport(LibraryName)]
+    internal static partial int mms_error_codes(out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_store_open(string? path, out MmsStoreHandle outStore, out IntPtr outError);
+
+    [LibraryImport(LibraryName)]
+    internal static partial void mms_store_free(IntPtr store);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_worker_start(MmsStoreHandle store, string? optionsJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_identity_resolve(MmsStoreHandle store, string? tenant, string identity, out IntPtr outUserJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_users_list(MmsStoreHandle store, string queryJson, out IntPtr outPageJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_migration_preview(MmsStoreHandle store, string requestJson, out IntPtr outPreviewJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_migration_start_batch(MmsStoreHandle store, string requestsJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_status_query(MmsStoreHandle store, string queryJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_status_summary(MmsStoreHandle store, string queryJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_status_get(MmsStoreHandle store, string correlationId, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName)]
+    internal static partial int mms_tenants_list(MmsStoreHandle store, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_tenant_create(MmsStoreHandle store, string tenantJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_tenant_set_default(MmsStoreHandle store, string tenant, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_migration_config_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_migration_config_set(MmsStoreHandle store, string? tenant, string changesJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_dialin_settings_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_dialin_settings_set(MmsStoreHandle store, string? tenant, string changesJson, out IntPtr outJson, out IntPtr outError);
+
+    /// <param name="progress">An unmanaged <c>void (*)(void *user_data, const char *json)</c>, called on the calling thread.</param>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_data_import(MmsStoreHandle store, string? tenant, string path, IntPtr progress, IntPtr userData, out IntPtr outSummaryJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_sample_tenant_create(MmsStoreHandle store, string optionsJson, out IntPtr outTenantJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_meetings_list(MmsStoreHandle store, string? tenant, string identity, out IntPtr outJson, out IntPtr outError);
+}

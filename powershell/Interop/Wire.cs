@@ -1,0 +1,85 @@
+using System;
+using System.Text.Json.Serialization;
+using MeetingMigration.PowerShell.Model;
+
+namespace MeetingMigration.PowerShell.Interop;
+
+// The library's JSON inputs and the outputs that are not public records (see /work/notes/abi.md).
+// Null members are left out, so the library applies its own defaults.
+
+internal sealed record NativeError(int Code, string Id, string Category, string Message, string? Target);
+
+internal sealed record ErrorCodeEntry(int Code, string Id, string Category);
+
+internal sealed record MigrationRequest(string Identity, string? Tenant, string SourceMeetingType, string TargetMeetingType);
+
+internal sealed class MigrationPreview
+{
+    public OnlineUser User { get; init; } = new();
+    public Guid TenantId { get; init; }
+    public string MigrationType { get; init; } = "";
+    public int MeetingCount { get; init; }
+    public MigrationStatus? ExistingRequest { get; init; }
+}
+
+internal sealed class StartResult
+{
+    public MigrationStatus? Status { get; init; }
+    public bool Existing { get; init; }
+    public NativeError? Error { get; init; }
+}
+
+internal sealed record UsersQuery(string? Tenant, string? Filter, string? Prefix, long? After, int Limit);
+
+internal sealed class UsersPage
+{
+    public OnlineUser[] Users { get; init; } = [];
+    public long? Next { get; init; }
+}
+
+internal sealed record StatusQuery(string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType);
+
+internal sealed record NewTenantRequest(string? TenantId, string Name, TenantDomain[] Domains, bool Default);
+
+internal sealed record SampleTenantOptions(string? TenantId, int? UserCount, int? MeetingsPerUser, int? Seed);
+
+internal sealed record MigrationConfigChanges(bool? MeetingMigrationEnabled, int? HoldMinutes);
+
+internal sealed record DialInSettingsChanges(
+    bool? AutomaticallyMigrateUserMeetings,
+    bool? AutomaticallyReplaceAcpProvider,
+    bool? AutomaticallySendEmailsToUsers,
+    int? PinLength,
+    string? DefaultTollNumber,
+    string? DefaultTollFreeNumber);
+
+internal sealed record ImportProgress(long Done, long Total);
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NativeError))]
+[JsonSerializable(typeof(ErrorCodeEntry[]))]
+[JsonSerializable(typeof(MigrationRequest))]
+[JsonSerializable(typeof(MigrationRequest[]))]
+[JsonSerializable(typeof(MigrationPreview))]
+[JsonSerializable(typeof(StartResult[]))]
+[JsonSerializable(typeof(UsersQuery))]
+[JsonSerializable(typeof(UsersPage))]
+[JsonSerializable(typeof(OnlineUser))]
+[JsonSerializable(typeof(StatusQuery))]
+[JsonSerializable(typeof(MigrationStatus))]
+[JsonSerializable(typeof(MigrationStatus[]))]
+[JsonSerializable(typeof(MigrationSummary[]))]
+[JsonSerializable(typeof(MmsTenant))]
+[JsonSerializable(typeof(MmsTenant[]))]
+[JsonSerializable(typeof(NewTenantRequest))]
+[JsonSerializable(typeof(SampleTenantOptions))]
+[JsonSerializable(typeof(TenantMigrationConfiguration))]
+[JsonSerializable(typeof(MigrationConfigChanges))]
+[JsonSerializable(typeof(DialInConferencingTenantSettings))]
+[JsonSerializable(typeof(DialInSettingsChanges))]
+[JsonSerializable(typeof(ImportProgress))]
+[JsonSerializable(typeof(ImportSummary))]
+[JsonSerializable(typeof(MmsMeeting[]))]
+internal sealed partial class WireJson : JsonSerializerContext
+{
+}
