@@ -16,9 +16,13 @@ $env:MEETING_MIGRATION_STORE = $StorePath
 Import-Module $ModulePath
 
 function Show-Step([string] $Text) { Write-Host "`n### $Text" -ForegroundColor Green }
+# Rendered at a fixed width: a redirected or narrow console would wrap the table headers.
+function Show-Table {
+    $input | Format-Table @args | Out-String -Width 160 | ForEach-Object TrimEnd | Write-Host
+}
 
 Show-Step "A fresh store: $StorePath"
-New-MmsSampleTenant | Format-Table TenantId, Name, IsDefault, UserCount
+New-MmsSampleTenant | Show-Table TenantId, Name, IsDefault, UserCount
 
 Show-Step 'The user of the seed example'
 Get-CsOnlineUser -Identity John@contoso.com |
@@ -28,7 +32,7 @@ $before = Get-MmsMeeting -Identity John@contoso.com | Where-Object MeetingType -
 
 Show-Step 'Start-CsExMeetingMigration -Identity John@contoso.com'
 $status = Start-CsExMeetingMigration -Identity John@contoso.com
-$status | Format-Table UserPrincipalName, CorrelationId, MigrationType, State, CreateDate
+$status | Show-Table UserPrincipalName, CorrelationId, MigrationType, State, CreateDate
 
 Show-Step 'The worker takes it: progress until it finishes'
 do {
@@ -42,12 +46,12 @@ $current | Format-List UserPrincipalName, State, TotalMeeting, SucceededMeeting,
 
 Show-Step 'The same as a job: Start-CsExMeetingMigration kenmyer@litwareinc.com -SourceMeetingType SfB -TargetMeetingType Teams -AsJob'
 $job = Start-CsExMeetingMigration kenmyer@litwareinc.com -SourceMeetingType SfB -TargetMeetingType Teams -AsJob
-$job | Format-Table Id, Name, State, HasMoreData
-Receive-Job $job -Wait -AutoRemoveJob | Format-Table UserPrincipalName, MigrationType, State, TotalMeeting, SucceededMeeting, FailedMeeting
+$job | Show-Table Id, Name, State, HasMoreData
+Receive-Job $job -Wait -AutoRemoveJob | Show-Table UserPrincipalName, MigrationType, State, TotalMeeting, SucceededMeeting, FailedMeeting
 
 Show-Step 'Get-CsMeetingMigrationStatus'
-Get-CsMeetingMigrationStatus | Format-Table
-Get-CsMeetingMigrationStatus -SummaryOnly | Format-Table
+Get-CsMeetingMigrationStatus | Show-Table
+Get-CsMeetingMigrationStatus -SummaryOnly | Show-Table
 
 Show-Step "One of John's meetings before and after: $($before.Subject)"
 $after = Get-MmsMeeting -Identity John@contoso.com | Where-Object MeetingId -eq $before.MeetingId
