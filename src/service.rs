@@ -66,6 +66,17 @@ impl Service {
             .is_some()
     }
 
+    /// Runs `f` with its reads in one store snapshot (see [`Store::snapshot`]).
+    pub(crate) fn in_snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.store.snapshot(&mut || {
+            value = f.take().map(|f| f());
+            Ok(())
+        })?;
+        value.expect("the snapshot ran its body")
+    }
+
     /// The tenant a `-Tenant` argument names: `None` or empty = the store's default tenant;
     /// otherwise a GUID that must exist.
     pub fn tenant(&self, tenant: Option<&str>) -> Result<Tenant> {

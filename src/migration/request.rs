@@ -71,6 +71,10 @@ pub struct Preview {
 impl Service {
     /// What starting `request` would do, changing nothing.
     pub fn preview(&self, request: &StartRequest) -> Result<Preview> {
+        self.in_snapshot(|| self.preview_now(request))
+    }
+
+    fn preview_now(&self, request: &StartRequest) -> Result<Preview> {
         let key = IdentityKey::parse(&request.identity)?;
         let tenant = self.tenant(request.tenant.as_deref())?;
         let user = self.resolve_in(&tenant, &request.identity, &key)?;
@@ -119,16 +123,28 @@ impl Service {
             HashMap::new();
         let mut results: Vec<Option<Result<Started>>> = Vec::with_capacity(requests.len());
         let mut valid: Vec<(usize, NewRequest)> = Vec::new();
-        for (i, request) in requests.iter().enumerate() {
-            let tenant = tenants.entry(request.tenant.as_deref()).or_insert_with(|| {
-                let tenant = self.tenant(request.tenant.as_deref())?;
-                let config = self.store.migration_configuration(&tenant)?;
-                Ok((tenant, config))
-            });
-            let new = match tenant {
-                Ok((tenant, config)) => self.new_request(request, tenant, config, now),
-                Err(e) => Err(e.clone()),
-            };
+        // The rules read the directory; one snapshot serves the whole batch.
+        let validated = self.in_snapshot(|| {
+            Ok(requests
+                .iter()
+                .map(|request| {
+                    let tenant = tenants.entry(request.tenant.as_deref()).or_insert_with(|| {
+                        let tenant = self.tenant(request.tenant.as_deref())?;
+                        let config = self.store.migration_configuration(&tenant)?;
+                        Ok((tenant, config))
+                    });
+                    match tenant {
+                        Ok((tenant, config)) => self.new_request(request, tenant, config, now),
+                        Err(e) => Err(e.clone()),
+                    }
+                })
+                .collect::<Vec<_>>())
+        });
+        let validated = match validated {
+            Ok(v) => v,
+            Err(e) => return requests.iter().map(|_| Err(e.clone())).collect(),
+        };
+        for (i, new) in validated.into_iter().enumerate() {
             match new {
                 Ok(r) => {
                     results.push(None);

@@ -112,6 +112,12 @@ pub enum RequestEnd {
 /// Everything the service stores. Implementations are shared between threads; each method
 /// is atomic (one transaction).
 pub trait Store: Send + Sync {
+    /// Runs `f` with all of this thread's reads of the store seeing one consistent state,
+    /// in one read transaction (cheaper than one per statement). Writes are not part of it.
+    fn snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        f()
+    }
+
     // Tenants and settings.
     fn tenants(&self) -> Result<Vec<Tenant>>;
     fn tenant(&self, id: Uuid) -> Result<Option<Tenant>>;

@@ -11,8 +11,10 @@ use crate::store::TenantScope;
 use crate::time::Timestamp;
 
 // `user_count` is kept by imports: counting a million users on every tenant lookup (every
-// resolution) would be a scan.
-const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count";
+// resolution) would be a scan. The domains come along as JSON, so a tenant is one statement.
+const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count,
+    (SELECT json_group_array(json_object('Name', d.name, 'NetBiosName', d.net_bios_name))
+     FROM (SELECT name, net_bios_name FROM tenant_domains WHERE tenant = tenants.key ORDER BY rowid) d)";
 
 fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(index)?;
@@ -36,27 +38,17 @@ pub(super) fn uuid_at(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
     uuid_column(row, index)
 }
 
-fn domains(conn: &Connection, tenant: i64) -> Result<Vec<TenantDomain>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, net_bios_name FROM tenant_domains WHERE tenant = ?1 ORDER BY rowid",
-    )?;
-    let rows = stmt.query_map([tenant], |r| {
-        Ok(TenantDomain {
-            name: r.get(0)?,
-            net_bios_name: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 fn tenant_from_row(row: &Row) -> rusqlite::Result<Tenant> {
+    let domains: String = row.get(5)?;
     Ok(Tenant {
         key: row.get(0)?,
         tenant_id: uuid_column(row, 1)?,
         name: row.get(2)?,
         is_default: row.get(3)?,
         user_count: row.get(4)?,
-        domains: Vec::new(),
+        domains: serde_json::from_str(&domains).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+        })?,
     })
 }
 
@@ -64,13 +56,8 @@ pub(super) fn tenants(conn: &Connection) -> Result<Vec<Tenant>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TENANT_COLUMNS} FROM tenants ORDER BY key"
     ))?;
-    let mut tenants: Vec<Tenant> = stmt
-        .query_map([], tenant_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    for t in &mut tenants {
-        t.domains = domains(conn, t.key)?;
-    }
-    Ok(tenants)
+    let tenants = stmt.query_map([], tenant_from_row)?;
+    Ok(tenants.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn tenant<P: Params>(
@@ -81,14 +68,7 @@ pub(super) fn tenant<P: Params>(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TENANT_COLUMNS} FROM tenants WHERE {condition}"
     ))?;
-    let found = stmt.query_row(params, tenant_from_row).optional()?;
-    match found {
-        Some(mut t) => {
-            t.domains = domains(conn, t.key)?;
-            Ok(Some(t))
-        }
-        None => Ok(None),
-    }
+    Ok(stmt.query_row(params, tenant_from_row).optional()?)
 }
 
 pub(super) fn create_tenant(tx: &Transaction, new: &NewTenant, id: Uuid) -> Result<Tenant> {

@@ -6,6 +6,7 @@ mod directory;
 mod queue;
 pub mod schema;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -20,6 +21,25 @@ use crate::error::{Error, ErrorCode, Result};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Read connections kept for reuse; more concurrent readers open short-lived ones.
 const READER_POOL: usize = 8;
+
+thread_local! {
+    /// The read transaction of a [`Store::snapshot`] running on this thread: the store it
+    /// belongs to (by address) and its connection. Reads of that store on this thread use it.
+    static SNAPSHOT: RefCell<Option<(usize, Connection)>> = const { RefCell::new(None) };
+}
+
+/// Ends this thread's snapshot when dropped, also when the snapshot's body panics.
+struct SnapshotGuard<'a>(&'a SqliteStore);
+
+impl Drop for SnapshotGuard<'_> {
+    fn drop(&mut self) {
+        if let Some((_, conn)) = SNAPSHOT.with(|s| s.borrow_mut().take()) {
+            // A read-only transaction: ending it cannot lose anything.
+            let _ = conn.execute_batch("COMMIT");
+            self.0.release(conn);
+        }
+    }
+}
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
@@ -60,17 +80,37 @@ impl SqliteStore {
     /// Runs `f` on a read connection (a consistent snapshot for the duration of `f`'s
     /// statements, never blocked by writers).
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let in_snapshot = SNAPSHOT.with(|s| match &*s.borrow() {
+            Some((store, conn)) if *store == self.id() => f.take().map(|f| f(conn)),
+            _ => None,
+        });
+        if let Some(result) = in_snapshot {
+            return result;
+        }
+        let conn = self.reader()?;
+        let result = f.take().expect("not consumed")(&conn);
+        self.release(conn);
+        result
+    }
+
+    fn id(&self) -> usize {
+        self as *const Self as usize
+    }
+
+    fn reader(&self) -> Result<Connection> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let conn = match pooled {
-            Some(c) => c,
-            None => connect(&self.path)?,
-        };
-        let result = f(&conn);
+        match pooled {
+            Some(c) => Ok(c),
+            None => connect(&self.path),
+        }
+    }
+
+    fn release(&self, conn: Connection) {
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READER_POOL {
+        if pool.len() < READER_POOL && conn.is_autocommit() {
             pool.push(conn);
         }
-        result
     }
 
     /// Runs `f` in an immediate write transaction, committed when `f` succeeds.
@@ -238,6 +278,17 @@ fn upgrade(conn: &Connection, path: &Path, target: usize) -> Result<()> {
 }
 
 impl Store for SqliteStore {
+    fn snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        if SNAPSHOT.with(|s| s.borrow().is_some()) {
+            return f(); // nested: part of the snapshot already open
+        }
+        let conn = self.reader()?;
+        // Deferred: the WAL read lock is taken at the first read and held to the end.
+        conn.execute_batch("BEGIN")?;
+        SNAPSHOT.with(|s| *s.borrow_mut() = Some((self.id(), conn)));
+        let _guard = SnapshotGuard(self);
+        f()
+    }
     fn tenants(&self) -> Result<Vec<Tenant>> {
         self.read(directory::tenants)
     }
