@@ -11,6 +11,7 @@ pub mod ffi;
 pub mod identity;
 pub mod migration;
 pub mod model;
+pub mod rng;
 pub mod service;
 pub mod store;
 pub mod time;

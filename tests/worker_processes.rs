@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use meeting_migration::directory::sample::SampleOptions;
 use meeting_migration::migration::request::StartRequest;
 use meeting_migration::model::{SourceMeetingType, TargetMeetingType};
+use meeting_migration::rng::SplitMix64;
 use meeting_migration::Service;
 use serde_json::json;
 use support::*;
@@ -129,19 +130,6 @@ const BIG_EVERY: usize = 97;
 const ENDED_EVERY: usize = 13;
 const KINDS: [&str; 3] = ["Teams", "SfbOnline", "SfbOnPrem"];
 
-/// splitmix64 seeded from the clock: different kill points on every run, printed so a
-/// failure can be reproduced.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 fn worker(store: &TestStore) -> Child {
     Command::new(env!("CARGO_BIN_EXE_mms-worker"))
         .arg("--store")
@@ -210,7 +198,8 @@ fn a_worker_killed_again_and_again_rewrites_every_meeting_exactly_once() {
         .unwrap()
         .as_nanos() as u64;
     println!("kill seed {seed}");
-    let mut rng = Rng(seed);
+    // Seeded from the clock: different kill points each run, the seed printed to reproduce one.
+    let mut rng = SplitMix64(seed);
     let sql = store.sql();
     let mut kills_mid_request = 0;
     let mut kill_points = Vec::new();
@@ -221,12 +210,12 @@ fn a_worker_killed_again_and_again_rewrites_every_meeting_exactly_once() {
         // Kill after this worker has made some progress (a random number of meetings past
         // where the last one stopped), or after a random delay when it has to wait out the
         // dead worker's lease first; sometimes within the first milliseconds.
-        let advance = 1 + (rng.next() % 300) as i64;
+        let advance = 1 + rng.below(300) as i64;
         let early = k == 3;
         let delay = Duration::from_millis(if early {
-            rng.next() % 30
+            rng.below(30)
         } else {
-            300 + rng.next() % 700
+            300 + rng.below(700)
         });
         let spawned = Instant::now();
         loop {
@@ -240,7 +229,7 @@ fn a_worker_killed_again_and_again_rewrites_every_meeting_exactly_once() {
                 break;
             }
             assert!(Instant::now() < deadline, "no progress");
-            std::thread::sleep(Duration::from_micros(500 + rng.next() % 2000));
+            std::thread::sleep(Duration::from_micros(500 + rng.below(2000)));
         }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::identity::fold;
 use crate::migration::rewrite::{sample_invitation, JoinDetails};
 use crate::model::*;
+use crate::rng::SplitMix64;
 use crate::service::Service;
 use crate::time::{Timestamp, DAY_MS, HOUR_MS};
 
@@ -39,30 +40,6 @@ impl Default for SampleOptions {
     }
 }
 
-/// splitmix64: small, fast and the same everywhere, so a seed always gives the same tenant.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn uuid(&mut self) -> Uuid {
-        uuid::Builder::from_random_bytes(
-            ((self.next() as u128) << 64 | self.next() as u128).to_le_bytes(),
-        )
-        .into_uuid()
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 struct MeetingPlan<'a> {
     subject: &'a str,
     meeting_type: MeetingType,
@@ -84,7 +61,7 @@ const MODES: &[&str] = &[
 #[allow(clippy::too_many_arguments)]
 fn named_user(
     tenant: &Tenant,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     upn: &str,
     sip: &str,
     display: &str,
@@ -112,7 +89,7 @@ fn named_user(
 
 fn meeting(
     tenant: &Tenant,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     organizer: &str,
     plan: &MeetingPlan,
     now: Timestamp,
@@ -239,7 +216,7 @@ impl Service {
         // The tenant id is part of the seed: two sample tenants in one store never share
         // object or meeting ids, and one tenant id and seed always give the same tenant.
         let (high, low) = tenant_id.as_u64_pair();
-        let mut rng = Rng(options.seed ^ high ^ low.rotate_left(17));
+        let mut rng = SplitMix64(options.seed ^ high ^ low.rotate_left(17));
         let now = Timestamp::now();
         let mut data = DirectoryData::default();
         data.users.push(named_user(

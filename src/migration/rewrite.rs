@@ -8,6 +8,7 @@
 use uuid::Uuid;
 
 use crate::model::MeetingType;
+use crate::rng::SplitMix64;
 
 /// The line that opens and closes an online-meeting block.
 pub const BLOCK_RULE: &str =
@@ -72,23 +73,6 @@ pub struct JoinDetails {
     pub toll_free: Option<String>,
 }
 
-/// A stable 64-bit mix of two ids (splitmix64 over their bytes): new join details are a
-/// function of the meeting and the request, so rewriting twice gives the same text.
-fn mix(a: Uuid, b: Uuid) -> u64 {
-    let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
-    for chunk in a.as_bytes().chunks(8).chain(b.as_bytes().chunks(8)) {
-        let mut v = [0u8; 8];
-        v.copy_from_slice(chunk);
-        h ^= u64::from_le_bytes(v);
-        h = h.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = h;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        h = z ^ (z >> 31);
-    }
-    h
-}
-
 impl JoinDetails {
     /// Details for a meeting of `meeting_type`, derived from the meeting and the request
     /// that (re)writes it (`Uuid::nil()` for a meeting's first invitation).
@@ -100,7 +84,8 @@ impl JoinDetails {
         toll: Option<String>,
         toll_free: Option<String>,
     ) -> Self {
-        let h = mix(meeting_id, request);
+        // A function of the meeting and the request: rewriting twice gives the same text.
+        let h = SplitMix64::digest(&[meeting_id, request]);
         let (join_url, conference_id) = match meeting_type {
             MeetingType::Teams => (
                 format!(

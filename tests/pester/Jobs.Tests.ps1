@@ -1,5 +1,5 @@
 # Start-CsExMeetingMigration -AsJob (DESIGN.md §2.4): one job per invocation with a child per
-# user, Receive-Job, progress, Completed / Stopped, HasMoreData, -WhatIf, and scale without a
+# user, Receive-Job, progress, Completed / Failed / Stopped, HasMoreData, -WhatIf, and scale without a
 # thread per job.
 
 BeforeAll {
@@ -100,10 +100,43 @@ Describe 'Stop-Job' {
 }
 
 Describe 'Failure' {
-    It 'ends a child Failed with the reason as an error record' -Skip {
-        # The worker fails a request only after 9 transient failures within 24 hours, which a
-        # test cannot provoke through the module; MigrationChildJob writes the status record,
-        # then the reason to Error, then sets Failed.
+    BeforeAll { Set-CsTenantMigrationConfiguration -HoldMinutes 60 -Confirm:$false }
+    AfterAll { Set-CsTenantMigrationConfiguration -HoldMinutes 0 -Confirm:$false }
+
+    It 'ends a child Failed with the reason as an error record' {
+        # The hold keeps the request Pending (the in-process worker does not take it) while
+        # another process marks it Failed, as a worker elsewhere would after its last retry.
+        $job = Start-CsExMeetingMigration user8@contoso.com -AsJob -Confirm:$false
+        $child = $job.ChildJobs[0]
+        Start-Sleep -Milliseconds 600
+        $child.State | Should -Be 'Running'
+        (Get-CsMeetingMigrationStatus -Identity user8@contoso.com).State | Should -Be 'Pending'
+
+        $reason = "Mailbox of user8@contoso.com unreachable after 9 retries"
+        $changed = & sqlite3 -cmd '.timeout 5000' $script:Store @"
+UPDATE requests SET state = 'Failed', last_message = '$reason' WHERE correlation_id = '$($child.CorrelationId)';
+SELECT changes();
+"@
+        $LASTEXITCODE | Should -Be 0
+        $changed | Should -Be 1
+
+        $job | Wait-Job -Timeout $script:Timeout | Should -Not -BeNullOrEmpty
+        $child.State | Should -Be 'Failed'
+        $job.State | Should -Be 'Failed'
+        $child.Error | Should -HaveCount 1
+        $child.Error[0].FullyQualifiedErrorId | Should -Be 'MeetingMigration.MigrationFailed'
+        $child.Error[0].Exception.Message | Should -BeLike "*$reason*"
+        $child.Error[0].TargetObject.CorrelationId | Should -Be $child.CorrelationId
+
+        $received = @(Receive-Job $job -ErrorAction Continue 2>&1)
+        $received | Should -HaveCount 2
+        $received[0].GetType().FullName | Should -Be 'MeetingMigration.PowerShell.Model.MigrationStatus'
+        $received[0].State | Should -Be 'Failed'
+        $received[0].LastMessage | Should -Be $reason
+        $received[1] | Should -BeOfType ([System.Management.Automation.ErrorRecord])
+        $received[1].Exception.Message | Should -BeLike "*$reason*"
+        $job.HasMoreData | Should -BeFalse
+        $job | Remove-Job
     }
 }
 
