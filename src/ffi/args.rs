@@ -4,8 +4,8 @@
 //! which argument was wrong. Output pointers are checked before any work is done and
 //! written through [`Out`] only at the very end of a successful call.
 
+use libc::c_char;
 use std::ffi::{CStr, CString};
-use std::os::raw::c_char;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! Data in and out: importing a file, the sample tenant, a user's meetings.
 
-use std::os::raw::{c_char, c_void};
+use libc::{c_char, c_void};
 use std::path::Path;
 
 use crate::directory::sample::SampleOptions;

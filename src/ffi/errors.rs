@@ -1,7 +1,7 @@
 //! Versions, strings the library allocated, and the table of status codes.
 
+use libc::c_char;
 use std::ffi::CString;
-use std::os::raw::c_char;
 
 use crate::error::ErrorCode;
 

@@ -1,6 +1,6 @@
 //! Users: resolving an identity, listing users page by page.
 
-use std::os::raw::c_char;
+use libc::c_char;
 
 use crate::directory::UserQuery;
 

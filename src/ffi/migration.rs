@@ -1,7 +1,7 @@
 //! Migrations: preview, start (one and a batch), status queries, waiting and cancelling.
 
+use libc::{c_char, c_void};
 use std::ffi::CString;
-use std::os::raw::{c_char, c_void};
 use std::time::Duration;
 
 use crate::error::Error;

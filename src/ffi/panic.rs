@@ -18,9 +18,9 @@
 //! The depth counter is per thread, so a progress callback that calls back into the
 //! library nests correctly, and threads never see each other's state.
 
+use libc::c_char;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::os::raw::c_char;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 

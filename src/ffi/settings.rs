@@ -1,6 +1,6 @@
 //! Tenants and their settings: the migration configuration and the dial-in settings.
 
-use std::os::raw::c_char;
+use libc::c_char;
 
 use crate::model::{DialInSettingsChanges, MigrationConfigurationChanges, NewTenant};
 

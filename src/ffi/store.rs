@@ -1,6 +1,6 @@
 //! The store handle: open / free, and the in-process worker.
 
-use std::os::raw::c_char;
+use libc::c_char;
 use std::path::Path;
 
 use crate::error::Error;

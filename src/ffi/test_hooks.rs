@@ -2,7 +2,7 @@
 //! which the crate's dev-dependency on itself turns on for `cargo test`). They are left
 //! out of the header (cbindgen.toml `[export] exclude`) and out of release builds.
 
-use std::os::raw::c_char;
+use libc::c_char;
 
 use super::args;
 use super::panic::boundary;
