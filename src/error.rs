@@ -154,7 +154,7 @@ impl From<rusqlite::Error> for Error {
         };
         let message = match code {
             ErrorCode::StoreBusy => format!(
-                "The store is locked by another process and stayed locked past the busy timeout ({e}). Retry when the other process has finished."
+                "The store is locked by another process and stayed locked past the busy timeout ({e}); nothing was changed. Retry when the other process has finished."
             ),
             ErrorCode::StoreCorrupt => format!(
                 "The store file is not a MeetingMigration database or is damaged ({e}). Restore it from a copy or point MEETING_MIGRATION_STORE at another file."

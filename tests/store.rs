@@ -317,3 +317,33 @@ fn a_snapshot_reads_one_state_and_ends_even_when_its_body_panics() {
         "the panicked snapshot was ended"
     );
 }
+
+#[test]
+fn a_locked_store_is_a_clear_store_busy_error_that_changes_nothing() {
+    let store = TestStore::new();
+    drop(store.open()); // create it
+    let svc = Service::with_store(Arc::new(
+        SqliteStore::open_with_busy_timeout(&store.path, Duration::from_millis(200)).unwrap(),
+    ));
+    let holder = store.sql();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let tenant = meeting_migration::model::NewTenant {
+        name: "Contoso".into(),
+        ..Default::default()
+    };
+    let e = svc.create_tenant(&tenant).unwrap_err();
+    assert_eq!(e.code, ErrorCode::StoreBusy, "{}", e.message);
+    assert!(
+        e.message.contains("locked by another process")
+            && e.message.contains("nothing was changed"),
+        "{}",
+        e.message
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert!(
+        svc.tenants().unwrap().is_empty(),
+        "the refused write left nothing"
+    );
+    svc.create_tenant(&tenant).unwrap();
+    assert_eq!(svc.tenants().unwrap().len(), 1);
+}

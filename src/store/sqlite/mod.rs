@@ -18,7 +18,7 @@ use super::*;
 use crate::error::{Error, ErrorCode, Result};
 
 /// How long a writer waits for another process's write lock before `StoreBusy`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Read connections kept for reuse; more concurrent readers open short-lived ones.
 const READER_POOL: usize = 8;
 
@@ -44,6 +44,7 @@ impl Drop for SnapshotGuard<'_> {
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     path: PathBuf,
+    busy_timeout: Duration,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -52,17 +53,28 @@ impl SqliteStore {
     /// Opens the store at `path`, creating the file (owner-only permissions) and its folder
     /// on first use, and upgrading its schema to the current version.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_at_version(path, schema::STEPS.len())
+        Self::open_with(path, DEFAULT_BUSY_TIMEOUT, schema::STEPS.len())
+    }
+
+    /// Opens the store with another busy timeout: how long a write waits for another
+    /// process's lock before it fails with `StoreBusy`.
+    pub fn open_with_busy_timeout(path: &Path, busy_timeout: Duration) -> Result<Self> {
+        Self::open_with(path, busy_timeout, schema::STEPS.len())
     }
 
     /// Opens a store upgraded only up to `version` (tests use it to make old stores).
     #[doc(hidden)]
     pub fn open_at_version(path: &Path, version: usize) -> Result<Self> {
+        Self::open_with(path, DEFAULT_BUSY_TIMEOUT, version)
+    }
+
+    fn open_with(path: &Path, busy_timeout: Duration, version: usize) -> Result<Self> {
         create_file(path)?;
-        let writer = connect(path)?;
+        let writer = connect(path, busy_timeout)?;
         upgrade(&writer, path, version)?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
+            busy_timeout,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
@@ -102,7 +114,7 @@ impl SqliteStore {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match pooled {
             Some(c) => Ok(c),
-            None => connect(&self.path),
+            None => connect(&self.path, self.busy_timeout),
         }
     }
 
@@ -163,12 +175,12 @@ fn create_file(path: &Path) -> Result<()> {
         .map_err(|e| io_error(path, "create", e))
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(path, e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout)?;
     conn.set_prepared_statement_cache_capacity(64);
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
