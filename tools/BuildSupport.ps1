@@ -4,9 +4,9 @@
 # SQLite that rusqlite links, and cbindgen for the header.
 $script:DebianPackages = @(
     'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',
-    'librust-uuid-dev', 'librust-libc-dev', 'librust-once-cell-dev', 'librust-chrono-dev',
+    'librust-uuid-dev', 'librust-libc-dev', 'librust-chrono-dev',
     'librust-csv-dev', 'librust-signal-hook-dev', 'librust-criterion-dev', 'librust-proptest-dev',
-    'librust-tempfile-dev', 'libsqlite3-dev', 'cbindgen', 'valgrind', 'gcc'
+    'librust-tempfile-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
 )
 $script:DebianRegistry = '/usr/share/cargo/registry'
 $script:CargoSourceArgs = @()

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Model;
-using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -10,17 +9,7 @@ namespace MeetingMigration.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MmsMeeting")]
 [OutputType(typeof(MmsMeeting))]
-public sealed class GetMmsMeetingCommand : TenantCmdlet
+public sealed class GetMmsMeetingCommand : UserCmdlet
 {
-    /// <summary>The organiser, in any identity form.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserPrincipalName", "SipAddress", "UserId")]
-    [UserIdentityTransformation]
-    [ArgumentCompleter(typeof(UserIdentityCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Identity { get; set; } = "";
-
-    private protected override object? ErrorTarget => Identity;
-
     private protected override void ProcessItem() => WriteObject(Store.ListMeetings(TenantArgument, Identity), enumerateCollection: true);
 }

@@ -11,12 +11,30 @@ namespace MeetingMigration.PowerShell.Commands;
 public abstract class MmsCmdlet : PSCmdlet, IDisposable
 {
     private MmsStore? store;
+    private bool? verboseEnabled;
 
     /// <summary>The store, opened (or reopened on a new <c>$env:MEETING_MIGRATION_STORE</c>) on first use.</summary>
     private protected MmsStore Store => store ??= StoreSession.Lease();
 
     /// <summary>The object a library error is about when the cmdlet has no better one (e.g. its -Identity).</summary>
     private protected virtual object? ErrorTarget => null;
+
+    /// <summary>
+    /// Whether <see cref="Cmdlet.WriteVerbose"/> would show anything (<c>-Verbose</c>, else <c>$VerbosePreference</c>),
+    /// so per-item messages are not built for nobody. Decided once per invocation.
+    /// </summary>
+    private protected bool VerboseEnabled => verboseEnabled ??= IsVerboseEnabled();
+
+    private bool IsVerboseEnabled()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out object? bound))
+        {
+            return LanguagePrimitives.IsTrue(bound);
+        }
+
+        return !LanguagePrimitives.TryConvertTo(GetVariableValue("VerbosePreference"), out ActionPreference preference)
+            || preference is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+    }
 
     protected sealed override void ProcessRecord()
     {

@@ -1,4 +1,4 @@
-using System.Linq;
+using System;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
@@ -13,21 +13,9 @@ namespace MeetingMigration.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Set, "CsOnlineDialInConferencingTenantSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = IdentitySet)]
 [OutputType(typeof(DialInConferencingTenantSettings))]
-public sealed class SetCsOnlineDialInConferencingTenantSettingsCommand : TenantCmdlet
+public sealed class SetCsOnlineDialInConferencingTenantSettingsCommand
+    : SetGlobalSettingsCmdlet<DialInConferencingTenantSettings>
 {
-    private const string IdentitySet = "Identity";
-    private const string InstanceSet = "Instance";
-
-    /// <summary>The settings' identity; the tenant has only Global.</summary>
-    [Parameter(Position = 0, ParameterSetName = IdentitySet)]
-    [ValidateSet("Global")]
-    public string Identity { get; set; } = "Global";
-
-    /// <summary>Settings from Get-CsOnlineDialInConferencingTenantSettings whose values are applied to its tenant.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InstanceSet)]
-    [ValidateNotNull]
-    public DialInConferencingTenantSettings? Instance { get; set; }
-
     /// <summary>Migrate users' meetings automatically when their audio-conferencing details change.</summary>
     [Parameter]
     public bool? AutomaticallyMigrateUserMeetings { get; set; }
@@ -49,40 +37,28 @@ public sealed class SetCsOnlineDialInConferencingTenantSettingsCommand : TenantC
     [Parameter]
     public string? DefaultTollFreeNumber { get; set; }
 
-    /// <summary>Write the updated settings.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    private protected override string SettingsName => "dial-in conferencing settings";
 
-    private protected override void ProcessItem()
+    private protected override Guid TenantOf(DialInConferencingTenantSettings instance) => instance.TenantId;
+
+    private protected override SettingsChange Prepare(DialInConferencingTenantSettings? instance)
     {
-        string? tenant = TenantArgument ?? Instance?.TenantId.ToString();
         var changes = new DialInSettingsChanges(
-            AutomaticallyMigrateUserMeetings ?? Instance?.AutomaticallyMigrateUserMeetings,
-            AutomaticallyReplaceAcpProvider ?? Instance?.AutomaticallyReplaceAcpProvider,
-            AutomaticallySendEmailsToUsers ?? Instance?.AutomaticallySendEmailsToUsers,
-            PinLength ?? Instance?.PinLength,
-            DefaultTollNumber ?? Instance?.DefaultTollNumber,
-            DefaultTollFreeNumber ?? Instance?.DefaultTollFreeNumber);
-        (string Name, object? Value)[] named =
-        [
-            (nameof(changes.AutomaticallyMigrateUserMeetings), changes.AutomaticallyMigrateUserMeetings),
-            (nameof(changes.AutomaticallyReplaceAcpProvider), changes.AutomaticallyReplaceAcpProvider),
-            (nameof(changes.AutomaticallySendEmailsToUsers), changes.AutomaticallySendEmailsToUsers),
-            (nameof(changes.PinLength), changes.PinLength),
-            (nameof(changes.DefaultTollNumber), changes.DefaultTollNumber),
-            (nameof(changes.DefaultTollFreeNumber), changes.DefaultTollFreeNumber),
-        ];
-        string action = $"Set dial-in conferencing settings ({string.Join(", ", named.Where(c => c.Value is not null).Select(c => $"{c.Name}={c.Value}"))})";
-        if (!ShouldProcess($"Global (tenant {tenant ?? "default"})", action))
-        {
-            return;
-        }
-
-        DialInConferencingTenantSettings updated = Store.SetDialInSettings(tenant, changes);
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
+            AutomaticallyMigrateUserMeetings ?? instance?.AutomaticallyMigrateUserMeetings,
+            AutomaticallyReplaceAcpProvider ?? instance?.AutomaticallyReplaceAcpProvider,
+            AutomaticallySendEmailsToUsers ?? instance?.AutomaticallySendEmailsToUsers,
+            PinLength ?? instance?.PinLength,
+            DefaultTollNumber ?? instance?.DefaultTollNumber,
+            DefaultTollFreeNumber ?? instance?.DefaultTollFreeNumber);
+        return new(
+            [
+                (nameof(changes.AutomaticallyMigrateUserMeetings), changes.AutomaticallyMigrateUserMeetings),
+                (nameof(changes.AutomaticallyReplaceAcpProvider), changes.AutomaticallyReplaceAcpProvider),
+                (nameof(changes.AutomaticallySendEmailsToUsers), changes.AutomaticallySendEmailsToUsers),
+                (nameof(changes.PinLength), changes.PinLength),
+                (nameof(changes.DefaultTollNumber), changes.DefaultTollNumber),
+                (nameof(changes.DefaultTollFreeNumber), changes.DefaultTollFreeNumber),
+            ],
+            tenant => Store.SetDialInSettings(tenant, changes));
     }
-
 }

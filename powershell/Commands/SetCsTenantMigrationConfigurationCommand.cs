@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
@@ -12,21 +13,9 @@ namespace MeetingMigration.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Set, "CsTenantMigrationConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = IdentitySet)]
 [OutputType(typeof(TenantMigrationConfiguration))]
-public sealed class SetCsTenantMigrationConfigurationCommand : TenantCmdlet
+public sealed class SetCsTenantMigrationConfigurationCommand
+    : SetGlobalSettingsCmdlet<TenantMigrationConfiguration>
 {
-    private const string IdentitySet = "Identity";
-    private const string InstanceSet = "Instance";
-
-    /// <summary>The configuration's identity; the tenant has only Global.</summary>
-    [Parameter(Position = 0, ParameterSetName = IdentitySet)]
-    [ValidateSet("Global")]
-    public string Identity { get; set; } = "Global";
-
-    /// <summary>A configuration from Get-CsTenantMigrationConfiguration whose values are applied to its tenant.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InstanceSet)]
-    [ValidateNotNull]
-    public TenantMigrationConfiguration? Instance { get; set; }
-
     /// <summary>Whether meeting migrations may be queued for the tenant's users.</summary>
     [Parameter]
     public bool? MeetingMigrationEnabled { get; set; }
@@ -36,26 +25,20 @@ public sealed class SetCsTenantMigrationConfigurationCommand : TenantCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? HoldMinutes { get; set; }
 
-    /// <summary>Write the updated configuration.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    private protected override string SettingsName => "tenant migration configuration";
 
-    private protected override void ProcessItem()
+    private protected override Guid TenantOf(TenantMigrationConfiguration instance) => instance.TenantId;
+
+    private protected override SettingsChange Prepare(TenantMigrationConfiguration? instance)
     {
-        string? tenant = TenantArgument ?? Instance?.TenantId.ToString();
         var changes = new MigrationConfigChanges(
-            MeetingMigrationEnabled ?? Instance?.MeetingMigrationEnabled,
-            HoldMinutes ?? Instance?.HoldMinutes);
-        if (!ShouldProcess($"Global (tenant {tenant ?? "default"})",
-                $"Set tenant migration configuration (MeetingMigrationEnabled={changes.MeetingMigrationEnabled?.ToString() ?? "unchanged"}, HoldMinutes={changes.HoldMinutes?.ToString() ?? "unchanged"})"))
-        {
-            return;
-        }
-
-        TenantMigrationConfiguration updated = Store.SetMigrationConfiguration(tenant, changes);
-        if (PassThru)
-        {
-            WriteObject(updated);
-        }
+            MeetingMigrationEnabled ?? instance?.MeetingMigrationEnabled,
+            HoldMinutes ?? instance?.HoldMinutes);
+        return new(
+            [
+                (nameof(changes.MeetingMigrationEnabled), changes.MeetingMigrationEnabled),
+                (nameof(changes.HoldMinutes), changes.HoldMinutes),
+            ],
+            tenant => Store.SetMigrationConfiguration(tenant, changes));
     }
 }

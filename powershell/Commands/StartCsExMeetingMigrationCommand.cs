@@ -4,7 +4,6 @@ using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Jobs;
 using MeetingMigration.PowerShell.Model;
-using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -16,20 +15,12 @@ namespace MeetingMigration.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "CsExMeetingMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MigrationStatus), typeof(MigrationJob))]
-public sealed class StartCsExMeetingMigrationCommand : TenantCmdlet
+public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 {
     private const int BatchSize = 500;
 
     private readonly List<(MigrationRequest Request, string Input)> batch = [];
     private MigrationJob? job;
-
-    /// <summary>The user: SIP address, UPN, domain\logon, display name, distinguished name or object id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserPrincipalName", "SipAddress", "UserId")]
-    [UserIdentityTransformation]
-    [ArgumentCompleter(typeof(UserIdentityCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Identity { get; set; } = "";
 
     /// <summary>Which of the user's meetings are in scope.</summary>
     [Parameter]
@@ -44,8 +35,6 @@ public sealed class StartCsExMeetingMigrationCommand : TenantCmdlet
     /// <summary>Return one job (a child per user) once the input is queued.</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
-
-    private protected override object? ErrorTarget => Identity;
 
     private protected override void ProcessItem()
     {
@@ -63,7 +52,11 @@ public sealed class StartCsExMeetingMigrationCommand : TenantCmdlet
         }
 
         string upn = preview.User.UserPrincipalName;
-        WriteVerbose($"Resolved '{Identity}' to {upn} (object id {preview.User.Identity}, tenant {preview.TenantId}): {preview.MigrationType}, {preview.MeetingCount} meetings in scope.");
+        if (VerboseEnabled)
+        {
+            WriteVerbose($"Resolved '{Identity}' to {upn} (object id {preview.User.Identity}, tenant {preview.TenantId}): {preview.MigrationType}, {preview.MeetingCount} meetings in scope.");
+        }
+
         if (preview.ExistingRequest is { } existing)
         {
             WriteWarning(ExistingWarning(existing));
@@ -137,8 +130,12 @@ public sealed class StartCsExMeetingMigrationCommand : TenantCmdlet
             }
             else
             {
-                WriteVerbose($"Queued {result.Status!.MigrationType} meeting migration for {result.Status.UserPrincipalName} (CorrelationId {result.Status.CorrelationId}).");
-                Emit(result.Status);
+                if (VerboseEnabled)
+                {
+                    WriteVerbose($"Queued {result.Status!.MigrationType} meeting migration for {result.Status.UserPrincipalName} (CorrelationId {result.Status.CorrelationId}).");
+                }
+
+                Emit(result.Status!);
             }
         }
     }

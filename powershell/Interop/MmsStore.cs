@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Interop;
@@ -10,7 +9,7 @@ namespace MeetingMigration.PowerShell.Interop;
 /// Leases keep it open: the session holds one while the store is current, each cmdlet holds one while it
 /// runs and each -AsJob job holds one until its children finish; the last release frees the handle.
 /// </summary>
-internal sealed class MmsStore
+internal sealed unsafe class MmsStore
 {
     private readonly MmsStoreHandle handle;
     private readonly object gate = new();
@@ -78,44 +77,31 @@ internal sealed class MmsStore
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_identity_resolve(handle, tenant, identity, out r, out e),
             WireJson.Default.OnlineUser);
 
-    internal UsersPage ListUsers(UsersQuery query)
-    {
-        string json = NativeCall.Serialize(query, WireJson.Default.UsersQuery);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_users_list(handle, json, out r, out e),
-            WireJson.Default.UsersPage);
-    }
+    internal UsersPage ListUsers(UsersQuery query) =>
+        NativeCall.Invoke(query, WireJson.Default.UsersQuery,
+            (json, out r, out e) => NativeMethods.mms_users_list(handle, json, out r, out e), WireJson.Default.UsersPage);
 
-    internal MigrationPreview PreviewMigration(MigrationRequest request)
-    {
-        string json = NativeCall.Serialize(request, WireJson.Default.MigrationRequest);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_preview(handle, json, out r, out e),
-            WireJson.Default.MigrationPreview);
-    }
+    internal MigrationPreview PreviewMigration(MigrationRequest request) =>
+        NativeCall.Invoke(request, WireJson.Default.MigrationRequest,
+            (json, out r, out e) => NativeMethods.mms_migration_preview(handle, json, out r, out e), WireJson.Default.MigrationPreview);
 
     /// <summary>Queues the requests in one transaction; one result per request, in input order.</summary>
     internal StartResult[] StartMigrations(MigrationRequest[] requests)
     {
-        string json = NativeCall.Serialize(requests, WireJson.Default.MigrationRequestArray);
-        StartResult[] results = NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_start_batch(handle, json, out r, out e),
-            WireJson.Default.StartResultArray);
-        return results.Length == requests.Length && results.All(r => r.Status is not null || r.Error is not null)
+        StartResult[] results = NativeCall.Invoke(requests, WireJson.Default.MigrationRequestArray,
+            (json, out r, out e) => NativeMethods.mms_migration_start_batch(handle, json, out r, out e), WireJson.Default.StartResultArray);
+        return results.Length == requests.Length && Array.TrueForAll(results, r => r.Status is not null || r.Error is not null)
             ? results
             : throw NativeCall.Malformed($"{results.Length} batch results for {requests.Length} requests");
     }
 
-    internal MigrationStatus[] QueryStatus(StatusQuery query)
-    {
-        string json = NativeCall.Serialize(query, WireJson.Default.StatusQuery);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_status_query(handle, json, out r, out e),
-            WireJson.Default.MigrationStatusArray);
-    }
+    internal MigrationStatus[] QueryStatus(StatusQuery query) =>
+        NativeCall.Invoke(query, WireJson.Default.StatusQuery,
+            (json, out r, out e) => NativeMethods.mms_status_query(handle, json, out r, out e), WireJson.Default.MigrationStatusArray);
 
-    internal MigrationSummary[] SummarizeStatus(StatusQuery query)
-    {
-        string json = NativeCall.Serialize(query, WireJson.Default.StatusQuery);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_status_summary(handle, json, out r, out e),
-            WireJson.Default.MigrationSummaryArray);
-    }
+    internal MigrationSummary[] SummarizeStatus(StatusQuery query) =>
+        NativeCall.Invoke(query, WireJson.Default.StatusQuery,
+            (json, out r, out e) => NativeMethods.mms_status_summary(handle, json, out r, out e), WireJson.Default.MigrationSummaryArray);
 
     /// <summary>One request with its queue position and per-meeting outcomes.</summary>
     internal MigrationStatus GetStatus(Guid correlationId)
@@ -129,45 +115,33 @@ internal sealed class MmsStore
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenants_list(handle, out r, out e),
             WireJson.Default.MmsTenantArray);
 
-    internal MmsTenant CreateTenant(NewTenantRequest request)
-    {
-        string json = NativeCall.Serialize(request, WireJson.Default.NewTenantRequest);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenant_create(handle, json, out r, out e),
-            WireJson.Default.MmsTenant);
-    }
+    internal MmsTenant CreateTenant(NewTenantRequest request) =>
+        NativeCall.Invoke(request, WireJson.Default.NewTenantRequest,
+            (json, out r, out e) => NativeMethods.mms_tenant_create(handle, json, out r, out e), WireJson.Default.MmsTenant);
 
     internal MmsTenant SetDefaultTenant(string tenant) =>
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenant_set_default(handle, tenant, out r, out e),
             WireJson.Default.MmsTenant);
 
-    internal MmsTenant CreateSampleTenant(SampleTenantOptions options)
-    {
-        string json = NativeCall.Serialize(options, WireJson.Default.SampleTenantOptions);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_sample_tenant_create(handle, json, out r, out e),
-            WireJson.Default.MmsTenant);
-    }
+    internal MmsTenant CreateSampleTenant(SampleTenantOptions options) =>
+        NativeCall.Invoke(options, WireJson.Default.SampleTenantOptions,
+            (json, out r, out e) => NativeMethods.mms_sample_tenant_create(handle, json, out r, out e), WireJson.Default.MmsTenant);
 
     internal TenantMigrationConfiguration GetMigrationConfiguration(string? tenant) =>
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_config_get(handle, tenant, out r, out e),
             WireJson.Default.TenantMigrationConfiguration);
 
-    internal TenantMigrationConfiguration SetMigrationConfiguration(string? tenant, MigrationConfigChanges changes)
-    {
-        string json = NativeCall.Serialize(changes, WireJson.Default.MigrationConfigChanges);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_config_set(handle, tenant, json, out r, out e),
-            WireJson.Default.TenantMigrationConfiguration);
-    }
+    internal TenantMigrationConfiguration SetMigrationConfiguration(string? tenant, MigrationConfigChanges changes) =>
+        NativeCall.Invoke(changes, WireJson.Default.MigrationConfigChanges,
+            (json, out r, out e) => NativeMethods.mms_migration_config_set(handle, tenant, json, out r, out e), WireJson.Default.TenantMigrationConfiguration);
 
     internal DialInConferencingTenantSettings GetDialInSettings(string? tenant) =>
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_dialin_settings_get(handle, tenant, out r, out e),
             WireJson.Default.DialInConferencingTenantSettings);
 
-    internal DialInConferencingTenantSettings SetDialInSettings(string? tenant, DialInSettingsChanges changes)
-    {
-        string json = NativeCall.Serialize(changes, WireJson.Default.DialInSettingsChanges);
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_dialin_settings_set(handle, tenant, json, out r, out e),
-            WireJson.Default.DialInConferencingTenantSettings);
-    }
+    internal DialInConferencingTenantSettings SetDialInSettings(string? tenant, DialInSettingsChanges changes) =>
+        NativeCall.Invoke(changes, WireJson.Default.DialInSettingsChanges,
+            (json, out r, out e) => NativeMethods.mms_dialin_settings_set(handle, tenant, json, out r, out e), WireJson.Default.DialInConferencingTenantSettings);
 
     /// <summary>Imports users and meetings; <paramref name="progress"/> is called on this thread (see <see cref="ImportProgressCallback"/>).</summary>
     internal ImportSummary ImportData(string? tenant, string path, Action<ImportProgress> progress) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -9,30 +10,28 @@ namespace MeetingMigration.PowerShell.Interop;
 /// <summary>
 /// The one place that calls a fallible library function: it frees every string the library returned,
 /// turns a non-zero status and its error JSON into an <see cref="MmsException"/>, and decodes the result.
+/// JSON crosses as UTF-8 both ways without a UTF-16 copy: inputs are written into a reused, NUL-terminated
+/// buffer and results are read straight from the library's memory before it is freed (a batch of status
+/// records would otherwise be a large-object-heap string per call).
 /// </summary>
-internal static class NativeCall
+internal static unsafe class NativeCall
 {
     internal delegate int WithResult(out IntPtr result, out IntPtr error);
 
     internal delegate int WithoutResult(out IntPtr error);
 
+    /// <summary>A library call that takes one NUL-terminated UTF-8 JSON argument.</summary>
+    internal delegate int WithJson(byte* json, out IntPtr result, out IntPtr error);
+
+    /// <summary>Per thread, so job pollers and the pipeline thread never share one.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? jsonBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? jsonWriter;
+
     /// <summary>Calls <paramref name="call"/> and returns its JSON result deserialised.</summary>
     internal static T Invoke<T>(WithResult call, JsonTypeInfo<T> type)
-    {
-        string json = Invoke(call);
-        try
-        {
-            return JsonSerializer.Deserialize(json, type)
-                ?? throw Malformed($"null where a {typeof(T).Name} was expected");
-        }
-        catch (JsonException e)
-        {
-            throw Malformed(e.Message);
-        }
-    }
-
-    /// <summary>Calls <paramref name="call"/> and returns its result string.</summary>
-    internal static string Invoke(WithResult call)
     {
         int status = call(out IntPtr result, out IntPtr error);
         if (status != 0)
@@ -40,7 +39,39 @@ internal static class NativeCall
             throw Failure(status, error);
         }
 
-        return TakeString(result) ?? throw Malformed("no result");
+        return Take(result, type);
+    }
+
+    /// <summary>Serialises <paramref name="argument"/>, calls <paramref name="call"/> with it and returns its JSON result deserialised.</summary>
+    internal static TResult Invoke<TArgument, TResult>(TArgument argument, JsonTypeInfo<TArgument> argumentType, WithJson call, JsonTypeInfo<TResult> resultType)
+    {
+        ArrayBufferWriter<byte> buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(1024);
+        Utf8JsonWriter writer = jsonWriter ??= new Utf8JsonWriter(buffer);
+        try
+        {
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, argument, argumentType);
+            writer.Flush();
+            buffer.GetSpan(1)[0] = 0;
+            buffer.Advance(1);
+            int status;
+            IntPtr result, error;
+            fixed (byte* json = buffer.WrittenSpan)
+            {
+                status = call(json, out result, out error);
+            }
+
+            if (status != 0)
+            {
+                throw Failure(status, error);
+            }
+
+            return Take(result, resultType);
+        }
+        finally
+        {
+            buffer.ResetWrittenCount();
+        }
     }
 
     internal static void Invoke(WithoutResult call)
@@ -52,17 +83,22 @@ internal static class NativeCall
         }
     }
 
-    /// <summary>Decodes a UTF-8 string the library allocated and frees it through the library.</summary>
-    internal static string? TakeString(IntPtr s)
+    /// <summary>Deserialises the UTF-8 JSON the library allocated at <paramref name="s"/>, then frees it through the library.</summary>
+    private static T Take<T>(IntPtr s, JsonTypeInfo<T> type)
     {
         if (s == IntPtr.Zero)
         {
-            return null;
+            throw Malformed("no result");
         }
 
         try
         {
-            return Marshal.PtrToStringUTF8(s);
+            return JsonSerializer.Deserialize(MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)s), type)
+                ?? throw Malformed($"null where a {typeof(T).Name} was expected");
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e.Message);
         }
         finally
         {
@@ -70,21 +106,18 @@ internal static class NativeCall
         }
     }
 
-    internal static string Serialize<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
-
     private static MmsException Failure(int status, IntPtr error)
     {
-        string? json = TakeString(error);
         NativeError? parsed = null;
-        if (json is not null)
+        if (error != IntPtr.Zero)
         {
             try
             {
-                parsed = JsonSerializer.Deserialize(json, WireJson.Default.NativeError);
+                parsed = Take(error, WireJson.Default.NativeError);
             }
-            catch (JsonException)
+            catch (MmsException)
             {
-                // Reported below as a status without details.
+                // Malformed error JSON: reported below as a status without details.
             }
         }
 

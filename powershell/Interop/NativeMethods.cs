@@ -6,10 +6,11 @@ namespace MeetingMigration.PowerShell.Interop;
 /// <summary>
 /// P/Invoke declarations for the functions of include/meeting_migration.h that the module uses.
 /// Every string the library returns arrives as an <see cref="IntPtr"/> and is decoded and freed by
-/// <see cref="NativeCall"/>; input strings are marshalled as UTF-8. The import name is fixed and
+/// <see cref="NativeCall"/>; JSON inputs are NUL-terminated UTF-8 buffers (<c>byte*</c>) that
+/// <see cref="NativeCall"/> writes, other input strings are marshalled as UTF-8. The import name is fixed and
 /// mapped to the staged file by <see cref="NativeLibraryResolver"/>.
 /// </summary>
-internal static partial class NativeMethods
+internal static unsafe partial class NativeMethods
 {
     internal const string LibraryName = "meeting_migration";
 
@@ -38,19 +39,19 @@ internal static partial class NativeMethods
     internal static partial int mms_identity_resolve(MmsStoreHandle store, string? tenant, string identity, out IntPtr outUserJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_users_list(MmsStoreHandle store, string queryJson, out IntPtr outPageJson, out IntPtr outError);
+    internal static partial int mms_users_list(MmsStoreHandle store, byte* queryJson, out IntPtr outPageJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_migration_preview(MmsStoreHandle store, string requestJson, out IntPtr outPreviewJson, out IntPtr outError);
+    internal static partial int mms_migration_preview(MmsStoreHandle store, byte* requestJson, out IntPtr outPreviewJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_migration_start_batch(MmsStoreHandle store, string requestsJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_migration_start_batch(MmsStoreHandle store, byte* requestsJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_status_query(MmsStoreHandle store, string queryJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_status_query(MmsStoreHandle store, byte* queryJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_status_summary(MmsStoreHandle store, string queryJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_status_summary(MmsStoreHandle store, byte* queryJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_status_get(MmsStoreHandle store, string correlationId, out IntPtr outJson, out IntPtr outError);
@@ -59,7 +60,7 @@ internal static partial class NativeMethods
     internal static partial int mms_tenants_list(MmsStoreHandle store, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_tenant_create(MmsStoreHandle store, string tenantJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_tenant_create(MmsStoreHandle store, byte* tenantJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_tenant_set_default(MmsStoreHandle store, string tenant, out IntPtr outJson, out IntPtr outError);
@@ -68,20 +69,20 @@ internal static partial class NativeMethods
     internal static partial int mms_migration_config_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_migration_config_set(MmsStoreHandle store, string? tenant, string changesJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_migration_config_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_dialin_settings_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_dialin_settings_set(MmsStoreHandle store, string? tenant, string changesJson, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_dialin_settings_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     /// <param name="progress">An unmanaged <c>void (*)(void *user_data, const char *json)</c>, called on the calling thread.</param>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_data_import(MmsStoreHandle store, string? tenant, string path, IntPtr progress, IntPtr userData, out IntPtr outSummaryJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_sample_tenant_create(MmsStoreHandle store, string optionsJson, out IntPtr outTenantJson, out IntPtr outError);
+    internal static partial int mms_sample_tenant_create(MmsStoreHandle store, byte* optionsJson, out IntPtr outTenantJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_meetings_list(MmsStoreHandle store, string? tenant, string identity, out IntPtr outJson, out IntPtr outError);

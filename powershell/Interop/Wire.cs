@@ -6,6 +6,9 @@ namespace MeetingMigration.PowerShell.Interop;
 
 // The library's JSON inputs and the outputs that are not public records (see /work/notes/abi.md).
 // Null members are left out, so the library applies its own defaults.
+// Classes the library returns in bulk (here and in Model/) have settable properties, not init-only ones:
+// the source generator reads init-only properties through its parameterized-constructor converter,
+// which is several times slower per record (PowerShell could set init-only properties all the same).
 
 internal sealed record NativeError(int Code, string Id, string Category, string Message, string? Target);
 
@@ -15,26 +18,26 @@ internal sealed record MigrationRequest(string Identity, string? Tenant, string 
 
 internal sealed class MigrationPreview
 {
-    public OnlineUser User { get; init; } = new();
-    public Guid TenantId { get; init; }
-    public string MigrationType { get; init; } = "";
-    public int MeetingCount { get; init; }
-    public MigrationStatus? ExistingRequest { get; init; }
+    public OnlineUser User { get; set; } = new();
+    public Guid TenantId { get; set; }
+    public string MigrationType { get; set; } = "";
+    public int MeetingCount { get; set; }
+    public MigrationStatus? ExistingRequest { get; set; }
 }
 
 internal sealed class StartResult
 {
-    public MigrationStatus? Status { get; init; }
-    public bool Existing { get; init; }
-    public NativeError? Error { get; init; }
+    public MigrationStatus? Status { get; set; }
+    public bool Existing { get; set; }
+    public NativeError? Error { get; set; }
 }
 
 internal sealed record UsersQuery(string? Tenant, string? Filter, string? Prefix, long? After, int Limit);
 
 internal sealed class UsersPage
 {
-    public OnlineUser[] Users { get; init; } = [];
-    public long? Next { get; init; }
+    public OnlineUser[] Users { get; set; } = [];
+    public long? Next { get; set; }
 }
 
 internal sealed record StatusQuery(string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType);

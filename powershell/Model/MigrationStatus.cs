@@ -9,44 +9,44 @@ namespace MeetingMigration.PowerShell.Model;
 /// </summary>
 public sealed class MigrationStatus
 {
-    public Guid CorrelationId { get; init; }
-    public Guid UserId { get; init; }
-    public string UserPrincipalName { get; init; } = "";
-    public Guid TenantId { get; init; }
-    public string MigrationType { get; init; } = "";
-    public string SourceMeetingType { get; init; } = "";
-    public string TargetMeetingType { get; init; } = "";
-    public string State { get; init; } = "";
-    public int RetryCount { get; init; }
-    public int TotalMeeting { get; init; }
-    public int SucceededMeeting { get; init; }
-    public int FailedMeeting { get; init; }
-    public int InvitesUpdate { get; init; }
-    public string? LastMessage { get; init; }
+    public Guid CorrelationId { get; set; }
+    public Guid UserId { get; set; }
+    public string UserPrincipalName { get; set; } = "";
+    public Guid TenantId { get; set; }
+    public string MigrationType { get; set; } = "";
+    public string SourceMeetingType { get; set; } = "";
+    public string TargetMeetingType { get; set; } = "";
+    public string State { get; set; } = "";
+    public int RetryCount { get; set; }
+    public int TotalMeeting { get; set; }
+    public int SucceededMeeting { get; set; }
+    public int FailedMeeting { get; set; }
+    public int InvitesUpdate { get; set; }
+    public string? LastMessage { get; set; }
     /// <summary>UTC.</summary>
-    public DateTime CreateDate { get; init; }
+    public DateTime CreateDate { get; set; }
     /// <summary>UTC.</summary>
-    public DateTime ModifiedDate { get; init; }
+    public DateTime ModifiedDate { get; set; }
     /// <summary>1 = the next request the worker will take; null when not pending or not fetched singly.</summary>
-    public int? QueuePosition { get; init; }
+    public int? QueuePosition { get; set; }
     /// <summary>Per-meeting outcomes; null when not fetched singly.</summary>
-    public MeetingOutcome[]? Meetings { get; init; }
+    public MeetingOutcome[]? Meetings { get; set; }
 }
 
 /// <summary>What happened to one meeting of a migration request.</summary>
 public sealed class MeetingOutcome
 {
-    public string MeetingId { get; init; } = "";
-    public string Subject { get; init; } = "";
+    public string MeetingId { get; set; } = "";
+    public string Subject { get; set; } = "";
     /// <summary>Pending, Succeeded or Failed.</summary>
-    public string Outcome { get; init; } = "";
-    public string? Message { get; init; }
-    public int InvitesUpdate { get; init; }
+    public string Outcome { get; set; } = "";
+    public string? Message { get; set; }
+    public int InvitesUpdate { get; set; }
 }
 
 /// <summary>One row of <c>Get-CsMeetingMigrationStatus -SummaryOnly</c>: how many users are in a state.</summary>
 public sealed class MigrationSummary
 {
-    public string State { get; init; } = "";
-    public long UserCount { get; init; }
+    public string State { get; set; } = "";
+    public long UserCount { get; set; }
 }

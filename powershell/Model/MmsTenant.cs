@@ -5,11 +5,11 @@ namespace MeetingMigration.PowerShell.Model;
 /// <summary>A tenant of the local store.</summary>
 public sealed class MmsTenant
 {
-    public Guid TenantId { get; init; }
-    public string Name { get; init; } = "";
-    public TenantDomain[] Domains { get; init; } = [];
-    public bool IsDefault { get; init; }
-    public long UserCount { get; init; }
+    public Guid TenantId { get; set; }
+    public string Name { get; set; } = "";
+    public TenantDomain[] Domains { get; set; } = [];
+    public bool IsDefault { get; set; }
+    public long UserCount { get; set; }
 }
 
 /// <summary>

@@ -6,15 +6,15 @@ namespace MeetingMigration.PowerShell.Model;
 public sealed class OnlineUser
 {
     /// <summary>The user's directory object id.</summary>
-    public Guid Identity { get; init; }
-    public string UserPrincipalName { get; init; } = "";
-    public string SipAddress { get; init; } = "";
-    public string DisplayName { get; init; } = "";
-    public string SamAccountName { get; init; } = "";
-    public string WindowsDomainLogon { get; init; } = "";
-    public string DistinguishedName { get; init; } = "";
-    public string TeamsUpgradeEffectiveMode { get; init; } = "";
-    public string? AudioConferencingTollNumber { get; init; }
-    public string? AudioConferencingTollFreeNumber { get; init; }
-    public Guid TenantId { get; init; }
+    public Guid Identity { get; set; }
+    public string UserPrincipalName { get; set; } = "";
+    public string SipAddress { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string SamAccountName { get; set; } = "";
+    public string WindowsDomainLogon { get; set; } = "";
+    public string DistinguishedName { get; set; } = "";
+    public string TeamsUpgradeEffectiveMode { get; set; } = "";
+    public string? AudioConferencingTollNumber { get; set; }
+    public string? AudioConferencingTollFreeNumber { get; set; }
+    public Guid TenantId { get; set; }
 }

@@ -4,13 +4,11 @@
 BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
     $script:Store = Initialize-TestStore -Empty
-    $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "mms-commands-$([guid]::NewGuid().ToString('N'))"
-    $null = New-Item -ItemType Directory $script:Scratch
+    $script:Scratch = New-TestScratch
 }
 
 AfterAll {
-    Remove-TestStore $script:Store
-    Remove-Item $script:Scratch -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestStore $script:Store -Scratch $script:Scratch
 }
 
 Describe 'New-MmsSampleTenant' {

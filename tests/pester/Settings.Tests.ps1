@@ -50,6 +50,12 @@ Describe 'Set-CsTenantMigrationConfiguration' {
         (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeFalse
     }
 
+    It 'names the tenant and only the settings it changes in the ShouldProcess action' {
+        $messages = Set-CsTenantMigrationConfiguration -HoldMinutes 15 -Confirm:$false -Verbose 4>&1
+        $messages.Message | Should -Match 'Set tenant migration configuration \(HoldMinutes=15\).*Global \(tenant default\)'
+        $messages.Message | Should -Not -Match 'MeetingMigrationEnabled'
+    }
+
     It 'changes nothing with -WhatIf' {
         Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -WhatIf
         (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeTrue
@@ -102,6 +108,11 @@ Describe 'Set-CsOnlineDialInConferencingTenantSettings' {
         $settings = Get-CsOnlineDialInConferencingTenantSettings
         $settings.PinLength = 8
         (Set-CsOnlineDialInConferencingTenantSettings -Instance $settings -PassThru -Confirm:$false).PinLength | Should -Be 8
+    }
+
+    It 'names the tenant of the instance and the settings it changes in the ShouldProcess action' {
+        $messages = $script:Original | Set-CsOnlineDialInConferencingTenantSettings -PinLength 9 -Confirm:$false -Verbose 4>&1
+        $messages.Message | Should -Match "Set dial-in conferencing settings \(.*PinLength=9.*\).*Global \(tenant $($script:SampleTenantId)\)"
     }
 
     It 'changes nothing with -WhatIf' {

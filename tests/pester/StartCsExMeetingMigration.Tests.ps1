@@ -5,13 +5,11 @@ BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
     $script:Store = Initialize-TestStore -UserCount 1100 -MeetingsPerUser 2
     $script:Ken = Get-CsOnlineUser -Identity kenmyer@litwareinc.com
-    $script:Scratch = Join-Path ([IO.Path]::GetTempPath()) "mms-start-$([guid]::NewGuid().ToString('N'))"
-    $null = New-Item -ItemType Directory $script:Scratch
+    $script:Scratch = New-TestScratch
 }
 
 AfterAll {
-    Remove-TestStore $script:Store
-    Remove-Item $script:Scratch -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestStore $script:Store -Scratch $script:Scratch
 }
 
 Describe 'Parameters' {

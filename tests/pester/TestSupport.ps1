@@ -23,12 +23,21 @@ function Initialize-TestStore {
     $path
 }
 
-# Lets go of the store (module removal frees it once running jobs are done) and deletes its files.
+# A new empty temp folder for the files a test file writes (CSV, JSON); Remove-TestStore -Scratch deletes it.
+function New-TestScratch {
+    $path = Join-Path ([IO.Path]::GetTempPath()) "mms-pester-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory $path
+    $path
+}
+
+# Lets go of the store (module removal frees it once running jobs are done) and deletes its files,
+# and the -Scratch folder when given.
 function Remove-TestStore {
-    param([string] $Path)
+    param([string] $Path, [string] $Scratch)
     Get-Job | Remove-Job -Force -ErrorAction SilentlyContinue
     Remove-Module MeetingMigration -Force -ErrorAction SilentlyContinue
     if ($Path) { Remove-Item "$Path*" -Force -ErrorAction SilentlyContinue }
+    if ($Scratch) { Remove-Item $Scratch -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
 # SHA-256 of the database file and its WAL, computed by ANOTHER process: opening the store file in
