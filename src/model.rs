@@ -145,6 +145,23 @@ pub struct Tenant {
     pub domains: Vec<TenantDomain>,
     pub is_default: bool,
     pub user_count: i64,
+    /// The tenant's migration configuration as read with it (see [`Tenant::migration_configuration`]).
+    #[serde(skip)]
+    pub meeting_migration_enabled: bool,
+    #[serde(skip)]
+    pub hold_minutes: i64,
+}
+
+impl Tenant {
+    /// `Get-CsTenantMigrationConfiguration`'s record, from the tenant's row.
+    pub fn migration_configuration(&self) -> MigrationConfiguration {
+        MigrationConfiguration {
+            identity: "Global",
+            tenant_id: self.tenant_id,
+            meeting_migration_enabled: self.meeting_migration_enabled,
+            hold_minutes: self.hold_minutes,
+        }
+    }
 }
 
 /// The input of `create_tenant`.

@@ -177,7 +177,7 @@ impl Service {
     }
 
     pub fn migration_configuration(&self, tenant: Option<&str>) -> Result<MigrationConfiguration> {
-        self.store.migration_configuration(&self.tenant(tenant)?)
+        Ok(self.tenant(tenant)?.migration_configuration())
     }
 
     pub fn set_migration_configuration(

@@ -78,7 +78,6 @@ impl Service {
         let key = IdentityKey::parse(&request.identity)?;
         let tenant = self.tenant(request.tenant.as_deref())?;
         let user = self.resolve_in(&tenant, &request.identity, &key)?;
-        let config = self.store.migration_configuration(&tenant)?;
         let meetings: Vec<PreviewMeeting> = self
             .store
             .meetings_in_scope(&user, request.source_meeting_type, Timestamp::now())?
@@ -101,7 +100,7 @@ impl Service {
             ),
             meeting_count: meetings.len(),
             meetings,
-            migration_enabled: config.meeting_migration_enabled,
+            migration_enabled: tenant.meeting_migration_enabled,
             user,
         })
     }
@@ -118,9 +117,8 @@ impl Service {
     /// that fail a rule get their error and do not stop the others.
     pub fn start_batch(&self, requests: &[StartRequest]) -> Vec<Result<Started>> {
         let now = Timestamp::now();
-        // Requests of one batch mostly share a tenant: look it and its settings up once.
-        let mut tenants: HashMap<Option<&str>, Result<(Tenant, MigrationConfiguration)>> =
-            HashMap::new();
+        // Requests of one batch mostly share a tenant: look it (with its settings) up once.
+        let mut tenants: HashMap<Option<&str>, Result<Tenant>> = HashMap::new();
         let mut results: Vec<Option<Result<Started>>> = Vec::with_capacity(requests.len());
         let mut valid: Vec<(usize, NewRequest)> = Vec::new();
         // The rules read the directory; one snapshot serves the whole batch.
@@ -128,13 +126,11 @@ impl Service {
             Ok(requests
                 .iter()
                 .map(|request| {
-                    let tenant = tenants.entry(request.tenant.as_deref()).or_insert_with(|| {
-                        let tenant = self.tenant(request.tenant.as_deref())?;
-                        let config = self.store.migration_configuration(&tenant)?;
-                        Ok((tenant, config))
-                    });
+                    let tenant = tenants
+                        .entry(request.tenant.as_deref())
+                        .or_insert_with(|| self.tenant(request.tenant.as_deref()));
                     match tenant {
-                        Ok((tenant, config)) => self.new_request(request, tenant, config, now),
+                        Ok(tenant) => self.new_request(request, tenant, now),
                         Err(e) => Err(e.clone()),
                     }
                 })
@@ -176,12 +172,11 @@ impl Service {
         &self,
         request: &StartRequest,
         tenant: &Tenant,
-        config: &MigrationConfiguration,
         now: Timestamp,
     ) -> Result<NewRequest> {
         let key = IdentityKey::parse(&request.identity)?;
         let user = self.resolve_in(tenant, &request.identity, &key)?;
-        if !config.meeting_migration_enabled {
+        if !tenant.meeting_migration_enabled {
             return Err(Error::new(
                 ErrorCode::MigrationDisabled,
                 format!(
@@ -197,7 +192,7 @@ impl Service {
             user,
             source: request.source_meeting_type,
             target: request.target_meeting_type,
-            not_before: now.plus_ms(config.hold_minutes * MINUTE_MS),
+            not_before: now.plus_ms(tenant.hold_minutes * MINUTE_MS),
         })
     }
 }

@@ -125,7 +125,6 @@ pub trait Store: Send + Sync {
     /// Creates a tenant; the first tenant of a store (or one asked to be) becomes the default.
     fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant>;
     fn set_default_tenant(&self, tenant: i64) -> Result<()>;
-    fn migration_configuration(&self, tenant: &Tenant) -> Result<MigrationConfiguration>;
     fn set_migration_configuration(
         &self,
         tenant: &Tenant,

@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 
 // `user_count` is kept by imports: counting a million users on every tenant lookup (every
 // resolution) would be a scan. The domains come along as JSON, so a tenant is one statement.
-const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count,
+const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count, meeting_migration_enabled, hold_minutes,
     (SELECT json_group_array(json_object('Name', d.name, 'NetBiosName', d.net_bios_name))
      FROM (SELECT name, net_bios_name FROM tenant_domains WHERE tenant = tenants.key ORDER BY rowid) d)";
 
@@ -39,15 +39,17 @@ pub(super) fn uuid_at(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
 }
 
 fn tenant_from_row(row: &Row) -> rusqlite::Result<Tenant> {
-    let domains: String = row.get(5)?;
+    let domains: String = row.get(7)?;
     Ok(Tenant {
         key: row.get(0)?,
         tenant_id: uuid_column(row, 1)?,
         name: row.get(2)?,
         is_default: row.get(3)?,
         user_count: row.get(4)?,
+        meeting_migration_enabled: row.get(5)?,
+        hold_minutes: row.get(6)?,
         domains: serde_json::from_str(&domains).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
         })?,
     })
 }
@@ -121,24 +123,6 @@ pub(super) fn set_default_tenant(tx: &Transaction, key: i64) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn migration_configuration(
-    conn: &Connection,
-    tenant: &Tenant,
-) -> Result<MigrationConfiguration> {
-    Ok(conn.query_row(
-        "SELECT meeting_migration_enabled, hold_minutes FROM tenants WHERE key = ?1",
-        [tenant.key],
-        |r| {
-            Ok(MigrationConfiguration {
-                identity: "Global",
-                tenant_id: tenant.tenant_id,
-                meeting_migration_enabled: r.get(0)?,
-                hold_minutes: r.get(1)?,
-            })
-        },
-    )?)
-}
-
 pub(super) fn set_migration_configuration(
     tx: &Transaction,
     tenant: &Tenant,
@@ -149,7 +133,10 @@ pub(super) fn set_migration_configuration(
                             hold_minutes = coalesce(?3, hold_minutes) WHERE key = ?1",
         params![tenant.key, c.meeting_migration_enabled, c.hold_minutes],
     )?;
-    migration_configuration(tx, tenant)
+    let updated = self::tenant(tx, "key = ?1", [tenant.key])?;
+    Ok(updated
+        .ok_or_else(|| Error::internal("the tenant vanished"))?
+        .migration_configuration())
 }
 
 pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<DialInSettings> {

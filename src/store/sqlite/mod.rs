@@ -316,9 +316,6 @@ impl Store for SqliteStore {
     fn set_default_tenant(&self, tenant: i64) -> Result<()> {
         self.write(|tx| directory::set_default_tenant(tx, tenant))
     }
-    fn migration_configuration(&self, tenant: &Tenant) -> Result<MigrationConfiguration> {
-        self.read(|c| directory::migration_configuration(c, tenant))
-    }
     fn set_migration_configuration(
         &self,
         tenant: &Tenant,

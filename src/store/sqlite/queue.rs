@@ -92,20 +92,15 @@ pub(super) fn start_requests(
 ) -> Result<Vec<Started>> {
     let mut started = Vec::with_capacity(requests.len());
     for r in requests {
-        if let Some(open) = open_request(tx, r.user.key)? {
-            started.push(Started {
-                status: open,
-                existing: true,
-            });
-            continue;
-        }
         let correlation_id = Uuid::new_v4();
+        // The one-open-request-per-user index refuses a second open request; the user's
+        // open request is then looked up and returned. No lookup in the common case.
         let mut stmt = tx.prepare_cached(
-            "INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
+            "INSERT OR IGNORE INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
                                   state, create_date, modified_date, not_before)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'Pending', ?9, ?9, ?10)",
         )?;
-        stmt.execute(params![
+        let inserted = stmt.execute(params![
             correlation_id.to_string(),
             r.tenant,
             r.user.key,
@@ -117,6 +112,19 @@ pub(super) fn start_requests(
             now.millis(),
             r.not_before.millis()
         ])?;
+        if inserted == 0 {
+            let open = open_request(tx, r.user.key)?.ok_or_else(|| {
+                Error::internal(format!(
+                    "the request for {} was refused but the user has no open request",
+                    r.user.user_principal_name
+                ))
+            })?;
+            started.push(Started {
+                status: open,
+                existing: true,
+            });
+            continue;
+        }
         let status = MigrationStatus {
             key: tx.last_insert_rowid(),
             correlation_id,
