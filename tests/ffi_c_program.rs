@@ -11,18 +11,41 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// target/<profile>: this test's executable is in target/<profile>/deps, and cargo builds
-/// the cdylib (crate-type "cdylib") into target/<profile> before running tests.
+/// target/<profile>: this test's executable is in target/<profile>/deps, the cdylib that
+/// `cargo build` makes in target/<profile>.
 fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
     let lib = dir.join(library_file());
     assert!(
         lib.is_file(),
-        "{} is missing: cargo builds it with the tests (`cargo build --lib` also does)",
+        "{} is missing: build it first (`cargo build --release`, or build.ps1 Build)",
+        lib.display()
+    );
+    // `cargo test` builds the rlib it links, not the cdylib: refuse a stale one rather
+    // than test old code.
+    let built = modified(&lib);
+    let newest_source = newest(&root().join("src"));
+    assert!(
+        built >= newest_source,
+        "{} is older than the sources: rebuild it (`cargo build --release`, or build.ps1 Build)",
         lib.display()
     );
     dir
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+/// The newest modification time of the files below `dir`.
+fn newest(dir: &Path) -> std::time::SystemTime {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { newest(&p) } else { modified(&p) })
+        .max()
+        .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
 }
 
 fn library_file() -> &'static str {
