@@ -59,7 +59,7 @@ fn ensure_store() -> PathBuf {
             r#"[{"UserPrincipalName": "upn.only@contoso.com", "SipAddress": "sip:fallback@contoso.com"}]"#,
         )
         .unwrap();
-        svc.import_file(None, &extra, &mut |_, _| {}).unwrap();
+        svc.import_file(None, &extra, &mut |_, _| {}, None).unwrap();
         let _ = std::fs::remove_file(extra);
     }
     std::fs::rename(&partial, &path).unwrap();

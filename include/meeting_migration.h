@@ -146,7 +146,7 @@ typedef int32_t mms_status;
 #endif // __cplusplus
 
 /**
- * A cancellation flag for `mms_migration_wait` (`mms_cancel` in C). Opaque.
+ * A cancellation flag for `mms_migration_wait` and `mms_data_import` (`mms_cancel` in C). Opaque.
  */
 typedef struct mms_cancel mms_cancel;
 
@@ -181,6 +181,9 @@ extern "C" {
  * - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` as
  *   records are read.
  * - `user_data`: passed to `progress` untouched; may be NULL.
+ * - `cancel`: NULL, or a flag that `progress` or another thread may raise with
+ *   `mms_cancel_cancel`; the import then ends with `MMS_STATUS_CANCELLED` and writes
+ *   nothing.
  * - `out_summary_json`: required; on success receives `{"Users":n,"Meetings":n}` (free
  *   with `mms_string_free`). Untouched on failure.
  * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
@@ -193,6 +196,7 @@ int32_t mms_data_import(const mms_store *store,
                         const char *path,
                         mms_progress_fn progress,
                         void *user_data,
+                        const mms_cancel *cancel,
                         char **out_summary_json,
                         char **out_error);
 

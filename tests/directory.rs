@@ -263,7 +263,7 @@ fn resolution_stays_inside_the_tenant() {
             {"UserPrincipalName": "only@fabrikam.com", "DisplayName": "Only Here", "SamAccountName": "only"}]"#,
     )
     .unwrap();
-    svc.import_file(Some(&other_id), &path, &mut |_, _| {})
+    svc.import_file(Some(&other_id), &path, &mut |_, _| {}, None)
         .unwrap();
 
     let ken_here = svc.resolve(None, "kenmyer@litwareinc.com").unwrap();

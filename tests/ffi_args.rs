@@ -406,6 +406,7 @@ fn cases() -> Vec<Case> {
                 ("path", Str(true)),
                 ("progress", Ptr),
                 ("user_data", Ptr),
+                ("cancel", Ptr),
                 ("out_summary_json", Out),
             ],
             run: |x, f, o, e| unsafe {
@@ -416,7 +417,8 @@ fn cases() -> Vec<Case> {
                     x.s(2, &f.import_path),
                     x.progress(3),
                     x.p(4, &mut data as *mut u8 as *const c_void) as *mut c_void,
-                    x.out(5, o),
+                    x.p(5, f.cancel),
+                    x.out(6, o),
                     e,
                 )
             },

@@ -323,6 +323,7 @@ fn settings_tenants_users_meetings_and_import() {
             path.as_ptr(),
             Some(collect),
             user_data(&seen),
+            ptr::null(),
             o,
             e,
         )
@@ -339,6 +340,7 @@ fn settings_tenants_users_meetings_and_import() {
                 c("/nonexistent/x.csv").as_ptr(),
                 None,
                 ptr::null_mut(),
+                ptr::null(),
                 o,
                 e,
             )

@@ -264,3 +264,37 @@ fn control_characters_in_names_are_refused_not_a_crash() {
         assert_import_fails_unchanged("nul.json", &format!("[{record}]"), &["Users[0]", field]);
     }
 }
+
+#[test]
+fn a_cancelled_import_stops_while_reading_and_writes_nothing() {
+    let (store, svc) = sample(5, 1);
+    let mut text = String::from("UserPrincipalName\n");
+    for i in 0..3000 {
+        text.push_str(&format!("cancelled{i}@contoso.com\n"));
+    }
+    let path = store.file("many.csv");
+    std::fs::write(&path, text).unwrap();
+    let before = store.hashes();
+    let cancel = meeting_migration::migration::status::CancelToken::new();
+    let mut reports = Vec::new();
+    let e = svc
+        .import_file(
+            None,
+            &path,
+            &mut |done, total| {
+                reports.push((done, total));
+                cancel.cancel(); // as a pipeline stop does from the progress callback
+            },
+            Some(&cancel),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Cancelled, "{}", e.message);
+    assert!(e.message.contains("nothing was imported"), "{}", e.message);
+    assert_eq!(
+        reports,
+        vec![(1000, 3000)],
+        "reading stopped at the first report"
+    );
+    assert_eq!(store.hashes(), before);
+    assert!(svc.resolve(None, "cancelled0@contoso.com").is_err());
+}

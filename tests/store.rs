@@ -198,7 +198,7 @@ fn write_burst(svc: &Service, name: &str, dir: &std::path::Path) {
             .collect();
         let file = dir.join(format!("{name}-{chunk}.json"));
         std::fs::write(&file, format!("[{}]", users.join(","))).unwrap();
-        svc.import_file(None, &file, &mut |_, _| {}).unwrap();
+        svc.import_file(None, &file, &mut |_, _| {}, None).unwrap();
         for i in 0..10 {
             svc.start(&StartRequest::new(&format!(
                 "{name}-{}@contoso.com",

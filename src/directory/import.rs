@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
 use crate::migration::rewrite;
+use crate::migration::status::CancelToken;
 use crate::model::{MeetingType, Tenant};
 use crate::service::Service;
 use crate::time::Timestamp;
@@ -485,7 +486,7 @@ fn section<'a>(name: &str, map: &'a Map<String, Value>) -> Result<&'a [Value]> {
 pub fn parse_json(
     text: &str,
     tenant: &Tenant,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut ImportProgress,
 ) -> Result<DirectoryData> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::new(
@@ -516,28 +517,32 @@ pub fn parse_json(
             tenant,
             &record.source,
         )?);
-        report(progress, i + 1, total);
+        report(progress, i + 1, total)?;
     }
     check_unique(&data.users)?;
     for (i, value) in meetings.iter().enumerate() {
         let record = Record::new(format!("Meetings[{i}]"), value, MEETING_FIELDS)?;
         data.meetings.push(meeting(&record, tenant)?);
-        report(progress, users.len() + i + 1, total);
+        report(progress, users.len() + i + 1, total)?;
     }
     Ok(data)
 }
 
-fn report(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
+/// Progress while reading records; an `Err` (a cancelled import) stops the reading.
+pub type ImportProgress<'a> = dyn FnMut(usize, usize) -> Result<()> + 'a;
+
+fn report(progress: &mut ImportProgress, done: usize, total: usize) -> Result<()> {
     if done % 1000 == 0 || done == total {
-        progress(done, total);
+        progress(done, total)?;
     }
+    Ok(())
 }
 
 /// Parses a CSV of users with a header row of user field names.
 pub fn parse_csv(
     text: &str,
     tenant: &Tenant,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut ImportProgress,
 ) -> Result<DirectoryData> {
     let csv_error = |e: csv::Error| {
         let line = e
@@ -592,7 +597,7 @@ pub fn parse_csv(
         };
         data.users
             .push(NewUser::from_fields(fields, tenant, &source)?);
-        report(progress, i + 1, total.max(i + 1));
+        report(progress, i + 1, total.max(i + 1))?;
     }
     check_unique(&data.users)?;
     Ok(data)
@@ -600,13 +605,31 @@ pub fn parse_csv(
 
 impl Service {
     /// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
-    /// nothing. `progress(done, total)` is called on this thread as records are read.
+    /// nothing. `progress(done, total)` is called on this thread as records are read; when
+    /// `cancel` is raised (from `progress` or another thread) the import stops with
+    /// `Cancelled` before anything is written.
     pub fn import_file(
         &self,
         tenant: Option<&str>,
         path: &Path,
         progress: &mut dyn FnMut(usize, usize),
+        cancel: Option<&CancelToken>,
     ) -> Result<ImportSummary> {
+        let check = || match cancel {
+            Some(c) if c.is_cancelled() => Err(Error::new(
+                ErrorCode::Cancelled,
+                format!(
+                    "The import of '{}' was cancelled; nothing was imported.",
+                    path.display()
+                ),
+            )
+            .with_target(path.display().to_string())),
+            _ => Ok(()),
+        };
+        let progress = &mut |done, total| {
+            progress(done, total);
+            check()
+        };
         let tenant = self.tenant(tenant)?;
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -632,6 +655,7 @@ impl Service {
                 .with_target(shown))
             }
         };
+        check()?;
         self.store.import(&tenant, &data)?;
         Ok(ImportSummary {
             users: data.users.len(),

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::directory::sample::SampleOptions;
 
 use super::args;
-use super::migration::{report, MmsProgressFn};
+use super::migration::{report, MmsCancel, MmsProgressFn};
 use super::panic::boundary;
 use super::store::MmsStore;
 
@@ -19,6 +19,9 @@ use super::store::MmsStore;
 /// - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` as
 ///   records are read.
 /// - `user_data`: passed to `progress` untouched; may be NULL.
+/// - `cancel`: NULL, or a flag that `progress` or another thread may raise with
+///   `mms_cancel_cancel`; the import then ends with `MMS_STATUS_CANCELLED` and writes
+///   nothing.
 /// - `out_summary_json`: required; on success receives `{"Users":n,"Meetings":n}` (free
 ///   with `mms_string_free`). Untouched on failure.
 /// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
@@ -32,6 +35,7 @@ pub unsafe extern "C" fn mms_data_import(
     path: *const c_char,
     progress: MmsProgressFn,
     user_data: *mut c_void,
+    cancel: *const MmsCancel,
     out_summary_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
@@ -40,13 +44,19 @@ pub unsafe extern "C" fn mms_data_import(
         let tenant = args::optional_string(tenant, "tenant")?;
         let path = args::string(path, "path")?;
         let out = args::out(out_summary_json, "out_summary_json")?;
-        let summary = service.import_file(tenant, Path::new(path), &mut |done, total| {
-            report(
-                progress,
-                user_data,
-                &serde_json::json!({ "Done": done, "Total": total }),
-            )
-        })?;
+        let cancel = cancel.as_ref().map(|c| &c.token);
+        let summary = service.import_file(
+            tenant,
+            Path::new(path),
+            &mut |done, total| {
+                report(
+                    progress,
+                    user_data,
+                    &serde_json::json!({ "Done": done, "Total": total }),
+                )
+            },
+            cancel,
+        )?;
         out.json(&summary)
     })
 }

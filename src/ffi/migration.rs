@@ -195,9 +195,9 @@ pub unsafe extern "C" fn mms_status_get(
     })
 }
 
-/// A cancellation flag for `mms_migration_wait` (`mms_cancel` in C). Opaque.
+/// A cancellation flag for `mms_migration_wait` and `mms_data_import` (`mms_cancel` in C). Opaque.
 pub struct MmsCancel {
-    token: CancelToken,
+    pub(super) token: CancelToken,
 }
 
 /// A new, not cancelled flag; the caller owns it and releases it with `mms_cancel_free`.

@@ -97,7 +97,7 @@ pub fn import_text(
 ) -> meeting_migration::Result<meeting_migration::directory::import::ImportSummary> {
     let path = store.file(name);
     std::fs::write(&path, text).unwrap();
-    svc.import_file(tenant, &path, &mut |_, _| {})
+    svc.import_file(tenant, &path, &mut |_, _| {}, None)
 }
 
 /// ISO time `ms` from now.
