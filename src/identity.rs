@@ -174,16 +174,21 @@ fn parse_guid(text: &str) -> Option<Uuid> {
     Uuid::parse_str(inner).ok()
 }
 
-/// A DN starts with `attr=`, where attr is an attribute type name or OID.
+/// Attribute types a user's DN starts with. Only these (or an OID) make an identity a DN,
+/// so a UPN such as `a=b@contoso.com` stays a UPN.
+const DN_FIRST_ATTRIBUTES: &[&str] = &["CN", "UID", "OU", "DC", "O", "L", "ST", "C", "STREET"];
+
+/// A DN starts with `attr=`, where attr is one of [`DN_FIRST_ATTRIBUTES`] or an OID.
 fn looks_like_dn(text: &str) -> bool {
-    match text.find('=') {
-        Some(eq) => {
-            let attr = text[..eq].trim();
-            !attr.is_empty()
-                && !text[..eq].contains(['@', '\\'])
-                && attr
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    match text.split_once('=') {
+        Some((attr, _)) => {
+            let attr = attr.trim();
+            DN_FIRST_ATTRIBUTES
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(attr))
+                || (!attr.is_empty()
+                    && attr.starts_with(|c: char| c.is_ascii_digit())
+                    && attr.chars().all(|c| c.is_ascii_digit() || c == '.'))
         }
         None => false,
     }
@@ -247,6 +252,8 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                         break;
                     }
                     '"' | '<' | '>' => return Err(format!("'{c}' must be escaped with '\\'")),
+                    // Unescaped spaces around a value are not part of it; an escaped one is.
+                    ' ' if value.is_empty() => {}
                     ' ' => {
                         value.push(c);
                         trailing_spaces += 1;
@@ -258,7 +265,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                 }
             }
             value.truncate(value.len() - trailing_spaces);
-            let value = decode_hex_escapes(value.trim_start())?;
+            let value = decode_hex_escapes(&value)?;
             if value.is_empty() {
                 return Err(format!("the attribute '{attr}' has no value"));
             }
@@ -359,6 +366,26 @@ mod tests {
             canonical_dn("OU=b+CN=a,DC=x").unwrap(),
             canonical_dn("CN=a+OU=b,DC=x").unwrap()
         );
+        // An escaped leading space is part of the value, in either escape form.
+        let escaped = canonical_dn("CN=\\ Ken Myer,OU=Redmond").unwrap();
+        assert_eq!(escaped, canonical_dn("CN=\\20Ken Myer,OU=Redmond").unwrap());
+        assert_ne!(escaped, canonical_dn("CN= Ken Myer,OU=Redmond").unwrap());
+    }
+
+    #[test]
+    fn only_dn_attribute_types_make_a_dn() {
+        assert_eq!(
+            IdentityKey::parse("a=b@contoso.com").unwrap(),
+            IdentityKey::Upn("a=b@contoso.com".into())
+        );
+        assert!(matches!(
+            IdentityKey::parse("uid=kenmyer,dc=litwareinc,dc=com").unwrap(),
+            IdentityKey::DistinguishedName(_)
+        ));
+        assert!(matches!(
+            IdentityKey::parse("2.5.4.3=Ken Myer,dc=com").unwrap(),
+            IdentityKey::DistinguishedName(_)
+        ));
     }
 
     #[test]

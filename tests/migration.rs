@@ -726,7 +726,34 @@ fn after_nine_retries_the_request_fails() {
 }
 
 #[test]
-fn a_request_failing_past_the_retry_window_fails_at_once() {
+fn a_request_still_failing_a_day_after_its_first_failure_fails_at_once() {
+    let (store, svc) = org_store();
+    let options = fast_options();
+    options.inject_transient_failures.store(2, Ordering::SeqCst);
+    let s = start(
+        &svc,
+        "org@contoso.com",
+        SourceMeetingType::All,
+        TargetMeetingType::Teams,
+    );
+    let stop = StopSignal::default();
+    assert!(run_once(svc.store().as_ref(), &options, "test-worker", &stop).unwrap());
+    assert_eq!(status_of(&svc, &s).retry_count, 1);
+    // The first failure was 25 hours ago; the retry is due now.
+    store
+        .sql()
+        .execute(
+            "UPDATE requests SET first_failure_date = first_failure_date - ?1, not_before = 0",
+            [25 * HOUR],
+        )
+        .unwrap();
+    drain(&svc, &options);
+    let done = status_of(&svc, &s);
+    assert_eq!((done.state, done.retry_count), (RequestState::Failed, 1));
+}
+
+#[test]
+fn a_request_held_for_more_than_a_day_still_gets_its_retries() {
     let (store, svc) = org_store();
     let options = fast_options();
     options.inject_transient_failures.store(1, Ordering::SeqCst);
@@ -745,7 +772,7 @@ fn a_request_failing_past_the_retry_window_fails_at_once() {
         .unwrap();
     drain(&svc, &options);
     let done = status_of(&svc, &s);
-    assert_eq!((done.state, done.retry_count), (RequestState::Failed, 0));
+    assert_eq!((done.state, done.retry_count), (RequestState::Succeeded, 1));
 }
 
 #[test]
@@ -1093,5 +1120,31 @@ fn the_in_process_worker_starts_once_and_stops() {
     assert_eq!(
         svc.start_worker(bad).unwrap_err().code,
         ErrorCode::InvalidArgument
+    );
+}
+
+#[test]
+fn a_stopping_worker_releases_its_lease_so_another_resumes_at_once() {
+    let (_store, svc) = org_store();
+    let options = fast_options();
+    let s = start(
+        &svc,
+        "org@contoso.com",
+        SourceMeetingType::All,
+        TargetMeetingType::Teams,
+    );
+    let stopping = StopSignal::default();
+    stopping.raise();
+    // Claims, sees the stop before its first batch, releases the claim.
+    assert!(run_once(svc.store().as_ref(), &options, "stopping-worker", &stopping).unwrap());
+    assert_eq!(status_of(&svc, &s).state, RequestState::InProgress);
+    // Another worker takes it now, not after the lease would have run out.
+    let running = StopSignal::default();
+    assert!(run_once(svc.store().as_ref(), &options, "next-worker", &running).unwrap());
+    let done = status_of(&svc, &s);
+    assert_eq!(done.state, RequestState::Succeeded);
+    assert_eq!(
+        done.succeeded_meeting + done.failed_meeting,
+        done.total_meeting
     );
 }

@@ -134,12 +134,7 @@ impl Worker {
         let thread_stop = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("mms-worker".into())
-            .spawn(move || {
-                // A panic must not take the host down; the thread ends and leases expire.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run(&*store, &options, &thread_stop)
-                }));
-            })
+            .spawn(move || run(&*store, &options, &thread_stop))
             .map_err(|e| Error::internal(format!("cannot start the worker thread: {e}")))?;
         Ok(Worker {
             stop,
@@ -174,9 +169,14 @@ pub fn run(store: &dyn Store, options: &WorkerOptions, stop: &StopSignal) {
             let _ = store.purge(Timestamp(now.millis() - RETENTION_MS));
             next_purge = now.plus_ms(HOUR_MS);
         }
-        match run_once(store, options, &owner, stop) {
-            Ok(true) => continue,
-            Ok(false) | Err(_) => {
+        // A bug that panics on one request must not end the worker for the process: the
+        // panic is caught, that request's lease expires, and the loop goes on.
+        let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_once(store, options, &owner, stop)
+        }));
+        match worked {
+            Ok(Ok(true)) => continue,
+            Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {
                 if stop.wait(Duration::from_millis(options.poll_interval_ms)) {
                     break;
                 }
@@ -197,7 +197,7 @@ pub fn run_once(
     };
     let end = match migrate(store, options, &claim, stop) {
         Ok(Some(end)) => end,
-        Ok(None) => return Ok(true), // lease lost or stopping: another worker carries on
+        Ok(None) => return Ok(true), // lease lost: another worker has the request
         Err(e) => transient_end(options, &claim, &e),
     };
     store.end_request(&claim, &end, Timestamp::now())?;
@@ -207,7 +207,10 @@ pub fn run_once(
 fn transient_end(options: &WorkerOptions, claim: &Claim, error: &Error) -> RequestEnd {
     let now = Timestamp::now();
     let retry = claim.status.retry_count + 1;
-    if retry > MAX_RETRIES || now.millis() - claim.status.create_date.millis() > RETRY_WINDOW_MS {
+    // The window opens at the first failure: a request held or queued for long still gets
+    // its retries.
+    let first_failure = claim.first_failure.unwrap_or(now);
+    if retry > MAX_RETRIES || now.millis() - first_failure.millis() > RETRY_WINDOW_MS {
         RequestEnd::Finished {
             state: RequestState::Failed,
             message: format!(
@@ -230,7 +233,7 @@ fn transient_end(options: &WorkerOptions, claim: &Claim, error: &Error) -> Reque
 }
 
 /// Rewrites the claimed request's pending meetings batch by batch. `Ok(None)` when the
-/// lease was lost or the worker is stopping (the request is left for whoever claims it).
+/// lease was lost (another worker has the request); a stopping worker releases its lease.
 fn migrate(
     store: &dyn Store,
     options: &WorkerOptions,
@@ -249,7 +252,7 @@ fn migrate(
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
-            return Ok(None);
+            return Ok(Some(RequestEnd::Release));
         }
         let work = store.pending_meetings(claim.request, after, options.batch_size)?;
         let Some(last) = work.last() else { break };

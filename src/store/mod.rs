@@ -63,6 +63,8 @@ pub struct Claim {
     pub request: i64,
     pub owner: String,
     pub status: MigrationStatus,
+    /// When the request first failed transiently, if it has.
+    pub first_failure: Option<Timestamp>,
     pub user_toll: Option<String>,
     pub user_toll_free: Option<String>,
     pub bridge_toll: Option<String>,
@@ -98,6 +100,8 @@ pub enum MeetingResult {
 /// How a claimed request ends.
 #[derive(Debug, Clone)]
 pub enum RequestEnd {
+    /// The worker is stopping: the lease ends now so any worker can resume at once.
+    Release,
     Finished {
         state: RequestState,
         message: String,

@@ -275,11 +275,12 @@ pub(super) fn claim(
         "UPDATE requests SET state = 'InProgress', lease_owner = ?2, lease_expires = ?3, modified_date = ?4 WHERE key = ?1",
         params![key, owner, now.millis() + lease_ms, now.millis()],
     )?;
-    let (snapshot_taken, user_key, source): (bool, i64, String) = tx.query_row(
-        "SELECT snapshot_taken, user_key, source_type FROM requests WHERE key = ?1",
-        [key],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (snapshot_taken, user_key, source, first_failure): (bool, i64, String, Option<i64>) = tx
+        .query_row(
+            "SELECT snapshot_taken, user_key, source_type, first_failure_date FROM requests WHERE key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
     if !snapshot_taken {
         let source = SourceMeetingType::parse(&source)?;
         let total = tx.execute(
@@ -311,6 +312,7 @@ pub(super) fn claim(
         request: key,
         owner: owner.to_string(),
         status,
+        first_failure: first_failure.map(Timestamp),
         user_toll,
         user_toll_free,
         bridge_toll,
@@ -428,13 +430,18 @@ pub(super) fn end_request(
         return Ok(None);
     }
     match end {
+        RequestEnd::Release => tx.execute(
+            "UPDATE requests SET lease_owner = NULL, lease_expires = ?2 WHERE key = ?1",
+            params![claim.request, now.millis() - 1],
+        )?,
         RequestEnd::Finished { state, message } => tx.execute(
             "UPDATE requests SET state = ?2, last_message = ?3, modified_date = ?4, lease_owner = NULL, lease_expires = NULL WHERE key = ?1",
             params![claim.request, state.as_str(), message, now.millis()],
         )?,
         RequestEnd::Retry { retry_count, not_before, message } => tx.execute(
             "UPDATE requests SET state = 'Pending', retry_count = ?2, not_before = ?3, last_message = ?4, modified_date = ?5,
-                                 lease_owner = NULL, lease_expires = NULL WHERE key = ?1",
+                                 lease_owner = NULL, lease_expires = NULL, first_failure_date = coalesce(first_failure_date, ?5)
+             WHERE key = ?1",
             params![claim.request, retry_count, not_before.millis(), message, now.millis()],
         )?,
     };

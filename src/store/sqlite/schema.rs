@@ -99,7 +99,9 @@ pub const STEPS: &[&str] = &[
         not_before INTEGER NOT NULL,
         lease_owner TEXT,
         lease_expires INTEGER,
-        snapshot_taken INTEGER NOT NULL DEFAULT 0
+        snapshot_taken INTEGER NOT NULL DEFAULT 0,
+        -- When the first transient failure happened: the retry window starts there.
+        first_failure_date INTEGER
     );
     -- At most one open request per user, whatever the number of processes starting them.
     CREATE UNIQUE INDEX requests_one_open_per_user ON requests(user_key)
