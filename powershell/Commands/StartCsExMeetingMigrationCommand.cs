@@ -12,6 +12,8 @@ namespace MeetingMigration.PowerShell.Commands;
 /// Per pipeline item: a read-only preview (resolution, migration type, meetings in scope), then
 /// ShouldProcess, then the request joins a batch that is committed in one transaction (at most
 /// <see cref="BatchSize"/> items, and at the end); each record is written once its batch is durable.
+/// A user's open request found by the preview joins the batch too (nothing to commit), so records,
+/// warnings and errors come out in input order.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "CsExMeetingMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MigrationStatus), typeof(MigrationJob))]
@@ -19,7 +21,8 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 {
     private const int BatchSize = 500;
 
-    private readonly List<(MigrationRequest Request, string Input)> batch = [];
+    /// <summary>In input order: a request to commit, or (<c>Request</c> null) the open request the preview found.</summary>
+    private readonly List<(MigrationRequest? Request, MigrationStatus? Existing, string Input)> batch = [];
     private MigrationJob? job;
 
     /// <summary>Which of the user's meetings are in scope.</summary>
@@ -59,7 +62,17 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 
         if (preview.ExistingRequest is { } existing)
         {
-            WriteWarning(ExistingWarning(existing));
+            if (ShouldProcess(upn, $"Return the open meeting migration ({existing.State}, {existing.MigrationType}, CorrelationId {existing.CorrelationId}); no new request is queued"))
+            {
+                // Emitted at the flush, after the confirmed items before it; at once when nothing waits.
+                batch.Add((null, existing, Identity));
+                if (batch.Count == 1 || batch.Count >= BatchSize)
+                {
+                    Flush();
+                }
+            }
+
+            return;
         }
 
         if (!ShouldProcess(upn, $"Start meeting migration ({preview.MigrationType}, {preview.MeetingCount} meetings)"))
@@ -67,13 +80,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             return;
         }
 
-        if (preview.ExistingRequest is { } open)
-        {
-            Emit(open);
-            return;
-        }
-
-        batch.Add((request with { Identity = preview.User.Identity.ToString(), Tenant = preview.TenantId.ToString() }, Identity));
+        batch.Add((request with { Identity = preview.User.Identity.ToString(), Tenant = preview.TenantId.ToString() }, null, Identity));
         if (batch.Count >= BatchSize)
         {
             Flush();
@@ -91,7 +98,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
         }
     }
 
-    /// <summary>Commits the batch in one transaction, then writes each item's record, warning or error.</summary>
+    /// <summary>Commits the batch's requests in one transaction, then writes each item's record, warning or error in input order.</summary>
     private void Flush()
     {
         if (batch.Count == 0)
@@ -101,27 +108,41 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 
         var items = batch.ToArray();
         batch.Clear();
-        StartResult[] results;
-        try
+        MigrationRequest[] requests = items.Where(i => i.Request is not null).Select(i => i.Request!).ToArray();
+        StartResult[] results = [];
+        MmsException? failure = null;
+        if (requests.Length > 0)
         {
-            results = Store.StartMigrations(items.Select(i => i.Request).ToArray());
-        }
-        catch (MmsException e)
-        {
-            foreach (var item in items)
+            try
             {
-                WriteError(e.ToErrorRecord(item.Input));
+                results = Store.StartMigrations(requests);
+            }
+            catch (MmsException e)
+            {
+                failure = e;
+            }
+        }
+
+        int next = 0;
+        foreach (var item in items)
+        {
+            if (item.Existing is { } existing)
+            {
+                WriteWarning(ExistingWarning(existing));
+                Emit(existing);
+                continue;
             }
 
-            return;
-        }
+            if (failure is not null)
+            {
+                WriteError(failure.ToErrorRecord(item.Input));
+                continue;
+            }
 
-        for (int i = 0; i < items.Length; i++)
-        {
-            StartResult result = results[i];
+            StartResult result = results[next++];
             if (result.Error is { } error)
             {
-                WriteError(MmsException.FromNative(error.Code, error).ToErrorRecord(items[i].Input));
+                WriteError(MmsException.FromNative(error.Code, error).ToErrorRecord(item.Input));
             }
             else if (result.Existing)
             {

@@ -8,23 +8,47 @@ namespace MeetingMigration.PowerShell.Interop;
 /// <summary>
 /// Bridges the library's <c>mms_progress_fn</c> to a managed callback for one synchronous call. The library
 /// calls it on the calling thread; an exception must not unwind through native frames, so it is caught,
-/// the remaining progress reports are ignored and the exception is rethrown once the native call returns.
+/// the call's <c>mms_cancel</c> flag is raised (the library then ends with status Cancelled and writes
+/// nothing), the remaining progress reports are ignored and the exception is rethrown once the native call
+/// returns, in place of the library's Cancelled error. That is how Ctrl+C (<c>PipelineStoppedException</c>
+/// from <c>WriteProgress</c>) or <c>$ProgressPreference = 'Stop'</c> stops an import.
 /// </summary>
 internal sealed unsafe class ImportProgressCallback
 {
     private readonly Action<ImportProgress> progress;
+    private readonly MmsCancelHandle cancel;
     private ExceptionDispatchInfo? failure;
 
-    private ImportProgressCallback(Action<ImportProgress> progress) => this.progress = progress;
-
-    internal static T Run<T>(Action<ImportProgress> progress, Func<IntPtr, IntPtr, T> call)
+    private ImportProgressCallback(Action<ImportProgress> progress, MmsCancelHandle cancel)
     {
-        var state = new ImportProgressCallback(progress);
+        this.progress = progress;
+        this.cancel = cancel;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> with the unmanaged callback, its user data and a cancellation flag,
+    /// all valid until it returns; the flag is freed afterwards whatever happens.
+    /// </summary>
+    internal static T Run<T>(Action<ImportProgress> progress, Func<IntPtr, IntPtr, MmsCancelHandle, T> call)
+    {
+        using MmsCancelHandle cancel = MmsCancelHandle.Create();
+        var state = new ImportProgressCallback(progress, cancel);
         GCHandle pin = GCHandle.Alloc(state);
         try
         {
             delegate* unmanaged[Cdecl]<IntPtr, IntPtr, void> callback = &OnProgress;
-            T result = call((IntPtr)callback, GCHandle.ToIntPtr(pin));
+            T result;
+            try
+            {
+                result = call((IntPtr)callback, GCHandle.ToIntPtr(pin), cancel);
+            }
+            catch (MmsException) when (state.failure is not null)
+            {
+                // The library's Cancelled error only echoes the callback's failure: report the cause.
+                state.failure.Throw();
+                throw;
+            }
+
             state.failure?.Throw();
             return result;
         }
@@ -50,6 +74,7 @@ internal sealed unsafe class ImportProgressCallback
                 catch (Exception e)
                 {
                     state.failure = ExceptionDispatchInfo.Capture(e);
+                    state.cancel.Cancel();
                 }
             }
         }

@@ -145,8 +145,8 @@ internal sealed unsafe class MmsStore
 
     /// <summary>Imports users and meetings; <paramref name="progress"/> is called on this thread (see <see cref="ImportProgressCallback"/>).</summary>
     internal ImportSummary ImportData(string? tenant, string path, Action<ImportProgress> progress) =>
-        ImportProgressCallback.Run(progress, (callback, userData) =>
-            NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_data_import(handle, tenant, path, callback, userData, out r, out e),
+        ImportProgressCallback.Run(progress, (callback, userData, cancel) =>
+            NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_data_import(handle, tenant, path, callback, userData, cancel, out r, out e),
                 WireJson.Default.ImportSummary));
 
     internal MmsMeeting[] ListMeetings(string? tenant, string identity) =>

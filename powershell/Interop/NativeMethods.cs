@@ -78,8 +78,18 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_dialin_settings_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     /// <param name="progress">An unmanaged <c>void (*)(void *user_data, const char *json)</c>, called on the calling thread.</param>
+    /// <param name="cancel">Raised (by <paramref name="progress"/> or another thread), the import ends with status Cancelled and writes nothing.</param>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_data_import(MmsStoreHandle store, string? tenant, string path, IntPtr progress, IntPtr userData, out IntPtr outSummaryJson, out IntPtr outError);
+    internal static partial int mms_data_import(MmsStoreHandle store, string? tenant, string path, IntPtr progress, IntPtr userData, MmsCancelHandle cancel, out IntPtr outSummaryJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName)]
+    internal static partial MmsCancelHandle mms_cancel_new();
+
+    [LibraryImport(LibraryName)]
+    internal static partial void mms_cancel_cancel(MmsCancelHandle cancel);
+
+    [LibraryImport(LibraryName)]
+    internal static partial void mms_cancel_free(IntPtr cancel);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_sample_tenant_create(MmsStoreHandle store, byte* optionsJson, out IntPtr outTenantJson, out IntPtr outError);

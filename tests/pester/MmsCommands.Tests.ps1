@@ -157,6 +157,22 @@ Describe 'Import-MmsTenantData' {
         (Import-MmsTenantData $file -Tenant $script:Fabrikam -Confirm:$false).Users | Should -Be 20000
     }
 
+    It 'imports nothing when writing progress fails (the import is cancelled, the cause rethrown)' {
+        $file = Join-Path $script:Scratch 'stopped.csv'
+        @('UserPrincipalName') + (1..3000 | ForEach-Object { "stopped$_@fabrikam.com" }) | Set-Content $file
+        $before = @(Get-CsOnlineUser -Tenant $script:Fabrikam).Count
+        $ProgressPreference = 'Stop'
+        $failure = { Import-MmsTenantData $file -Tenant $script:Fabrikam -Confirm:$false } | Should -Throw -PassThru
+        $ProgressPreference = 'SilentlyContinue'
+        # The progress error itself, not the library's Cancelled error.
+        $failure.Exception | Should -BeOfType ([System.Management.Automation.ActionPreferenceStopException])
+        $failure.Exception.Message | Should -Match 'ProgressPreference'
+        @(Get-CsOnlineUser -Tenant $script:Fabrikam).Count | Should -Be $before
+        Get-CsOnlineUser stopped1@fabrikam.com -Tenant $script:Fabrikam -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        # The store is still usable: the same file imports once progress can be written.
+        (Import-MmsTenantData $file -Tenant $script:Fabrikam -Confirm:$false).Users | Should -Be 3000
+    }
+
     It 'imports nothing with -WhatIf' {
         $file = Join-Path $script:Scratch 'whatif.csv'
         'UserPrincipalName', 'gus@fabrikam.com' | Set-Content $file

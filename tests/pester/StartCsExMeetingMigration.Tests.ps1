@@ -139,6 +139,26 @@ Describe 'Identity forms' {
         $warnings[0].Message | Should -Match 'user20@contoso.com already has a Pending meeting migration'
         @(Get-CsMeetingMigrationStatus -Identity user20@contoso.com) | Should -HaveCount 1
     }
+
+    It 'keeps input order when an open request is returned among newly queued ones' {
+        $queued = Start-CsExMeetingMigration user71@contoso.com -Confirm:$false
+        $statuses = 'user72@contoso.com', 'user71@contoso.com', 'user73@contoso.com' |
+            Start-CsExMeetingMigration -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        @($statuses.UserPrincipalName) | Should -Be @('user72@contoso.com', 'user71@contoso.com', 'user73@contoso.com')
+        $statuses[1].CorrelationId | Should -Be $queued.CorrelationId
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Match 'user71@contoso.com already has a Pending meeting migration'
+    }
+
+    It 'says in the WhatIf line that the open request is returned' {
+        $open = Get-CsMeetingMigrationStatus -Identity user71@contoso.com
+        $line = & $script:Pwsh -NoProfile -NonInteractive -Command "
+            `$env:MEETING_MIGRATION_STORE = '$($script:Store)'
+            Import-Module '$($script:MmsModulePath)'
+            Start-CsExMeetingMigration user71@contoso.com -WhatIf"
+        ($line -join "`n") | Should -Match "What if: .*Return the open meeting migration \(Pending, ToSameType, CorrelationId $($open.CorrelationId)\).*user71@contoso\.com"
+        @(Get-CsMeetingMigrationStatus -Identity user71@contoso.com) | Should -HaveCount 1
+    }
 }
 
 Describe 'Identity errors' {
