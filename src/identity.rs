@@ -109,9 +109,20 @@ impl IdentityKey {
     }
 }
 
-/// Canonical case-insensitive form of a name: Unicode lower case, trimmed.
+/// Canonical case-insensitive form of a name: Unicode lower case, trimmed. Lower-casing
+/// is context-sensitive for Greek sigma (a final Σ becomes ς), so ς is folded to σ too:
+/// "ΣΑΣ", "σας" and "σασ" are one name.
 pub fn fold(text: &str) -> String {
-    text.trim().to_lowercase()
+    lower(text.trim())
+}
+
+fn lower(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.contains('ς') {
+        lower.replace('ς', "σ")
+    } else {
+        lower
+    }
 }
 
 /// The canonical `netbios\logon` key.
@@ -272,7 +283,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
             avas.push(format!(
                 "{}={}",
                 attr.to_ascii_lowercase(),
-                escape_dn_value(&value.to_lowercase())
+                escape_dn_value(&lower(&value))
             ));
             match end {
                 Some('+') => continue,
@@ -370,6 +381,12 @@ mod tests {
         let escaped = canonical_dn("CN=\\ Ken Myer,OU=Redmond").unwrap();
         assert_eq!(escaped, canonical_dn("CN=\\20Ken Myer,OU=Redmond").unwrap());
         assert_ne!(escaped, canonical_dn("CN= Ken Myer,OU=Redmond").unwrap());
+    }
+
+    #[test]
+    fn greek_final_sigma_folds_like_any_sigma() {
+        assert_eq!(fold("ΣΑΣ"), fold("σας"));
+        assert_eq!(fold("σασ"), fold("ΣΑΣ"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod support;
 
+use meeting_migration::directory::sample::SampleOptions;
 use meeting_migration::directory::UserQuery;
 use meeting_migration::model::NewTenant;
 use meeting_migration::model::TenantDomain;
@@ -527,4 +528,53 @@ fn meetings_show_their_online_meeting_block() {
     }
     assert!(meetings.iter().any(|m| m.attendee_count > 250));
     assert_eq!(svc.meetings(None, "user1@contoso.com").unwrap().len(), 2);
+}
+
+#[test]
+fn a_sample_tenant_that_fails_half_way_leaves_nothing() {
+    // Sample ids are deterministic: learn the meeting id the sample gives user 24000 (in its
+    // second chunk of users) from a scratch store...
+    let options = SampleOptions {
+        user_count: 24_000,
+        meetings_per_user: 1,
+        ..Default::default()
+    };
+    let scratch = TestStore::new();
+    let scratch_svc = scratch.open();
+    scratch_svc.create_sample_tenant(&options).unwrap();
+    let taken = scratch_svc.meetings(None, "user24000@contoso.com").unwrap()[0].meeting_id;
+    drop(scratch_svc);
+
+    // ...and make another tenant hold a meeting with that id first.
+    let store = TestStore::new();
+    let svc = store.open();
+    let fabrikam = svc
+        .create_tenant(&NewTenant {
+            name: "Fabrikam".into(),
+            domains: vec![TenantDomain {
+                name: "fabrikam.com".into(),
+                net_bios_name: "FABRIKAM".into(),
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let data = format!(
+        r#"{{"Users":[{{"UserPrincipalName":"a@fabrikam.com"}}],
+            "Meetings":[{{"MeetingId":"{taken}","Organizer":"a@fabrikam.com","Subject":"x",
+                          "StartTime":"2030-01-01T10:00:00Z","EndTime":"2030-01-01T11:00:00Z"}}]}}"#
+    );
+    import_text(
+        &store,
+        &svc,
+        Some(&fabrikam.tenant_id.to_string()),
+        "f.json",
+        &data,
+    )
+    .unwrap();
+    let before = svc.tenants().unwrap();
+
+    let e = svc.create_sample_tenant(&options).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ImportFailed, "{}", e.message);
+    assert_eq!(svc.tenants().unwrap(), before, "no half-made sample tenant");
+    assert!(svc.resolve(None, "John@contoso.com").is_err());
 }

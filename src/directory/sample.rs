@@ -88,7 +88,6 @@ fn named_user(
 }
 
 fn meeting(
-    tenant: &Tenant,
     rng: &mut SplitMix64,
     organizer: &str,
     plan: &MeetingPlan,
@@ -111,7 +110,6 @@ fn meeting(
         })
         .collect();
     let start = now.plus_ms(plan.start_ms);
-    let _ = tenant;
     NewMeeting {
         source: plan.subject.to_string(),
         meeting_id,
@@ -178,6 +176,129 @@ const NAMED_MEETINGS: &[MeetingPlan<'static>] = &[
     },
 ];
 
+/// Makes the sample tenant's users and meetings, a chunk at a time, so a million-user
+/// tenant never sits in memory whole.
+struct SampleGenerator {
+    rng: SplitMix64,
+    now: Timestamp,
+    user_count: usize,
+    meetings_per_user: usize,
+    /// The next numbered user; 0 = John and Ken Myer come first.
+    next: usize,
+}
+
+impl SampleGenerator {
+    fn new(tenant_id: Uuid, options: &SampleOptions) -> Self {
+        // The tenant id is part of the seed: two sample tenants in one store never share
+        // object or meeting ids, and one tenant id and seed always give the same tenant.
+        let (high, low) = tenant_id.as_u64_pair();
+        SampleGenerator {
+            rng: SplitMix64(options.seed ^ high ^ low.rotate_left(17)),
+            now: Timestamp::now(),
+            user_count: options.user_count,
+            meetings_per_user: options.meetings_per_user,
+            next: 0,
+        }
+    }
+
+    fn next_chunk(&mut self, tenant: &Tenant) -> Result<Option<DirectoryData>> {
+        if self.next > self.user_count {
+            return Ok(None);
+        }
+        let mut data = DirectoryData::default();
+        if self.next == 0 {
+            self.named_users(tenant, &mut data)?;
+            self.next = 1;
+        }
+        while self.next <= self.user_count && data.users.len() < CHUNK {
+            self.numbered_user(tenant, self.next, &mut data)?;
+            self.next += 1;
+        }
+        Ok(Some(data))
+    }
+
+    fn named_users(&mut self, tenant: &Tenant, data: &mut DirectoryData) -> Result<()> {
+        let rng = &mut self.rng;
+        data.users.push(named_user(
+            tenant,
+            rng,
+            "John@contoso.com",
+            "sip:john@contoso.com",
+            "John Woods",
+            "john",
+            "CN=John Woods,OU=Redmond,DC=contoso,DC=com",
+            "SfBWithTeamsCollab",
+            None,
+        )?);
+        data.users.push(named_user(
+            tenant,
+            rng,
+            "kenmyer@litwareinc.com",
+            "sip:kenmyer@litwareinc.com",
+            "Ken Myer",
+            "kenmyer",
+            "CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com",
+            "Islands",
+            Some("+1 206 555 0142"),
+        )?);
+        for organizer in ["John@contoso.com", "kenmyer@litwareinc.com"] {
+            for plan in NAMED_MEETINGS {
+                data.meetings
+                    .push(meeting(rng, organizer, plan, self.now, self.user_count));
+            }
+        }
+        Ok(())
+    }
+
+    fn numbered_user(&mut self, tenant: &Tenant, n: usize, data: &mut DirectoryData) -> Result<()> {
+        let rng = &mut self.rng;
+        let upn = format!("user{n}@contoso.com");
+        let name = format!("User {n}");
+        data.users.push(NewUser::from_fields(
+            UserFields {
+                identity: Some(rng.uuid().to_string()),
+                sip_address: Some(format!("sip:{upn}")),
+                display_name: Some(name.clone()),
+                sam_account_name: Some(format!("user{n}")),
+                distinguished_name: Some(format!("CN={name},OU=Users,DC=contoso,DC=com")),
+                teams_upgrade_effective_mode: Some(MODES[n % MODES.len()].into()),
+                user_principal_name: Some(upn.clone()),
+                toll: None,
+                toll_free: None,
+            },
+            tenant,
+            &upn,
+        )?);
+        for m in 0..self.meetings_per_user {
+            let kinds = [
+                MeetingType::Teams,
+                MeetingType::SfbOnline,
+                MeetingType::SfbOnPrem,
+            ];
+            let ended = m % 4 == 3;
+            let plan = MeetingPlan {
+                subject: if ended {
+                    "Catch-up (ended)"
+                } else {
+                    "Project meeting"
+                },
+                meeting_type: kinds[rng.below(3) as usize],
+                start_ms: if ended {
+                    -(1 + rng.below(30) as i64) * DAY_MS
+                } else {
+                    (1 + rng.below(60) as i64) * DAY_MS
+                },
+                duration_ms: HOUR_MS / 2,
+                recurrence_end_ms: None,
+                attendees: 2 + rng.below(4) as usize,
+            };
+            data.meetings
+                .push(meeting(rng, &upn, &plan, self.now, self.user_count));
+        }
+        Ok(())
+    }
+}
+
 impl Service {
     /// Creates the sample tenant: John and Ken Myer with every identity form and every kind
     /// of meeting, and `user1..userN@contoso.com`. The first tenant of a store becomes the
@@ -189,7 +310,7 @@ impl Service {
                 "UserCount is at most 10000000 and MeetingsPerUser at most 1000.",
             ));
         }
-        let tenant = self.create_tenant(&NewTenant {
+        let new_tenant = NewTenant {
             tenant_id: Some(tenant_id),
             name: "Contoso".into(),
             domains: vec![
@@ -203,111 +324,17 @@ impl Service {
                 },
             ],
             default: false,
-        })?;
-        let tenant_arg = tenant_id.to_string();
-        self.set_dial_in_settings(
-            Some(&tenant_arg),
-            &DialInSettingsChanges {
-                default_toll_number: Some("+1 425 555 0100".into()),
-                default_toll_free_number: Some("+1 800 555 0100".into()),
-                ..Default::default()
-            },
-        )?;
-        // The tenant id is part of the seed: two sample tenants in one store never share
-        // object or meeting ids, and one tenant id and seed always give the same tenant.
-        let (high, low) = tenant_id.as_u64_pair();
-        let mut rng = SplitMix64(options.seed ^ high ^ low.rotate_left(17));
-        let now = Timestamp::now();
-        let mut data = DirectoryData::default();
-        data.users.push(named_user(
-            &tenant,
-            &mut rng,
-            "John@contoso.com",
-            "sip:john@contoso.com",
-            "John Woods",
-            "john",
-            "CN=John Woods,OU=Redmond,DC=contoso,DC=com",
-            "SfBWithTeamsCollab",
-            None,
-        )?);
-        data.users.push(named_user(
-            &tenant,
-            &mut rng,
-            "kenmyer@litwareinc.com",
-            "sip:kenmyer@litwareinc.com",
-            "Ken Myer",
-            "kenmyer",
-            "CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com",
-            "Islands",
-            Some("+1 206 555 0142"),
-        )?);
-        for organizer in ["John@contoso.com", "kenmyer@litwareinc.com"] {
-            for plan in NAMED_MEETINGS {
-                data.meetings.push(meeting(
-                    &tenant,
-                    &mut rng,
-                    organizer,
-                    plan,
-                    now,
-                    options.user_count,
-                ));
-            }
-        }
-        for n in 1..=options.user_count {
-            let upn = format!("user{n}@contoso.com");
-            let name = format!("User {n}");
-            let user = NewUser::from_fields(
-                UserFields {
-                    identity: Some(rng.uuid().to_string()),
-                    sip_address: Some(format!("sip:{upn}")),
-                    display_name: Some(name.clone()),
-                    sam_account_name: Some(format!("user{n}")),
-                    distinguished_name: Some(format!("CN={name},OU=Users,DC=contoso,DC=com")),
-                    teams_upgrade_effective_mode: Some(MODES[n % MODES.len()].into()),
-                    user_principal_name: Some(upn.clone()),
-                    toll: None,
-                    toll_free: None,
-                },
-                &tenant,
-                &upn,
-            )?;
-            data.users.push(user);
-            for m in 0..options.meetings_per_user {
-                let kinds = [
-                    MeetingType::Teams,
-                    MeetingType::SfbOnline,
-                    MeetingType::SfbOnPrem,
-                ];
-                let plan = MeetingPlan {
-                    subject: if m % 4 == 3 {
-                        "Catch-up (ended)"
-                    } else {
-                        "Project meeting"
-                    },
-                    meeting_type: kinds[rng.below(3) as usize],
-                    start_ms: if m % 4 == 3 {
-                        -(1 + rng.below(30) as i64) * DAY_MS
-                    } else {
-                        (1 + rng.below(60) as i64) * DAY_MS
-                    },
-                    duration_ms: HOUR_MS / 2,
-                    recurrence_end_ms: None,
-                    attendees: 2 + rng.below(4) as usize,
-                };
-                data.meetings.push(meeting(
-                    &tenant,
-                    &mut rng,
-                    &upn,
-                    &plan,
-                    now,
-                    options.user_count,
-                ));
-            }
-            if data.users.len() >= CHUNK {
-                self.store.import(&tenant, &std::mem::take(&mut data))?;
-            }
-        }
-        self.store.import(&tenant, &data)?;
-        self.tenant(Some(&tenant_arg))
+        };
+        let bridge = DialInSettingsChanges {
+            default_toll_number: Some("+1 425 555 0100".into()),
+            default_toll_free_number: Some("+1 800 555 0100".into()),
+            ..Default::default()
+        };
+        let mut generator = SampleGenerator::new(tenant_id, options);
+        // One transaction: a failure or a crash half-way leaves no half-made tenant.
+        self.store
+            .create_filled_tenant(&new_tenant, tenant_id, &bridge, &mut |tenant| {
+                generator.next_chunk(tenant)
+            })
     }
 }

@@ -128,6 +128,15 @@ pub trait Store: Send + Sync {
     fn default_tenant(&self) -> Result<Option<Tenant>>;
     /// Creates a tenant; the first tenant of a store (or one asked to be) becomes the default.
     fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant>;
+    /// Creates a tenant, sets its dial-in settings and adds the data `next_chunk` gives
+    /// until it gives `None`, all in one transaction (the sample tenant).
+    fn create_filled_tenant(
+        &self,
+        tenant: &NewTenant,
+        id: Uuid,
+        dial_in: &DialInSettingsChanges,
+        next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
+    ) -> Result<Tenant>;
     fn set_default_tenant(&self, tenant: i64) -> Result<()>;
     fn set_migration_configuration(
         &self,

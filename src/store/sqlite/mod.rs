@@ -313,6 +313,23 @@ impl Store for SqliteStore {
     fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant> {
         self.write(|tx| directory::create_tenant(tx, tenant, id))
     }
+    fn create_filled_tenant(
+        &self,
+        tenant: &NewTenant,
+        id: Uuid,
+        dial_in: &DialInSettingsChanges,
+        next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
+    ) -> Result<Tenant> {
+        self.write(|tx| {
+            let created = directory::create_tenant(tx, tenant, id)?;
+            directory::set_dial_in_settings(tx, &created, dial_in)?;
+            while let Some(data) = next_chunk(&created)? {
+                directory::import(tx, &created, &data)?;
+            }
+            directory::tenant(tx, "key = ?1", [created.key])?
+                .ok_or_else(|| Error::internal("the new tenant vanished"))
+        })
+    }
     fn set_default_tenant(&self, tenant: i64) -> Result<()> {
         self.write(|tx| directory::set_default_tenant(tx, tenant))
     }
