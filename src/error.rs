@@ -119,6 +119,16 @@ impl Error {
         Error::new(ErrorCode::Internal, message)
     }
 
+    /// A start refused because the tenant's `MeetingMigrationEnabled` is false.
+    pub fn migration_disabled(tenant: uuid::Uuid, user: &str) -> Self {
+        Error::new(
+            ErrorCode::MigrationDisabled,
+            format!(
+                "Meeting migration is disabled for tenant {tenant}, so no migration was queued for {user}. Enable it with: Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true"
+            ),
+        )
+    }
+
     /// The JSON object that crosses the C ABI: `{code, id, category, message, target}`.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({

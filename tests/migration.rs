@@ -1148,3 +1148,36 @@ fn a_stopping_worker_releases_its_lease_so_another_resumes_at_once() {
         done.total_meeting
     );
 }
+
+#[test]
+fn disabling_migration_while_a_batch_is_being_queued_queues_nothing() {
+    let (_store, svc) = sample(3, 0);
+    let user = svc.resolve(None, "user1@contoso.com").unwrap();
+    let tenant = svc.tenant(None).unwrap();
+    let request = meeting_migration::store::NewRequest {
+        tenant: tenant.key,
+        tenant_id: tenant.tenant_id,
+        user,
+        source: SourceMeetingType::All,
+        target: TargetMeetingType::Current,
+        not_before: Timestamp::now(),
+    };
+    // The rules were checked with migration enabled; then an admin disables it.
+    svc.set_migration_configuration(
+        None,
+        &MigrationConfigurationChanges {
+            meeting_migration_enabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = svc
+        .store()
+        .start_requests(&[request], Timestamp::now())
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::MigrationDisabled);
+    assert!(e
+        .message
+        .contains("Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true"));
+    assert!(svc.status(&StatusQuery::default()).unwrap().is_empty());
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::identity::IdentityKey;
 use crate::model::*;
 use crate::service::Service;
@@ -177,14 +177,10 @@ impl Service {
         let key = IdentityKey::parse(&request.identity)?;
         let user = self.resolve_in(tenant, &request.identity, &key)?;
         if !tenant.meeting_migration_enabled {
-            return Err(Error::new(
-                ErrorCode::MigrationDisabled,
-                format!(
-                    "Meeting migration is disabled for tenant {}, so no migration was queued for {}. Enable it with: Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true",
-                    tenant.tenant_id, user.user_principal_name
-                ),
-            )
-            .with_target(request.identity.clone()));
+            return Err(
+                Error::migration_disabled(tenant.tenant_id, &user.user_principal_name)
+                    .with_target(request.identity.clone()),
+            );
         }
         Ok(NewRequest {
             tenant: tenant.key,

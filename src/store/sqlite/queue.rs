@@ -91,7 +91,17 @@ pub(super) fn start_requests(
     now: Timestamp,
 ) -> Result<Vec<Started>> {
     let mut started = Vec::with_capacity(requests.len());
+    // The setting was checked before this transaction; a Set-CsTenantMigrationConfiguration
+    // in between must still win, so check it again under the write lock.
+    let mut enabled =
+        tx.prepare_cached("SELECT meeting_migration_enabled FROM tenants WHERE key = ?1")?;
     for r in requests {
+        if !enabled.query_row([r.tenant], |row| row.get::<_, bool>(0))? {
+            return Err(
+                Error::migration_disabled(r.tenant_id, &r.user.user_principal_name)
+                    .with_target(r.user.user_principal_name.clone()),
+            );
+        }
         let correlation_id = Uuid::new_v4();
         // The one-open-request-per-user index refuses a second open request; the user's
         // open request is then looked up and returned. No lookup in the common case.
