@@ -889,6 +889,8 @@ fn status_filters_and_summary_counting_users() {
         TargetMeetingType::Teams,
     );
     drain(&svc, &fast_options());
+    // Millisecond timestamps: keep both sides of `between` clearly apart.
+    std::thread::sleep(Duration::from_millis(5));
     let between = Timestamp::now();
     std::thread::sleep(Duration::from_millis(5));
     start(
@@ -940,7 +942,13 @@ fn status_filters_and_summary_counting_users() {
         start_time: Some(between),
         ..Default::default()
     };
-    assert_eq!(svc.status(&recent).unwrap().len(), 3);
+    let created: Vec<_> = all.iter().map(|s| s.create_date.to_iso()).collect();
+    assert_eq!(
+        svc.status(&recent).unwrap().len(),
+        3,
+        "created {created:?}, between {}",
+        between.to_iso()
+    );
     recent.end_time = Some(Timestamp(between.millis() - 1));
     assert_eq!(
         svc.status(&recent).unwrap_err().code,
