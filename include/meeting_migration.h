@@ -411,6 +411,25 @@ int32_t mms_status_get(const mms_store *store,
                        char **out_error);
 
 /**
+ * Many requests' status records with their queue positions, without per-meeting outcomes:
+ * what a caller following many requests (the module's jobs) polls, in one call.
+ *
+ * - `store`: required.
+ * - `correlation_ids_json`: required; a JSON array of correlation ids (GUID strings).
+ * - `out_json`: required; on success receives an array in the same order, each Status
+ *   plus `"QueuePosition":null|n`, or `null` for an unknown id (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_INVALID_ARGUMENT`
+ *   for an id that is not a GUID).
+ *
+ * Thread-safe.
+ */
+int32_t mms_status_get_many(const mms_store *store,
+                            const char *correlation_ids_json,
+                            char **out_json,
+                            char **out_error);
+
+/**
  * A new, not cancelled flag; the caller owns it and releases it with `mms_cancel_free`.
  * Returns NULL only if the allocation panicked. Thread-safe.
  */

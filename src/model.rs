@@ -315,6 +315,17 @@ pub struct MigrationDetail {
     pub meetings: Vec<MeetingOutcome>,
 }
 
+/// A status record with the queue position of a pending request: what a job following
+/// its request needs on every poll, without the per-meeting outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueuedStatus {
+    #[serde(flatten)]
+    pub status: MigrationStatus,
+    /// 1 = the next request the worker takes; `None` unless Pending.
+    pub queue_position: Option<i64>,
+}
+
 /// One row of `Get-CsMeetingMigrationStatus -SummaryOnly`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]

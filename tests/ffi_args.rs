@@ -254,6 +254,18 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            function: "mms_status_get_many",
+            params: &[
+                ("store", Handle),
+                ("correlation_ids_json", Json(true)),
+                ("out_json", Out),
+            ],
+            run: |x, f, o, e| unsafe {
+                let ids = c(&format!("[{:?}]", f.correlation_id.to_str().unwrap()));
+                mms_status_get_many(x.store(0, f), x.s(1, &ids), x.out(2, o), e)
+            },
+        },
+        Case {
             function: "mms_status_query",
             params: &[
                 ("store", Handle),

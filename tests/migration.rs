@@ -1189,3 +1189,43 @@ fn disabling_migration_while_a_batch_is_being_queued_queues_nothing() {
         .contains("Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true"));
     assert!(svc.status(&StatusQuery::default()).unwrap().is_empty());
 }
+
+#[test]
+fn many_statuses_in_one_call_agree_with_each_request_detail() {
+    let (_store, svc) = sample(6, 0);
+    let mut ids = Vec::new();
+    for n in [3, 1, 5, 2] {
+        let s = start(
+            &svc,
+            &format!("user{n}@contoso.com"),
+            SourceMeetingType::All,
+            TargetMeetingType::Current,
+        );
+        ids.push(s.correlation_id.to_string());
+    }
+    // One request finishes (the oldest); the others stay pending, queued behind nothing.
+    let options = fast_options();
+    assert!(run_once(svc.store().as_ref(), &options, "w", &StopSignal::default()).unwrap());
+    ids.push(Uuid::new_v4().to_string()); // unknown
+    let many = svc.request_statuses(&ids).unwrap();
+    assert_eq!(many.len(), 5);
+    assert!(many[4].is_none(), "an unknown id is null");
+    for (id, found) in ids.iter().zip(&many).take(4) {
+        let found = found.as_ref().unwrap();
+        let detail = svc.request_detail(id).unwrap();
+        assert_eq!(found.status, detail.status);
+        assert_eq!(found.queue_position, detail.queue_position, "{id}");
+    }
+    let positions: Vec<_> = many
+        .iter()
+        .take(4)
+        .map(|s| s.as_ref().unwrap().queue_position)
+        .collect();
+    assert_eq!(positions, vec![None, Some(1), Some(2), Some(3)]);
+    assert_eq!(
+        svc.request_statuses(&["not-a-guid".into()])
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidArgument
+    );
+}

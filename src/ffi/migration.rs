@@ -195,6 +195,33 @@ pub unsafe extern "C" fn mms_status_get(
     })
 }
 
+/// Many requests' status records with their queue positions, without per-meeting outcomes:
+/// what a caller following many requests (the module's jobs) polls, in one call.
+///
+/// - `store`: required.
+/// - `correlation_ids_json`: required; a JSON array of correlation ids (GUID strings).
+/// - `out_json`: required; on success receives an array in the same order, each Status
+///   plus `"QueuePosition":null|n`, or `null` for an unknown id (free with
+///   `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_INVALID_ARGUMENT`
+///   for an id that is not a GUID).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_status_get_many(
+    store: *const MmsStore,
+    correlation_ids_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_status_get_many", out_error, || {
+        let service = args::store(store)?;
+        let ids: Vec<String> = args::json(correlation_ids_json, "correlation_ids_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.request_statuses(&ids)?)
+    })
+}
+
 /// A cancellation flag for `mms_migration_wait` and `mms_data_import` (`mms_cancel` in C). Opaque.
 pub struct MmsCancel {
     pub(super) token: CancelToken,

@@ -48,6 +48,12 @@ impl CancelToken {
     }
 }
 
+fn parse_correlation_id(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        Error::invalid(format!("'{text}' is not a correlation id (a GUID).")).with_target(text)
+    })
+}
+
 /// How often a wait looks at the store.
 const WAIT_POLL: Duration = Duration::from_millis(20);
 
@@ -97,12 +103,7 @@ impl Service {
 
     /// One request with its queue position and per-meeting outcomes.
     pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
-        let id = Uuid::parse_str(correlation_id.trim()).map_err(|_| {
-            Error::invalid(format!(
-                "'{correlation_id}' is not a correlation id (a GUID)."
-            ))
-            .with_target(correlation_id)
-        })?;
+        let id = parse_correlation_id(correlation_id)?;
         self.store.request(id)?.ok_or_else(|| {
             Error::new(
                 ErrorCode::RequestNotFound,
@@ -110,6 +111,19 @@ impl Service {
             )
             .with_target(correlation_id)
         })
+    }
+
+    /// Many requests' status records with their queue positions, in order (`None` for an
+    /// unknown id): one call per poll for every job of a process, without outcomes.
+    pub fn request_statuses(
+        &self,
+        correlation_ids: &[String],
+    ) -> Result<Vec<Option<QueuedStatus>>> {
+        let ids = correlation_ids
+            .iter()
+            .map(|id| parse_correlation_id(id))
+            .collect::<Result<Vec<_>>>()?;
+        self.store.request_statuses(&ids)
     }
 
     /// Waits until the request is Succeeded or Failed, calling `progress` whenever its

@@ -185,6 +185,9 @@ pub trait Store: Send + Sync {
     fn start_requests(&self, requests: &[NewRequest], now: Timestamp) -> Result<Vec<Started>>;
     fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>>;
     fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>>;
+    /// Many requests' status records with queue positions (no outcomes), in order; `None`
+    /// for an unknown id.
+    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>>;
     fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>>;
     fn summary(&self, filter: &StatusFilter) -> Result<Vec<StateSummary>>;
 

@@ -390,6 +390,15 @@ impl Store for SqliteStore {
     fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>> {
         self.read(|c| queue::request_detail(c, correlation_id))
     }
+    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>> {
+        // One snapshot: the records and the positions agree with each other.
+        let mut found = Vec::new();
+        self.snapshot(&mut || {
+            found = self.read(|c| queue::request_statuses(c, correlation_ids))?;
+            Ok(())
+        })?;
+        Ok(found)
+    }
     fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>> {
         self.read(|c| queue::requests(c, filter))
     }

@@ -162,6 +162,51 @@ pub(super) fn start_requests(
     Ok(started)
 }
 
+pub(super) fn request_statuses(
+    conn: &Connection,
+    ids: &[Uuid],
+) -> Result<Vec<Option<QueuedStatus>>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STATUS_COLUMNS} FROM {STATUS_FROM} WHERE r.correlation_id = ?1"
+    ))?;
+    let mut found: Vec<Option<QueuedStatus>> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let status = stmt
+            .query_row([id.to_string()], status_from_row)
+            .optional()?;
+        found.push(status.map(|status| QueuedStatus {
+            status,
+            queue_position: None,
+        }));
+    }
+    // Queue positions of all pending ones in one walk of the pending queue, up to the last
+    // of them: O(queue) per call, not per request.
+    let mut pending: Vec<&mut QueuedStatus> = found
+        .iter_mut()
+        .flatten()
+        .filter(|s| s.status.state == RequestState::Pending)
+        .collect();
+    pending.sort_by_key(|s| s.status.key);
+    if let Some(last) = pending.last().map(|s| s.status.key) {
+        let mut walk = conn.prepare_cached(
+            "SELECT key FROM requests WHERE state = 'Pending' AND key <= ?1 ORDER BY key",
+        )?;
+        let mut keys = walk.query([last])?;
+        let mut position = 0i64;
+        let mut next = pending.into_iter().peekable();
+        while let Some(row) = keys.next()? {
+            position += 1;
+            let key: i64 = row.get(0)?;
+            while let Some(s) = next.next_if(|s| s.status.key <= key) {
+                if s.status.key == key {
+                    s.queue_position = Some(position);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
 pub(super) fn request_detail(
     conn: &Connection,
     correlation_id: Uuid,
