@@ -111,6 +111,14 @@ internal sealed unsafe class MmsStore
             WireJson.Default.MigrationStatus);
     }
 
+    /// <summary>
+    /// Many requests' records with their queue positions (no per-meeting outcomes), in order; null for a
+    /// request that is not in the store. One call serves every job the process follows.
+    /// </summary>
+    internal MigrationStatus?[] GetStatuses(string[] correlationIds) =>
+        NativeCall.Invoke(correlationIds, WireJson.Default.StringArray,
+            (json, out r, out e) => NativeMethods.mms_status_get_many(handle, json, out r, out e), WireJson.Default.MigrationStatusArray);
+
     internal MmsTenant[] ListTenants() =>
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenants_list(handle, out r, out e),
             WireJson.Default.MmsTenantArray);

@@ -57,6 +57,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_status_get(MmsStoreHandle store, string correlationId, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName)]
+    internal static partial int mms_status_get_many(MmsStoreHandle store, byte* correlationIdsJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName)]
     internal static partial int mms_tenants_list(MmsStoreHandle store, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]

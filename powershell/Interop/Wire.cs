@@ -71,6 +71,7 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(StatusQuery))]
 [JsonSerializable(typeof(MigrationStatus))]
 [JsonSerializable(typeof(MigrationStatus[]))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(MigrationSummary[]))]
 [JsonSerializable(typeof(MmsTenant))]
 [JsonSerializable(typeof(MmsTenant[]))]

@@ -62,12 +62,30 @@ public sealed class MigrationChildJob : Job
         SetJobState(JobState.Stopped);
     }
 
-    /// <summary>One look at the request, on the poller's thread. Never throws.</summary>
-    internal void Poll()
+    /// <summary>The store whose request this job follows.</summary>
+    internal MmsStore Store => store;
+
+    /// <summary>
+    /// Applies one poll's record of the request (null: it is no longer in the store), on the poller's
+    /// thread. Never throws.
+    /// </summary>
+    internal void Apply(MigrationStatus? status)
     {
+        if (status is null)
+        {
+            Fail(new InvalidOperationException(
+                $"The migration request {CorrelationId} of {UserPrincipalName} is no longer in the store (purged, or the store file was replaced)."));
+            return;
+        }
+
         try
         {
-            MigrationStatus status = store.GetStatus(CorrelationId);
+            if (status.State is "Succeeded" or "Failed")
+            {
+                // The final record Receive-Job returns carries the per-meeting outcomes too.
+                status = store.GetStatus(CorrelationId);
+            }
+
             lock (sync)
             {
                 if (finished)
@@ -94,7 +112,7 @@ public sealed class MigrationChildJob : Job
         }
         catch (MmsException e) when (e.Code == (int)MmsStatusCode.StoreBusy)
         {
-            // Another writer holds the store; look again on the next tick.
+            // Another writer holds the store; the next tick looks again.
         }
         catch (Exception e)
         {
@@ -125,8 +143,8 @@ public sealed class MigrationChildJob : Job
         });
     }
 
-    /// <summary>Ends the job as Failed with <paramref name="error"/> as its reason, unless it already ended.</summary>
-    private void Fail(Exception error)
+    /// <summary>Ends the job as Failed with <paramref name="error"/> as its reason, unless it already ended. Never throws.</summary>
+    internal void Fail(Exception error)
     {
         try
         {

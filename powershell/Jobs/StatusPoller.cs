@@ -2,13 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using MeetingMigration.PowerShell.Interop;
+using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Jobs;
 
 /// <summary>
-/// Follows every running <see cref="MigrationChildJob"/> of the process from one timer: each tick polls each
-/// child's request once (<c>mms_status_get</c>, a short read), so hundreds of jobs need no thread of their own
-/// and no pool thread waits in native code. Ticks never overlap: the timer is re-armed after each one.
+/// Follows every running <see cref="MigrationChildJob"/> of the process from one timer: each tick reads all
+/// their requests in one call per store (<c>mms_status_get_many</c>, one short read), so hundreds of jobs need
+/// no thread of their own and no pool thread waits in native code. Ticks never overlap: the timer is re-armed
+/// after each one.
 /// </summary>
 internal static class StatusPoller
 {
@@ -44,6 +47,37 @@ internal static class StatusPoller
         }
     }
 
+    private static void Poll(MmsStore store, MigrationChildJob[] jobs)
+    {
+        MigrationStatus?[] statuses;
+        try
+        {
+            statuses = store.GetStatuses(jobs.Select(job => job.CorrelationId.ToString()).ToArray());
+            if (statuses.Length != jobs.Length)
+            {
+                throw NativeCall.Malformed($"{statuses.Length} status records for {jobs.Length} requests");
+            }
+        }
+        catch (MmsException e) when (e.Code == (int)MmsStatusCode.StoreBusy)
+        {
+            return; // another writer holds the store; look again on the next tick
+        }
+        catch (Exception e)
+        {
+            foreach (MigrationChildJob job in jobs)
+            {
+                job.Fail(e);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            jobs[i].Apply(statuses[i]);
+        }
+    }
+
     private static void Tick()
     {
         try
@@ -54,14 +88,14 @@ internal static class StatusPoller
                 due = Active.ToArray();
             }
 
-            foreach (MigrationChildJob job in due)
+            foreach (IGrouping<MmsStore, MigrationChildJob> group in due.GroupBy(job => job.Store))
             {
-                job.Poll();
+                Poll(group.Key, group.ToArray());
             }
         }
         catch
         {
-            // Poll reports its own failures on its job; nothing may escape a timer thread.
+            // Failures are reported on the jobs; nothing may escape a timer thread.
         }
         finally
         {
