@@ -4,7 +4,7 @@ using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Interop;
 
-// The library's JSON inputs and the outputs that are not public records (see /work/notes/abi.md).
+// The library's JSON inputs and the outputs that are not public records (documented in include/meeting_migration.h).
 // Null members are left out, so the library applies its own defaults.
 // Classes the library returns in bulk (here and in Model/) have settable properties, not init-only ones:
 // the source generator reads init-only properties through its parameterized-constructor converter,
