@@ -45,6 +45,16 @@ fn meeting(
 
 /// The sample tenant (bridge numbers +1 425 555 0100 / +1 800 555 0100) plus org@contoso.com
 /// with every kind of meeting the worker must tell apart.
+/// Queues the organiser of [`org_store`]'s meetings for an All→Teams migration.
+fn start_org_to_teams(svc: &Service) -> MigrationStatus {
+    start(
+        svc,
+        "org@contoso.com",
+        SourceMeetingType::All,
+        TargetMeetingType::Teams,
+    )
+}
+
 fn org_store() -> (TestStore, Service) {
     let (store, svc) = sample(6, 0);
     let block =
@@ -622,12 +632,7 @@ fn transient_failures_are_retried_and_each_meeting_rewritten_once() {
         ..fast_options()
     };
     options.inject_transient_failures.store(3, Ordering::SeqCst);
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     drain(&svc, &options);
     let done = status_of(&svc, &s);
     assert_eq!(done.state, RequestState::Succeeded);
@@ -653,12 +658,7 @@ fn retries_back_off_exponentially() {
         ..fast_options()
     };
     options.inject_transient_failures.store(2, Ordering::SeqCst);
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     let stop = StopSignal::default();
     let delay = || -> i64 {
         store
@@ -698,12 +698,7 @@ fn after_nine_retries_the_request_fails() {
     options
         .inject_transient_failures
         .store(100, Ordering::SeqCst);
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     drain(&svc, &options);
     let done = status_of(&svc, &s);
     assert_eq!(done.state, RequestState::Failed);
@@ -730,12 +725,7 @@ fn a_request_still_failing_a_day_after_its_first_failure_fails_at_once() {
     let (store, svc) = org_store();
     let options = fast_options();
     options.inject_transient_failures.store(2, Ordering::SeqCst);
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     let stop = StopSignal::default();
     assert!(run_once(svc.store().as_ref(), &options, "test-worker", &stop).unwrap());
     assert_eq!(status_of(&svc, &s).retry_count, 1);
@@ -757,12 +747,7 @@ fn a_request_held_for_more_than_a_day_still_gets_its_retries() {
     let (store, svc) = org_store();
     let options = fast_options();
     options.inject_transient_failures.store(1, Ordering::SeqCst);
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     store
         .sql()
         .execute(
@@ -1135,12 +1120,7 @@ fn the_in_process_worker_starts_once_and_stops() {
 fn a_stopping_worker_releases_its_lease_so_another_resumes_at_once() {
     let (_store, svc) = org_store();
     let options = fast_options();
-    let s = start(
-        &svc,
-        "org@contoso.com",
-        SourceMeetingType::All,
-        TargetMeetingType::Teams,
-    );
+    let s = start_org_to_teams(&svc);
     let stopping = StopSignal::default();
     stopping.raise();
     // Claims, sees the stop before its first batch, releases the claim.
