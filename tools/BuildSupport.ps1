@@ -19,10 +19,10 @@ function Assert-Command([string] $Name, [string] $Install) {
 
 function Install-DebianPackages {
     if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return }
-    $missing = foreach ($p in $script:DebianPackages) {
-        $state = & dpkg-query -W -f '${Status}' $p 2>$null
-        if ($LASTEXITCODE -ne 0 -or $state -notmatch 'install ok installed') { $p }
-    }
+    # One query for all packages; unknown ones print nothing and are missing.
+    $installed = & dpkg-query -W -f '${Package} ${Status}\n' @script:DebianPackages 2>$null |
+        Where-Object { $_ -match ' install ok installed$' } | ForEach-Object { ($_ -split ' ')[0] -replace ':.*$' }
+    $missing = $script:DebianPackages | Where-Object { $_ -notin $installed }
     if (-not $missing) { return }
     $command = "apt-get update && apt-get install -y $($missing -join ' ')"
     if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Install them with: sudo $command" }
