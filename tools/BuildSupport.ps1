@@ -22,8 +22,8 @@ function Install-DebianPackages {
     # One query for all packages; unknown ones print nothing and are missing.
     $installed = & dpkg-query -W -f '${Package} ${Status}\n' @script:DebianPackages 2>$null |
         Where-Object { $_ -match ' install ok installed$' } | ForEach-Object { ($_ -split ' ')[0] -replace ':.*$' }
-    $missing = $script:DebianPackages | Where-Object { $_ -notin $installed }
-    if (-not $missing) { return }
+    $missing = @($script:DebianPackages | Where-Object { $_ -notin $installed })
+    if ($missing.Count -eq 0) { return }
     $command = "apt-get update && apt-get install -y $($missing -join ' ')"
     if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Install them with: sudo $command" }
     Write-Host "Installing Debian packages: $($missing -join ' ')"
