@@ -48,6 +48,17 @@ impl CancelToken {
     }
 }
 
+fn request_not_found(correlation_id: &str) -> Error {
+    Error::new(
+        ErrorCode::RequestNotFound,
+        format!(
+            "No migration request has correlation id {}.",
+            correlation_id.trim()
+        ),
+    )
+    .with_target(correlation_id)
+}
+
 fn parse_correlation_id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| {
         Error::invalid(format!("'{text}' is not a correlation id (a GUID).")).with_target(text)
@@ -104,13 +115,19 @@ impl Service {
     /// One request with its queue position and per-meeting outcomes.
     pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
         let id = parse_correlation_id(correlation_id)?;
-        self.store.request(id)?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::RequestNotFound,
-                format!("No migration request has correlation id {id}."),
-            )
-            .with_target(correlation_id)
-        })
+        self.store
+            .request(id)?
+            .ok_or_else(|| request_not_found(correlation_id))
+    }
+
+    /// One request's status record alone (no outcomes, no queue position): what a wait
+    /// polls.
+    fn request_status(&self, correlation_id: &str) -> Result<MigrationStatus> {
+        let id = parse_correlation_id(correlation_id)?;
+        match self.store.request_statuses(&[id])?.pop().flatten() {
+            Some(found) => Ok(found.status),
+            None => Err(request_not_found(correlation_id)),
+        }
     }
 
     /// Many requests' status records with their queue positions, in order (`None` for an
@@ -139,7 +156,7 @@ impl Service {
         let deadline = Instant::now() + timeout;
         let mut last: Option<MigrationStatus> = None;
         loop {
-            let status = self.request_detail(correlation_id)?.status;
+            let status = self.request_status(correlation_id)?;
             let changed = last.as_ref().map_or(true, |l| {
                 (
                     l.state,

@@ -292,10 +292,12 @@ fn migrate(
             return Ok(None);
         }
     }
+    // The counts as committed; the status alone, not every meeting's outcome.
     let done = store
-        .request(status.correlation_id)?
-        .map(|d| d.status)
-        .unwrap_or_else(|| status.clone());
+        .request_statuses(&[status.correlation_id])?
+        .pop()
+        .flatten()
+        .map_or_else(|| status.clone(), |found| found.status);
     let message = if done.total_meeting == 0 {
         "No meetings needed migrating.".to_string()
     } else if done.failed_meeting == 0 {

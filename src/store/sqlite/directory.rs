@@ -16,7 +16,7 @@ const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count, meet
     (SELECT json_group_array(json_object('Name', d.name, 'NetBiosName', d.net_bios_name))
      FROM (SELECT name, net_bios_name FROM tenant_domains WHERE tenant = tenants.key ORDER BY rowid) d)";
 
-fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
+pub(super) fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(index)?;
     Uuid::parse_str(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
@@ -32,10 +32,6 @@ pub(super) fn parse_column<T>(
     parse(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
     })
-}
-
-pub(super) fn uuid_at(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
-    uuid_column(row, index)
 }
 
 fn tenant_from_row(row: &Row) -> rusqlite::Result<Tenant> {

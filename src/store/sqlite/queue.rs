@@ -3,7 +3,7 @@
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-use super::directory::{parse_column, uuid_at};
+use super::directory::{parse_column, uuid_column};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::{
@@ -19,10 +19,10 @@ const STATUS_FROM: &str = "requests r JOIN tenants t ON t.key = r.tenant";
 fn status_from_row(row: &Row) -> rusqlite::Result<MigrationStatus> {
     Ok(MigrationStatus {
         key: row.get(0)?,
-        correlation_id: uuid_at(row, 1)?,
-        user_id: uuid_at(row, 2)?,
+        correlation_id: uuid_column(row, 1)?,
+        user_id: uuid_column(row, 2)?,
         user_principal_name: row.get(3)?,
-        tenant_id: uuid_at(row, 4)?,
+        tenant_id: uuid_column(row, 4)?,
         migration_type: parse_column(row, 5, MigrationType::parse)?,
         source_meeting_type: parse_column(row, 6, SourceMeetingType::parse)?,
         target_meeting_type: parse_column(row, 7, TargetMeetingType::parse)?,
@@ -76,7 +76,7 @@ pub(super) fn meetings_in_scope(
     ))?;
     let rows = stmt.query_map(params![user, now.millis()], |r| {
         Ok((
-            uuid_at(r, 0)?,
+            uuid_column(r, 0)?,
             r.get(1)?,
             Timestamp(r.get(2)?),
             parse_column(r, 3, MeetingType::parse)?,
@@ -235,7 +235,7 @@ pub(super) fn request_detail(
     let meetings = stmt
         .query_map([status.key], |r| {
             Ok(MeetingOutcome {
-                meeting_id: uuid_at(r, 0)?,
+                meeting_id: uuid_column(r, 0)?,
                 subject: r.get(1)?,
                 outcome: parse_column(r, 2, MeetingOutcomeState::parse)?,
                 message: r.get(3)?,
@@ -390,7 +390,7 @@ pub(super) fn pending_meetings(
     let rows = stmt.query_map(params![request, after, limit as i64], |r| {
         Ok(MeetingWork {
             meeting: r.get(0)?,
-            meeting_id: uuid_at(r, 1)?,
+            meeting_id: uuid_column(r, 1)?,
             meeting_type: parse_column(r, 2, MeetingType::parse)?,
             attendee_count: r.get(3)?,
             body: r.get(4)?,
