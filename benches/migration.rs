@@ -98,7 +98,7 @@ fn time_worker_request(svc: &Service, options: &WorkerOptions) -> (Duration, i64
     assert!(!s.existing);
     let stop = StopSignal::default();
     let t = Instant::now();
-    assert!(run_once(&**svc.store(), options, "bench", &stop).unwrap());
+    assert!(run_once(&**svc.store(), &**svc.clock(), options, "bench", &stop).unwrap());
     let spent = t.elapsed();
     let done = svc
         .request_detail(&s.status.correlation_id.to_string())

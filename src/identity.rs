@@ -7,6 +7,7 @@
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::parse_guid;
 
 /// Longest identity accepted, in bytes: a DN is at most a few hundred characters.
 pub const MAX_IDENTITY_BYTES: usize = 4096;
@@ -171,18 +172,6 @@ fn describe(input: &str) -> String {
 
 fn truncate_for_target(input: &str) -> String {
     input.chars().take(256).collect()
-}
-
-fn parse_guid(text: &str) -> Option<Uuid> {
-    let inner = text
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(text);
-    // Only the hyphenated 36-character form: a 32-digit hex string could be a logon name.
-    if inner.len() != 36 {
-        return None;
-    }
-    Uuid::parse_str(inner).ok()
 }
 
 /// Attribute types a user's DN starts with. Only these (or an OID) make an identity a DN,

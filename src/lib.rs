@@ -5,10 +5,12 @@
 //! ([`ffi`], header `include/meeting_migration.h`). The layout follows the data:
 //! [`identity`] → [`directory`] → [`migration::request`] → [`migration::worker`] → [`store`].
 
+pub mod cancel;
 pub mod directory;
 pub mod error;
 pub mod ffi;
 pub mod identity;
+pub mod invitation;
 pub mod migration;
 pub mod model;
 pub mod rng;

@@ -7,6 +7,21 @@ use uuid::Uuid;
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::Timestamp;
 
+/// Parses a GUID the way every id of the service is written: surrounding whitespace
+/// ignored, optional braces, the hyphenated 36-character form only (a 32-digit hex string
+/// could be a logon name).
+pub fn parse_guid(text: &str) -> Option<Uuid> {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
+    if inner.len() != 36 {
+        return None;
+    }
+    Uuid::parse_str(inner).ok()
+}
+
 macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? } what $what:literal) => {
         $(#[$doc])*
@@ -63,7 +78,7 @@ named_enum! {
 }
 
 named_enum! {
-    /// The migration type recorded on a request (DESIGN.md §2.1).
+    /// The migration type recorded on a request: which meetings, and what they become.
     MigrationType {
         ToSameType = "ToSameType",
         AllToTeams = "AllToTeams",
@@ -84,6 +99,8 @@ named_enum! {
 }
 
 impl SourceMeetingType {
+    /// Whether a meeting of this type is in scope: `SfB` takes Skype meetings online and
+    /// on-premises, `Teams` only Teams meetings.
     pub fn includes(self, meeting: MeetingType) -> bool {
         match self {
             SourceMeetingType::All => true,
@@ -94,7 +111,13 @@ impl SourceMeetingType {
 }
 
 impl MigrationType {
-    /// The table of DESIGN.md §2.1.
+    /// The type a request records for its source and target meeting types:
+    ///
+    /// | Source \\ Target | Current      | Teams        |
+    /// |------------------|--------------|--------------|
+    /// | All              | ToSameType   | AllToTeams   |
+    /// | SfB              | SfbToSfb     | SfbToTeams   |
+    /// | Teams            | TeamsToTeams | TeamsToTeams |
     pub fn from_types(source: SourceMeetingType, target: TargetMeetingType) -> Self {
         use SourceMeetingType as S;
         use TargetMeetingType as T;
@@ -198,10 +221,10 @@ pub struct User {
     pub tenant_id: Uuid,
 }
 
-/// A meeting in a user's calendar.
+/// A meeting in a user's calendar, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Meeting {
+pub struct MeetingRow {
     #[serde(skip)]
     pub key: i64,
     pub meeting_id: Uuid,
@@ -211,14 +234,33 @@ pub struct Meeting {
     pub subject: String,
     pub start_time: Timestamp,
     pub end_time: Timestamp,
+    /// The end of a recurring series' last occurrence.
     pub recurrence_end: Option<Timestamp>,
     pub meeting_type: MeetingType,
     pub attendee_count: i64,
     pub attendees: Vec<String>,
+    /// The invitation text, with its online-meeting block.
+    pub body: String,
+}
+
+impl MeetingRow {
+    /// When the meeting's last occurrence ends (a series counts while one is to come).
+    pub fn last_end(&self) -> Timestamp {
+        self.recurrence_end
+            .map_or(self.end_time, |r| r.max(self.end_time))
+    }
+}
+
+/// A meeting as `Get-MmsMeeting` shows it: the stored row and what its online-meeting
+/// block says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Meeting {
+    #[serde(flatten)]
+    pub row: MeetingRow,
     pub join_url: Option<String>,
     pub conference_id: Option<String>,
     pub online_meeting_block: Option<String>,
-    pub body: String,
 }
 
 /// The tenant's `MigrationConfiguration` (`Get-CsTenantMigrationConfiguration`).
@@ -333,4 +375,89 @@ pub struct StateSummary {
     pub state: RequestState,
     /// Distinct users with a request in this state.
     pub user_count: i64,
+}
+
+// Directory data on its way into the store: validated users and meetings of one import.
+
+/// The canonical lookup keys of a user (see [`crate::identity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserKeys {
+    pub upn: String,
+    pub sip: Option<String>,
+    pub logon: Option<String>,
+    pub display_name: String,
+    pub dn: Option<String>,
+}
+
+/// A validated user ready to store.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Where the record came from, for errors (`Users[3]`, `line 7`).
+    pub source: String,
+    pub object_id: Uuid,
+    pub upn: String,
+    pub sip: Option<String>,
+    pub display_name: String,
+    pub sam: Option<String>,
+    pub windows_logon: Option<String>,
+    pub dn: Option<String>,
+    pub mode: String,
+    pub toll: Option<String>,
+    pub toll_free: Option<String>,
+    pub keys: UserKeys,
+}
+
+/// A validated meeting ready to store.
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub source: String,
+    pub meeting_id: Uuid,
+    /// The organiser's canonical UPN.
+    pub organizer_key: String,
+    pub subject: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub recurrence_end: Option<Timestamp>,
+    pub meeting_type: MeetingType,
+    pub attendees: Vec<String>,
+    pub body: String,
+}
+
+/// Users and meetings to add to a tenant in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryData {
+    pub users: Vec<NewUser>,
+    pub meetings: Vec<NewMeeting>,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportSummary {
+    pub users: usize,
+    pub meetings: usize,
+}
+
+// The queue's input and answer.
+
+/// A request to queue, already validated and resolved.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub tenant: i64,
+    pub tenant_id: Uuid,
+    pub user: User,
+    pub source: SourceMeetingType,
+    pub target: TargetMeetingType,
+    pub migration_type: MigrationType,
+    /// Earliest time the worker may take it (creation + the tenant's hold time).
+    pub not_before: Timestamp,
+}
+
+/// The result of queueing one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Started {
+    pub status: MigrationStatus,
+    /// True when the user already had an open request, which is returned instead.
+    pub existing: bool,
 }

@@ -1,38 +1,51 @@
-//! [`Service`]: the safe Rust API of the whole product. The C ABI and the tests call it;
-//! its methods live beside the data they serve (`directory`, `migration`).
+//! [`Service`]: the safe Rust API of the whole product, over a [`Store`] and a [`Clock`].
+//! The C ABI, `mms-worker` and the tests call it; its methods live beside the data they
+//! serve (`directory`, `migration`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use uuid::Uuid;
-
+use crate::cancel::CancelToken;
+use crate::directory::sample::{self, SampleOptions};
+use crate::directory::{self, UserPage, UserQuery};
 use crate::error::{Error, ErrorCode, Result};
+use crate::migration::request::{self, Preview, StartRequest};
+use crate::migration::status::{self, StatusQuery};
 use crate::migration::worker::{Worker, WorkerOptions};
-use crate::model::Tenant;
-use crate::store::sqlite::SqliteStore;
-use crate::store::Store;
+use crate::model::*;
+use crate::store::{self, Store, StoreReads};
+use crate::time::{Clock, SystemClock, Timestamp};
 
-/// An open store plus, when started, the worker that runs its queue in this process.
+/// An open store, the clock its rules read, and, when started, the worker that runs its
+/// queue in this process.
 pub struct Service {
     pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
     worker: Mutex<Option<Worker>>,
 }
 
 impl Service {
-    /// Opens (creating on first use) the embedded store at `path`, or at
+    /// Opens (creating on first use) the store at `location`, or the embedded store at
     /// [`default_store_path`] when `None`.
-    pub fn open(path: Option<&Path>) -> Result<Self> {
-        let path = match path {
+    pub fn open(location: Option<&Path>) -> Result<Self> {
+        let location = match location {
             Some(p) => p.to_path_buf(),
             None => default_store_path()?,
         };
-        Ok(Self::with_store(Arc::new(SqliteStore::open(&path)?)))
+        Ok(Self::with_store(store::open(&location)?))
     }
 
-    /// A service over any [`Store`] implementation.
+    /// A service over any [`Store`] implementation, on the system clock.
     pub fn with_store(store: Arc<dyn Store>) -> Self {
+        Self::with_clock(store, Arc::new(SystemClock))
+    }
+
+    /// A service whose rules (and worker) read the time from `clock`.
+    pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Service {
             store,
+            clock,
             worker: Mutex::new(None),
         }
     }
@@ -41,17 +54,30 @@ impl Service {
         &self.store
     }
 
+    /// The clock the service's rules and its worker read.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
     /// Starts the in-process worker on a background thread; a no-op when it runs already.
     pub fn start_worker(&self, options: WorkerOptions) -> Result<()> {
         let mut worker = self.worker.lock().unwrap_or_else(|p| p.into_inner());
         if worker.is_none() {
-            *worker = Some(Worker::spawn(Arc::clone(&self.store), options)?);
+            *worker = Some(Worker::spawn(
+                Arc::clone(&self.store),
+                Arc::clone(&self.clock),
+                options,
+            )?);
         }
         Ok(())
     }
 
-    /// Stops the in-process worker and waits for its thread; the request it was working on
-    /// stays claimed until its lease expires, then any process resumes it.
+    /// Stops the in-process worker and waits for its thread; a request it was working on
+    /// is released, so any process resumes it at once.
     pub fn stop_worker(&self) {
         let worker = self.worker.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(w) = worker {
@@ -66,38 +92,158 @@ impl Service {
             .is_some()
     }
 
-    /// Runs `f` with its reads in one store snapshot (see [`Store::snapshot`]).
-    pub(crate) fn in_snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    /// Runs `f` over one consistent view of the store (see [`Store::read_scope`]).
+    pub(crate) fn in_read_scope<T>(
+        &self,
+        f: impl FnOnce(&dyn StoreReads) -> Result<T>,
+    ) -> Result<T> {
         let mut f = Some(f);
         let mut value = None;
-        self.store.snapshot(&mut || {
-            value = f.take().map(|f| f());
+        self.store.read_scope(&mut |reads| {
+            value = f.take().map(|f| f(reads));
             Ok(())
         })?;
-        value.expect("the snapshot ran its body")
+        value.expect("the read scope ran its body")
     }
+
+    // The directory.
 
     /// The tenant a `-Tenant` argument names: `None` or empty = the store's default tenant;
     /// otherwise a GUID that must exist.
     pub fn tenant(&self, tenant: Option<&str>) -> Result<Tenant> {
-        match tenant.map(str::trim).filter(|t| !t.is_empty()) {
-            None => self.store.default_tenant()?.ok_or_else(|| {
-                Error::new(
-                    ErrorCode::NoDefaultTenant,
-                    "The store has no tenant yet. Create one with New-MmsSampleTenant or New-MmsTenant, or import data with Import-MmsTenantData.",
-                )
-            }),
-            Some(text) => {
-                let id = parse_tenant_id(text)?;
-                self.store.tenant(id)?.ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::TenantNotFound,
-                        format!("The tenant {id} is not in the store. Get-MmsTenant lists the tenants there are."),
-                    )
-                    .with_target(text)
-                })
-            }
-        }
+        directory::tenant(self.store.reads(), tenant)
+    }
+
+    pub fn tenants(&self) -> Result<Vec<Tenant>> {
+        self.store.tenants()
+    }
+
+    /// Creates a tenant; the store's first tenant becomes its default.
+    pub fn create_tenant(&self, tenant: &NewTenant) -> Result<Tenant> {
+        directory::create_tenant(&*self.store, tenant)
+    }
+
+    /// Creates the sample tenant (see [`sample`]), its meetings placed around now.
+    pub fn create_sample_tenant(&self, options: &SampleOptions) -> Result<Tenant> {
+        sample::create_sample_tenant(&*self.store, options, self.now())
+    }
+
+    pub fn set_default_tenant(&self, tenant: &str) -> Result<Tenant> {
+        directory::set_default_tenant(&*self.store, tenant)
+    }
+
+    pub fn migration_configuration(&self, tenant: Option<&str>) -> Result<MigrationConfiguration> {
+        Ok(self.tenant(tenant)?.migration_configuration())
+    }
+
+    pub fn set_migration_configuration(
+        &self,
+        tenant: Option<&str>,
+        changes: &MigrationConfigurationChanges,
+    ) -> Result<MigrationConfiguration> {
+        directory::set_migration_configuration(&*self.store, tenant, changes)
+    }
+
+    pub fn dial_in_settings(&self, tenant: Option<&str>) -> Result<DialInSettings> {
+        directory::dial_in_settings(self.store.reads(), tenant)
+    }
+
+    pub fn set_dial_in_settings(
+        &self,
+        tenant: Option<&str>,
+        changes: &DialInSettingsChanges,
+    ) -> Result<DialInSettings> {
+        directory::set_dial_in_settings(&*self.store, tenant, changes)
+    }
+
+    /// Resolves an identity (any form `-Identity` takes) to exactly one user of the tenant.
+    pub fn resolve(&self, tenant: Option<&str>, identity: &str) -> Result<User> {
+        directory::resolve(self.store.reads(), tenant, identity)
+    }
+
+    /// One page of the tenant's users (see [`directory::list_users`]).
+    pub fn list_users(&self, query: &UserQuery) -> Result<UserPage> {
+        directory::list_users(self.store.reads(), query)
+    }
+
+    /// The user's meetings with their current online-meeting block.
+    pub fn meetings(&self, tenant: Option<&str>, identity: &str) -> Result<Vec<Meeting>> {
+        self.in_read_scope(|reads| directory::meetings(reads, tenant, identity))
+    }
+
+    /// Imports a `.json` or `.csv` file into the tenant, all or nothing (see
+    /// [`directory::import_file`]).
+    pub fn import_file(
+        &self,
+        tenant: Option<&str>,
+        path: &Path,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: Option<&CancelToken>,
+    ) -> Result<ImportSummary> {
+        directory::import_file(&*self.store, tenant, path, progress, cancel)
+    }
+
+    // Migrations.
+
+    /// What starting `request` would do, changing nothing.
+    pub fn preview(&self, request: &StartRequest) -> Result<Preview> {
+        let now = self.now();
+        self.in_read_scope(|reads| request::preview(reads, request, now))
+    }
+
+    /// Queues a migration for one user (or returns the user's open request). Durable when
+    /// it returns.
+    pub fn start(&self, request: &StartRequest) -> Result<Started> {
+        self.start_batch(std::slice::from_ref(request))
+            .pop()
+            .expect("one result per request")
+    }
+
+    /// Queues many requests in one transaction; one result per request, in order. Requests
+    /// that fail a rule get their error and do not stop the others.
+    pub fn start_batch(&self, requests: &[StartRequest]) -> Vec<Result<Started>> {
+        request::start_batch(&*self.store, requests, self.now())
+    }
+
+    /// The status records matching the query, oldest first.
+    pub fn status(&self, query: &StatusQuery) -> Result<Vec<MigrationStatus>> {
+        self.in_read_scope(|reads| status::status(reads, query))
+    }
+
+    /// Users per state (every state listed, zero included).
+    pub fn status_summary(&self, query: &StatusQuery) -> Result<Vec<StateSummary>> {
+        self.in_read_scope(|reads| status::status_summary(reads, query))
+    }
+
+    /// One request with its queue position and per-meeting outcomes.
+    pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
+        status::request_detail(self.store.reads(), correlation_id)
+    }
+
+    /// Many requests' status records with their queue positions, in order (`None` for an
+    /// unknown id): one call per poll for every job of a process, without outcomes.
+    pub fn request_statuses(
+        &self,
+        correlation_ids: &[String],
+    ) -> Result<Vec<Option<QueuedStatus>>> {
+        status::request_statuses(self.store.reads(), correlation_ids)
+    }
+
+    /// Waits until the request is Succeeded or Failed (see [`status::wait`]).
+    pub fn wait(
+        &self,
+        correlation_id: &str,
+        timeout: Duration,
+        progress: &mut dyn FnMut(&MigrationStatus),
+        cancel: Option<&CancelToken>,
+    ) -> Result<MigrationStatus> {
+        status::wait(
+            self.store.reads(),
+            correlation_id,
+            timeout,
+            progress,
+            cancel,
+        )
     }
 }
 
@@ -105,22 +251,6 @@ impl Drop for Service {
     fn drop(&mut self) {
         self.stop_worker();
     }
-}
-
-/// Parses a tenant id, rejecting anything that is not a GUID before any work is done.
-pub fn parse_tenant_id(text: &str) -> Result<Uuid> {
-    let trimmed = text.trim();
-    let inner = trimmed
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(trimmed);
-    Uuid::parse_str(inner).map_err(|_| {
-        Error::new(
-            ErrorCode::InvalidTenantId,
-            format!("'{text}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308."),
-        )
-        .with_target(text)
-    })
 }
 
 /// The platform data directory's store: `$XDG_DATA_HOME` or `~/.local/share` (Unix),

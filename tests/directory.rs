@@ -521,12 +521,12 @@ fn meetings_show_their_online_meeting_block() {
     let meetings = svc.meetings(None, "Ken Myer").unwrap();
     assert_eq!(meetings.len(), 6);
     for m in &meetings {
-        assert!(m.online_meeting_block.is_some(), "{}", m.subject);
+        assert!(m.online_meeting_block.is_some(), "{}", m.row.subject);
         assert!(m.join_url.is_some());
         assert!(m.conference_id.is_some());
-        assert_eq!(m.organizer, "kenmyer@litwareinc.com");
+        assert_eq!(m.row.organizer, "kenmyer@litwareinc.com");
     }
-    assert!(meetings.iter().any(|m| m.attendee_count > 250));
+    assert!(meetings.iter().any(|m| m.row.attendee_count > 250));
     assert_eq!(svc.meetings(None, "user1@contoso.com").unwrap().len(), 2);
 }
 
@@ -542,7 +542,9 @@ fn a_sample_tenant_that_fails_half_way_leaves_nothing() {
     let scratch = TestStore::new();
     let scratch_svc = scratch.open();
     scratch_svc.create_sample_tenant(&options).unwrap();
-    let taken = scratch_svc.meetings(None, "user24000@contoso.com").unwrap()[0].meeting_id;
+    let taken = scratch_svc.meetings(None, "user24000@contoso.com").unwrap()[0]
+        .row
+        .meeting_id;
     drop(scratch_svc);
 
     // ...and make another tenant hold a meeting with that id first.

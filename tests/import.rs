@@ -41,8 +41,8 @@ fn json_users_and_meetings_import() {
     assert_eq!(grace.display_name, "grace");
     let meetings = svc.meetings(None, "Ada Lovelace").unwrap();
     assert_eq!(meetings.len(), 1);
-    assert_eq!(meetings[0].subject, "Ada's review");
-    assert_eq!(meetings[0].attendee_count, 2);
+    assert_eq!(meetings[0].row.subject, "Ada's review");
+    assert_eq!(meetings[0].row.attendee_count, 2);
     assert!(meetings[0].online_meeting_block.is_some());
     assert_eq!(svc.meetings(None, "grace@contoso.com").unwrap().len(), 1);
 }
@@ -275,7 +275,7 @@ fn a_cancelled_import_stops_while_reading_and_writes_nothing() {
     let path = store.file("many.csv");
     std::fs::write(&path, text).unwrap();
     let before = store.hashes();
-    let cancel = meeting_migration::migration::status::CancelToken::new();
+    let cancel = meeting_migration::cancel::CancelToken::new();
     let mut reports = Vec::new();
     let e = svc
         .import_file(

@@ -3,18 +3,19 @@
 
 mod support;
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use meeting_migration::cancel::CancelToken;
+use meeting_migration::invitation::{JoinDetails, OnlineMeetingBlock};
 use meeting_migration::migration::request::StartRequest;
-use meeting_migration::migration::rewrite::{JoinDetails, OnlineMeetingBlock};
-use meeting_migration::migration::status::{CancelToken, StatusQuery};
+use meeting_migration::migration::status::StatusQuery;
 use meeting_migration::migration::worker::{run_once, StopSignal, WorkerOptions};
 use meeting_migration::model::*;
 use meeting_migration::time::Timestamp;
 use meeting_migration::{ErrorCode, Service};
 use serde_json::json;
+use support::faulty::FaultyStore;
 use support::*;
 use uuid::Uuid;
 
@@ -323,7 +324,7 @@ fn the_worker_waits_out_the_hold_time() {
     let options = fast_options();
     let stop = StopSignal::default();
     assert!(
-        !run_once(&**svc.store(), &options, "w", &stop).unwrap(),
+        !run_once(&**svc.store(), &**svc.clock(), &options, "w", &stop).unwrap(),
         "held requests are not taken"
     );
     assert_eq!(status_of(&svc, &s).state, RequestState::Pending);
@@ -334,11 +335,8 @@ fn the_worker_waits_out_the_hold_time() {
         })
         .unwrap();
     assert_eq!(not_before, 5 * 60_000);
-    // Once the hold is over (moved back here rather than waited for), the worker takes it.
-    store
-        .sql()
-        .execute("UPDATE requests SET not_before = create_date", [])
-        .unwrap();
+    // Once the hold is over, the worker takes it.
+    store.clock.advance(5 * 60_000);
     drain(&svc, &options);
     assert_eq!(status_of(&svc, &s).state, RequestState::Succeeded);
     let e = svc
@@ -488,8 +486,11 @@ fn teams_target_turns_every_meeting_into_teams_keeping_the_text_around() {
     assert_ne!(new.conference_id, old.conference_id);
     // What Get-MmsMeeting shows is the new block.
     let shown = svc.meetings(None, "org@contoso.com").unwrap();
-    let m = shown.iter().find(|m| m.subject == "future onprem").unwrap();
-    assert_eq!(m.meeting_type, MeetingType::Teams);
+    let m = shown
+        .iter()
+        .find(|m| m.row.subject == "future onprem")
+        .unwrap();
+    assert_eq!(m.row.meeting_type, MeetingType::Teams);
     assert!(m
         .join_url
         .as_deref()
@@ -631,9 +632,10 @@ fn transient_failures_are_retried_and_each_meeting_rewritten_once() {
         batch_size: 2,
         ..fast_options()
     };
-    options.inject_transient_failures.store(3, Ordering::SeqCst);
     let s = start_org_to_teams(&svc);
-    drain(&svc, &options);
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 3);
+    drain_store(&faulty, &**svc.clock(), &options);
     let done = status_of(&svc, &s);
     assert_eq!(done.state, RequestState::Succeeded);
     assert_eq!(done.retry_count, 3);
@@ -647,7 +649,7 @@ fn transient_failures_are_retried_and_each_meeting_rewritten_once() {
         )
         .unwrap();
     assert_eq!(twice, 0);
-    assert_eq!(options.inject_transient_failures.load(Ordering::SeqCst), 0);
+    assert_eq!(faulty.remaining("commit_batch"), 0);
 }
 
 #[test]
@@ -657,8 +659,9 @@ fn retries_back_off_exponentially() {
         backoff_base_ms: 10_000,
         ..fast_options()
     };
-    options.inject_transient_failures.store(2, Ordering::SeqCst);
     let s = start_org_to_teams(&svc);
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 2);
     let stop = StopSignal::default();
     let delay = || -> i64 {
         store
@@ -668,7 +671,7 @@ fn retries_back_off_exponentially() {
             })
             .unwrap()
     };
-    assert!(run_once(&**svc.store(), &options, "w", &stop).unwrap());
+    assert!(run_once(&faulty, &**svc.clock(), &options, "w", &stop).unwrap());
     let st = status_of(&svc, &s);
     assert_eq!((st.state, st.retry_count), (RequestState::Pending, 1));
     assert!(
@@ -678,14 +681,11 @@ fn retries_back_off_exponentially() {
     );
     assert_eq!(delay(), 10_000);
     assert!(
-        !run_once(&**svc.store(), &options, "w", &stop).unwrap(),
+        !run_once(&faulty, &**svc.clock(), &options, "w", &stop).unwrap(),
         "backing off"
     );
-    store
-        .sql()
-        .execute("UPDATE requests SET not_before = 0", [])
-        .unwrap();
-    assert!(run_once(&**svc.store(), &options, "w", &stop).unwrap());
+    store.clock.advance(10_000);
+    assert!(run_once(&faulty, &**svc.clock(), &options, "w", &stop).unwrap());
     assert_eq!(status_of(&svc, &s).retry_count, 2);
     assert_eq!(delay(), 20_000);
     assert_eq!(options.backoff_ms(9), 10_000 << 8);
@@ -695,18 +695,17 @@ fn retries_back_off_exponentially() {
 fn after_nine_retries_the_request_fails() {
     let (store, svc) = org_store();
     let options = fast_options();
-    options
-        .inject_transient_failures
-        .store(100, Ordering::SeqCst);
     let s = start_org_to_teams(&svc);
-    drain(&svc, &options);
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 100);
+    drain_store(&faulty, &**svc.clock(), &options);
     let done = status_of(&svc, &s);
     assert_eq!(done.state, RequestState::Failed);
     assert_eq!(done.retry_count, 9);
     let msg = done.last_message.unwrap();
     assert!(msg.starts_with("Failed after 9 retries"), "{msg}");
     // Ten attempts: the first and nine retries.
-    assert_eq!(options.inject_transient_failures.load(Ordering::SeqCst), 90);
+    assert_eq!(faulty.remaining("commit_batch"), 90);
     let rewritten: i64 = store
         .sql()
         .query_row("SELECT sum(rewrite_count) FROM meetings", [], |r| r.get(0))
@@ -724,20 +723,15 @@ fn after_nine_retries_the_request_fails() {
 fn a_request_still_failing_a_day_after_its_first_failure_fails_at_once() {
     let (store, svc) = org_store();
     let options = fast_options();
-    options.inject_transient_failures.store(2, Ordering::SeqCst);
     let s = start_org_to_teams(&svc);
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 2);
     let stop = StopSignal::default();
-    assert!(run_once(svc.store().as_ref(), &options, "test-worker", &stop).unwrap());
+    assert!(run_once(&faulty, &**svc.clock(), &options, "test-worker", &stop).unwrap());
     assert_eq!(status_of(&svc, &s).retry_count, 1);
-    // The first failure was 25 hours ago; the retry is due now.
-    store
-        .sql()
-        .execute(
-            "UPDATE requests SET first_failure_date = first_failure_date - ?1, not_before = 0",
-            [25 * HOUR],
-        )
-        .unwrap();
-    drain(&svc, &options);
+    // 25 hours after the first failure, the second one ends the request.
+    store.clock.advance(25 * HOUR);
+    drain_store(&faulty, &**svc.clock(), &options);
     let done = status_of(&svc, &s);
     assert_eq!((done.state, done.retry_count), (RequestState::Failed, 1));
 }
@@ -746,82 +740,95 @@ fn a_request_still_failing_a_day_after_its_first_failure_fails_at_once() {
 fn a_request_held_for_more_than_a_day_still_gets_its_retries() {
     let (store, svc) = org_store();
     let options = fast_options();
-    options.inject_transient_failures.store(1, Ordering::SeqCst);
     let s = start_org_to_teams(&svc);
-    store
-        .sql()
-        .execute(
-            "UPDATE requests SET create_date = create_date - ?1",
-            [25 * HOUR],
-        )
-        .unwrap();
-    drain(&svc, &options);
+    // Queued 25 hours before the worker first gets to it.
+    store.clock.advance(25 * HOUR);
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 1);
+    drain_store(&faulty, &**svc.clock(), &options);
     let done = status_of(&svc, &s);
     assert_eq!((done.state, done.retry_count), (RequestState::Succeeded, 1));
 }
 
 #[test]
 fn terminal_records_older_than_150_days_are_purged_by_the_worker() {
-    let (store, svc) = sample(3, 0);
-    let sql = store.sql();
-    let (tenant, user): (i64, i64) = sql
-        .query_row(
-            "SELECT tenant, key FROM users WHERE upn_key = 'user1@contoso.com'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+    let (store, svc) = sample(4, 1);
+    let options = fast_options();
+    let queue = |identity: &str| {
+        start(
+            &svc,
+            identity,
+            SourceMeetingType::All,
+            TargetMeetingType::Current,
         )
-        .unwrap();
-    let now = Timestamp::now().millis();
-    for (n, age_days, state) in [
-        (1, 151, "Succeeded"),
-        (2, 200, "Failed"),
-        (3, 149, "Succeeded"),
-        (4, 151, "Pending"),
-    ] {
-        sql.execute(
-            "INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
-                                  state, create_date, modified_date, not_before)
-             VALUES (?1, ?2, ?3, ?4, 'user1@contoso.com', 'All', 'Current', 'ToSameType', ?5, ?6, ?6, ?7)",
-            rusqlite::params![
-                Uuid::from_u128(n).to_string(),
-                tenant,
-                user,
-                Uuid::from_u128(100 + n).to_string(),
-                state,
-                now - age_days * DAY,
-                // The old Pending one is held far in the future so the worker leaves it.
-                now + 365 * DAY
-            ],
-        )
-        .unwrap();
-    }
-    svc.start_worker(fast_options()).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let left = || -> Vec<String> {
-        store
-            .sql()
-            .prepare("SELECT correlation_id FROM requests ORDER BY key")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
     };
+    let hold = |minutes: i64| {
+        svc.set_migration_configuration(
+            None,
+            &MigrationConfigurationChanges {
+                hold_minutes: Some(minutes),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    };
+    // Day 0: user1 succeeds, user2 fails (a fault on every commit), user3 is queued with
+    // a week's hold.
+    queue("user1@contoso.com");
+    drain(&svc, &options);
+    let failed_old = queue("user2@contoso.com");
+    let faulty = FaultyStore::new(svc.store().clone());
+    faulty.fail("commit_batch", 100);
+    drain_store(&faulty, &**svc.clock(), &options);
+    assert_eq!(status_of(&svc, &failed_old).state, RequestState::Failed);
+    hold(7 * 24 * 60);
+    let pending_old = queue("user3@contoso.com");
+    hold(0);
+    // Day 2: user4 succeeds; user3 is still held.
+    store.clock.advance(2 * DAY);
+    let succeeded_recent = queue("user4@contoso.com");
+    let stop = StopSignal::default();
+    assert!(run_once(&**svc.store(), &**svc.clock(), &options, "w", &stop).unwrap());
+    assert_eq!(
+        status_of(&svc, &succeeded_recent).state,
+        RequestState::Succeeded
+    );
+    assert_eq!(status_of(&svc, &pending_old).state, RequestState::Pending);
+    let left = || -> Vec<Uuid> {
+        svc.status(&StatusQuery::default())
+            .unwrap()
+            .iter()
+            .map(|s| s.correlation_id)
+            .collect()
+    };
+    // Day 151: the records of day 0 are 151 days old, those of day 2 are 149. The worker
+    // purges when it starts, before it takes user3's request.
+    store.clock.advance(149 * DAY);
+    let stop = Arc::new(StopSignal::default());
+    let worker = {
+        let (store, clock, stop) = (svc.store().clone(), svc.clock().clone(), stop.clone());
+        std::thread::spawn(move || {
+            meeting_migration::migration::worker::run(&*store, &*clock, &fast_options(), &stop)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
     while left().len() != 2 {
         assert!(Instant::now() < deadline, "not purged: {:?}", left());
         std::thread::sleep(Duration::from_millis(10));
     }
-    svc.stop_worker();
+    stop.raise();
+    worker.join().unwrap();
     assert_eq!(
         left(),
-        [
-            Uuid::from_u128(3).to_string(),
-            Uuid::from_u128(4).to_string()
-        ]
+        [pending_old.correlation_id, succeeded_recent.correlation_id],
+        "the old Pending one is kept, the 149-day-old one too"
     );
-    // The store call itself purges only terminal records before the cut-off.
-    assert_eq!(svc.store().purge(Timestamp(now - 150 * DAY)).unwrap(), 0);
-    assert_eq!(svc.store().purge(Timestamp(now)).unwrap(), 1);
+    // The store call itself purges only terminal records created before the cut-off.
+    let now = svc.clock().now();
+    drain(&svc, &options);
+    assert_eq!(svc.store().purge(now.plus_ms(-150 * DAY)).unwrap(), 1);
+    assert_eq!(svc.store().purge(now).unwrap(), 1);
+    assert!(left().is_empty());
 }
 
 #[test]
@@ -846,7 +853,14 @@ fn pending_requests_know_their_queue_position() {
         ids.iter().map(position).collect::<Vec<_>>(),
         [Some(1), Some(2), Some(3)]
     );
-    assert!(run_once(&**svc.store(), &fast_options(), "w", &StopSignal::default()).unwrap());
+    assert!(run_once(
+        &**svc.store(),
+        &**svc.clock(),
+        &fast_options(),
+        "w",
+        &StopSignal::default()
+    )
+    .unwrap());
     assert_eq!(
         ids.iter().map(position).collect::<Vec<_>>(),
         [None, Some(1), Some(2)]
@@ -1124,11 +1138,25 @@ fn a_stopping_worker_releases_its_lease_so_another_resumes_at_once() {
     let stopping = StopSignal::default();
     stopping.raise();
     // Claims, sees the stop before its first batch, releases the claim.
-    assert!(run_once(svc.store().as_ref(), &options, "stopping-worker", &stopping).unwrap());
+    assert!(run_once(
+        &**svc.store(),
+        &**svc.clock(),
+        &options,
+        "stopping-worker",
+        &stopping
+    )
+    .unwrap());
     assert_eq!(status_of(&svc, &s).state, RequestState::InProgress);
     // Another worker takes it now, not after the lease would have run out.
     let running = StopSignal::default();
-    assert!(run_once(svc.store().as_ref(), &options, "next-worker", &running).unwrap());
+    assert!(run_once(
+        &**svc.store(),
+        &**svc.clock(),
+        &options,
+        "next-worker",
+        &running
+    )
+    .unwrap());
     let done = status_of(&svc, &s);
     assert_eq!(done.state, RequestState::Succeeded);
     assert_eq!(
@@ -1142,12 +1170,13 @@ fn disabling_migration_while_a_batch_is_being_queued_queues_nothing() {
     let (_store, svc) = sample(3, 0);
     let user = svc.resolve(None, "user1@contoso.com").unwrap();
     let tenant = svc.tenant(None).unwrap();
-    let request = meeting_migration::store::NewRequest {
+    let request = NewRequest {
         tenant: tenant.key,
         tenant_id: tenant.tenant_id,
         user,
         source: SourceMeetingType::All,
         target: TargetMeetingType::Current,
+        migration_type: MigrationType::ToSameType,
         not_before: Timestamp::now(),
     };
     // The rules were checked with migration enabled; then an admin disables it.
@@ -1185,7 +1214,14 @@ fn many_statuses_in_one_call_agree_with_each_request_detail() {
     }
     // One request finishes (the oldest); the others stay pending, queued behind nothing.
     let options = fast_options();
-    assert!(run_once(svc.store().as_ref(), &options, "w", &StopSignal::default()).unwrap());
+    assert!(run_once(
+        &**svc.store(),
+        &**svc.clock(),
+        &options,
+        "w",
+        &StopSignal::default()
+    )
+    .unwrap());
     ids.push(Uuid::new_v4().to_string()); // unknown
     let many = svc.request_statuses(&ids).unwrap();
     assert_eq!(many.len(), 5);

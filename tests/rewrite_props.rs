@@ -1,7 +1,7 @@
 //! Property: a rewrite replaces the online-meeting block and keeps every byte outside it,
 //! whatever Unicode surrounds it (DESIGN.md §4 step 3).
 
-use meeting_migration::migration::rewrite::{rewrite, JoinDetails, OnlineMeetingBlock, BLOCK_RULE};
+use meeting_migration::invitation::{rewrite, JoinDetails, OnlineMeetingBlock, BLOCK_RULE};
 use meeting_migration::model::MeetingType;
 use proptest::prelude::*;
 use uuid::Uuid;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meeting_migration::migration::worker::{run, StopSignal, WorkerOptions};
-use meeting_migration::store::sqlite::SqliteStore;
+use meeting_migration::time::SystemClock;
 
 const USAGE: &str =
     "usage: mms-worker --store PATH [--lease-ms N] [--batch-size N] [--poll-ms N] [--backoff-ms N]
@@ -57,7 +57,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let store = match SqliteStore::open(&path) {
+    let store = match meeting_migration::store::open(&path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("mms-worker: {}", e.message);
@@ -80,6 +80,6 @@ fn main() {
         watcher_stop.raise();
     });
     eprintln!("mms-worker: working on {}", path.display());
-    run(&store, &options, &stop);
+    run(&*store, &SystemClock, &options, &stop);
     eprintln!("mms-worker: stopped");
 }

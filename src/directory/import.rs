@@ -3,267 +3,16 @@
 //! its place (`Users[3]`, `line 7`) and field; nothing is written then.
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::validate::{bad, UserFields};
 use crate::error::{Error, ErrorCode, Result};
-use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
-use crate::migration::rewrite;
-use crate::migration::status::CancelToken;
-use crate::model::{MeetingType, Tenant};
-use crate::service::Service;
+use crate::identity::fold;
+use crate::invitation;
+use crate::model::{parse_guid, DirectoryData, MeetingType, NewMeeting, NewUser, Tenant};
 use crate::time::Timestamp;
-
-/// TeamsUpgradeEffectiveMode values accepted.
-pub const UPGRADE_MODES: &[&str] = &[
-    "Islands",
-    "SfBOnly",
-    "SfBWithTeamsCollab",
-    "SfBWithTeamsCollabAndMeetings",
-    "TeamsOnly",
-];
-
-/// The canonical lookup keys of a user (see [`crate::identity`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserKeys {
-    pub upn: String,
-    pub sip: Option<String>,
-    pub logon: Option<String>,
-    pub display_name: String,
-    pub dn: Option<String>,
-}
-
-/// A validated user ready to store.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    /// Where the record came from, for errors (`Users[3]`, `line 7`).
-    pub source: String,
-    pub object_id: Uuid,
-    pub upn: String,
-    pub sip: Option<String>,
-    pub display_name: String,
-    pub sam: Option<String>,
-    pub windows_logon: Option<String>,
-    pub dn: Option<String>,
-    pub mode: String,
-    pub toll: Option<String>,
-    pub toll_free: Option<String>,
-    pub keys: UserKeys,
-}
-
-/// A validated meeting ready to store.
-#[derive(Debug, Clone)]
-pub struct NewMeeting {
-    pub source: String,
-    pub meeting_id: Uuid,
-    /// The organiser's canonical UPN.
-    pub organizer_key: String,
-    pub subject: String,
-    pub start: Timestamp,
-    pub end: Timestamp,
-    pub recurrence_end: Option<Timestamp>,
-    pub meeting_type: MeetingType,
-    pub attendees: Vec<String>,
-    pub body: String,
-}
-
-/// Users and meetings to add to a tenant in one transaction.
-#[derive(Debug, Clone, Default)]
-pub struct DirectoryData {
-    pub users: Vec<NewUser>,
-    pub meetings: Vec<NewMeeting>,
-}
-
-/// What an import added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ImportSummary {
-    pub users: usize,
-    pub meetings: usize,
-}
-
-/// Raw fields of one user, before validation.
-#[derive(Debug, Clone, Default)]
-pub struct UserFields {
-    pub identity: Option<String>,
-    pub user_principal_name: Option<String>,
-    pub sip_address: Option<String>,
-    pub display_name: Option<String>,
-    pub sam_account_name: Option<String>,
-    pub distinguished_name: Option<String>,
-    pub teams_upgrade_effective_mode: Option<String>,
-    pub toll: Option<String>,
-    pub toll_free: Option<String>,
-}
-
-fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
-    Error::new(
-        ErrorCode::ImportFailed,
-        format!("{source}, field {field}: {why}. Nothing was imported."),
-    )
-    .with_target(format!("{source}.{field}"))
-}
-
-/// Checks a phone number: `+`, digits, spaces, `-`, `(`, `)`, with at least 7 digits.
-pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
-    let digits = number.chars().filter(char::is_ascii_digit).count();
-    if number.trim().is_empty()
-        || number
-            .chars()
-            .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
-        || digits < 7
-    {
-        return Err(format!("'{number}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)"));
-    }
-    Ok(())
-}
-
-fn check_address(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !text.chars().any(char::is_whitespace)
-        && !text.contains(['*', '?', '\\', '"', '\0'])
-}
-
-fn sip_address(text: &str) -> String {
-    match text.get(..4) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("sip:") => format!("sip:{}", &text[4..]),
-        _ => format!("sip:{text}"),
-    }
-}
-
-impl NewUser {
-    /// Validates one user record of `tenant` and computes its lookup keys.
-    pub fn from_fields(f: UserFields, tenant: &Tenant, source: &str) -> Result<NewUser> {
-        let non_empty =
-            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let upn = non_empty(f.user_principal_name)
-            .ok_or_else(|| bad(source, "UserPrincipalName", "is required"))?;
-        if !check_address(&upn) {
-            return Err(bad(
-                source,
-                "UserPrincipalName",
-                format!("'{upn}' is not a user principal name (name@domain.com)"),
-            ));
-        }
-        let object_id = match non_empty(f.identity) {
-            Some(text) => Uuid::parse_str(text.trim_matches(['{', '}']))
-                .map_err(|_| bad(source, "Identity", format!("'{text}' is not a GUID")))?,
-            None => Uuid::new_v4(),
-        };
-        // Stored as given apart from the prefix, which is always lower-case `sip:`.
-        let sip = match non_empty(f.sip_address).map(|s| sip_address(&s)) {
-            Some(s) => {
-                let address = &s[4..];
-                if !check_address(address) {
-                    return Err(bad(
-                        source,
-                        "SipAddress",
-                        format!("'{s}' is not a SIP address (sip:name@domain.com)"),
-                    ));
-                }
-                Some(s)
-            }
-            None => None,
-        };
-        let sip_lookup = sip.as_deref().map(sip_key);
-        let display_name = non_empty(f.display_name)
-            .unwrap_or_else(|| upn.split('@').next().unwrap_or(&upn).to_string());
-        if display_name.contains(['*', '?', '\0']) {
-            return Err(bad(
-                source,
-                "DisplayName",
-                format!("'{display_name}' contains '*', '?' or NUL"),
-            ));
-        }
-        let sam = non_empty(f.sam_account_name);
-        if let Some(s) = &sam {
-            if s.contains(['\\', '@', '*', '?', '\0', ' ']) {
-                return Err(bad(
-                    source,
-                    "SamAccountName",
-                    format!("'{s}' is not a logon name (no spaces, '\\', '@' or wildcards)"),
-                ));
-            }
-        }
-        let upn_domain = fold(upn.split_once('@').map(|(_, d)| d).unwrap_or(""));
-        let net_bios = tenant
-            .domains
-            .iter()
-            .find(|d| fold(&d.name) == upn_domain)
-            .map(|d| d.net_bios_name.clone());
-        let windows_logon = match (&net_bios, &sam) {
-            (Some(n), Some(s)) => Some(format!("{}\\{s}", n.to_uppercase())),
-            _ => None,
-        };
-        let dn = non_empty(f.distinguished_name);
-        let dn_key = match &dn {
-            Some(d) => Some(canonical_dn(d).map_err(|why| {
-                bad(
-                    source,
-                    "DistinguishedName",
-                    format!("'{d}' is not a distinguished name: {why}"),
-                )
-            })?),
-            None => None,
-        };
-        let mode = match non_empty(f.teams_upgrade_effective_mode) {
-            Some(m) => UPGRADE_MODES
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(&m))
-                .map(|s| s.to_string())
-                .ok_or_else(|| {
-                    bad(
-                        source,
-                        "TeamsUpgradeEffectiveMode",
-                        format!("'{m}' is not one of {}", UPGRADE_MODES.join(", ")),
-                    )
-                })?,
-            None => "Islands".to_string(),
-        };
-        let toll = non_empty(f.toll);
-        let toll_free = non_empty(f.toll_free);
-        for (field, number) in [
-            ("AudioConferencingTollNumber", &toll),
-            ("AudioConferencingTollFreeNumber", &toll_free),
-        ] {
-            if let Some(n) = number {
-                check_phone_number(n).map_err(|why| bad(source, field, why))?;
-            }
-        }
-        Ok(NewUser {
-            source: source.to_string(),
-            keys: UserKeys {
-                upn: fold(&upn),
-                sip: sip_lookup,
-                logon: windows_logon
-                    .as_ref()
-                    .and_then(|l| l.split_once('\\').map(|(n, s)| domain_logon_key(n, s))),
-                display_name: fold(&display_name),
-                dn: dn_key,
-            },
-            object_id,
-            upn,
-            sip,
-            display_name,
-            sam,
-            windows_logon,
-            dn,
-            mode,
-            toll,
-            toll_free,
-        })
-    }
-}
 
 /// Field names of import records, matched case-insensitively.
 const USER_FIELDS: &[&str] = &[
@@ -358,11 +107,12 @@ fn user_fields(r: &Record) -> Result<UserFields> {
     })
 }
 
-fn meeting(r: &Record, tenant: &Tenant) -> Result<NewMeeting> {
+fn meeting(r: &Record) -> Result<NewMeeting> {
     let src = &r.source;
     let meeting_id = match r.text("MeetingId")? {
-        Some(t) => Uuid::parse_str(t.trim())
-            .map_err(|_| bad(src, "MeetingId", format!("'{t}' is not a GUID")))?,
+        Some(t) => {
+            parse_guid(&t).ok_or_else(|| bad(src, "MeetingId", format!("'{t}' is not a GUID")))?
+        }
         None => Uuid::new_v4(),
     };
     let organizer = r.text("Organizer")?.ok_or_else(|| {
@@ -411,15 +161,19 @@ fn meeting(r: &Record, tenant: &Tenant) -> Result<NewMeeting> {
     let subject = r.text("Subject")?.unwrap_or_default();
     let body = match r.text("Body")? {
         Some(b) => {
-            if rewrite::OnlineMeetingBlock::find(&b).is_none() {
+            if invitation::OnlineMeetingBlock::find(&b).is_none() {
                 return Err(bad(src, "Body", "has no online-meeting block (a block starts and ends with a line of 80 underscores); leave Body out to get one"));
             }
             b
         }
-        None => rewrite::sample_invitation(
+        None => invitation::sample_invitation(
             &subject,
             meeting_type,
-            &rewrite::JoinDetails::initial(meeting_id, meeting_type, tenant_domain(tenant)),
+            &invitation::JoinDetails::initial(
+                meeting_id,
+                meeting_type,
+                &invitation::join_domain(&organizer),
+            ),
         ),
     };
     Ok(NewMeeting {
@@ -434,13 +188,6 @@ fn meeting(r: &Record, tenant: &Tenant) -> Result<NewMeeting> {
         attendees,
         body,
     })
-}
-
-fn tenant_domain(tenant: &Tenant) -> &str {
-    tenant
-        .domains
-        .first()
-        .map_or("contoso.com", |d| d.name.as_str())
 }
 
 /// Rejects a record whose unique keys repeat an earlier record of the same file.
@@ -522,7 +269,7 @@ pub fn parse_json(
     check_unique(&data.users)?;
     for (i, value) in meetings.iter().enumerate() {
         let record = Record::new(format!("Meetings[{i}]"), value, MEETING_FIELDS)?;
-        data.meetings.push(meeting(&record, tenant)?);
+        data.meetings.push(meeting(&record)?);
         report(progress, users.len() + i + 1, total)?;
     }
     Ok(data)
@@ -601,65 +348,4 @@ pub fn parse_csv(
     }
     check_unique(&data.users)?;
     Ok(data)
-}
-
-impl Service {
-    /// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
-    /// nothing. `progress(done, total)` is called on this thread as records are read; when
-    /// `cancel` is raised (from `progress` or another thread) the import stops with
-    /// `Cancelled` before anything is written.
-    pub fn import_file(
-        &self,
-        tenant: Option<&str>,
-        path: &Path,
-        progress: &mut dyn FnMut(usize, usize),
-        cancel: Option<&CancelToken>,
-    ) -> Result<ImportSummary> {
-        let check = || match cancel {
-            Some(c) if c.is_cancelled() => Err(Error::new(
-                ErrorCode::Cancelled,
-                format!(
-                    "The import of '{}' was cancelled; nothing was imported.",
-                    path.display()
-                ),
-            )
-            .with_target(path.display().to_string())),
-            _ => Ok(()),
-        };
-        let progress = &mut |done, total| {
-            progress(done, total);
-            check()
-        };
-        let tenant = self.tenant(tenant)?;
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorCode::ImportFailed,
-                format!("Cannot read '{shown}': {e}."),
-            )
-            .with_target(shown.clone())
-        })?;
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let data = match extension.as_str() {
-            "json" => parse_json(&text, &tenant, progress)?,
-            "csv" => parse_csv(&text, &tenant, progress)?,
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::ImportFailed,
-                    format!("'{shown}' is neither a .json nor a .csv file."),
-                )
-                .with_target(shown))
-            }
-        };
-        check()?;
-        self.store.import(&tenant, &data)?;
-        Ok(ImportSummary {
-            users: data.users.len(),
-            meetings: data.meetings.len(),
-        })
-    }
 }

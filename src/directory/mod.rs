@@ -1,17 +1,23 @@
-//! The tenant directory: tenants and their settings, users (resolution and listing), meetings.
+//! The tenant directory: tenants and their settings, users (resolution and listing),
+//! meetings, and data in (import files, the sample tenant). Functions over the store's
+//! traits; [`Service`](crate::Service) is the facade that calls them.
 
 pub mod filter;
 pub mod import;
 pub mod sample;
+pub mod validate;
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{self, IdentityKey};
+use crate::invitation::OnlineMeetingBlock;
 use crate::model::*;
-use crate::service::{parse_tenant_id, Service};
-use crate::store::TenantScope;
+use crate::store::{Store, StoreReads, TenantScope, UserIndex};
 use filter::Filter;
 
 /// Candidates listed in an ambiguity error.
@@ -46,187 +52,398 @@ pub struct UserPage {
     pub next: Option<i64>,
 }
 
-impl Service {
-    /// Resolves an identity (any §3 form) to exactly one user of the tenant.
-    pub fn resolve(&self, tenant: Option<&str>, identity: &str) -> Result<User> {
-        let key = IdentityKey::parse(identity)?;
-        let scope = match tenant.map(str::trim).filter(|t| !t.is_empty()) {
-            None => TenantScope::Default,
-            Some(t) => TenantScope::Id(parse_tenant_id(t)?),
-        };
-        self.resolve_scoped(&scope, identity, &key)
-            .map_err(|e| match e.code {
-                // Nothing found may mean no such tenant: then that is the error to report.
-                ErrorCode::IdentityNotFound => self.tenant(tenant).err().unwrap_or(e),
-                _ => e,
-            })
-    }
+/// Parses a tenant id, rejecting anything that is not a GUID before any work is done.
+pub fn parse_tenant_id(text: &str) -> Result<Uuid> {
+    parse_guid(text).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidTenantId,
+            format!("'{text}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308."),
+        )
+        .with_target(text)
+    })
+}
 
-    pub(crate) fn resolve_in(
-        &self,
-        tenant: &Tenant,
-        input: &str,
-        key: &IdentityKey,
-    ) -> Result<User> {
-        self.resolve_scoped(&TenantScope::Key(tenant.key), input, key)
+/// The scope a `-Tenant` argument names: `None` or blank = the store's default tenant.
+pub fn tenant_scope(tenant: Option<&str>) -> Result<TenantScope> {
+    match tenant.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(TenantScope::Default),
+        Some(text) => Ok(TenantScope::Id(parse_tenant_id(text)?)),
     }
+}
 
-    fn resolve_scoped(&self, scope: &TenantScope, input: &str, key: &IdentityKey) -> Result<User> {
-        let mut users = self.store.find_users(scope, key, MAX_CANDIDATES + 1)?;
-        match users.len() {
-            0 => Err(identity::not_found(input)),
-            1 => Ok(users.pop().expect("one user")),
-            n => {
-                let shown: Vec<&str> = users
-                    .iter()
-                    .take(MAX_CANDIDATES)
-                    .map(|u| u.user_principal_name.as_str())
-                    .collect();
-                let more = if n > MAX_CANDIDATES { " and more" } else { "" };
-                Err(Error::new(
-                    ErrorCode::IdentityAmbiguous,
-                    format!(
-                        "The identity \"{}\" matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
-                        input.replace('"', "\"\""),
-                        if n > MAX_CANDIDATES { format!("over {MAX_CANDIDATES}") } else { n.to_string() },
-                        key.form(),
-                        shown.join(", ")
-                    ),
-                )
-                .with_target(input))
+/// The tenant a `-Tenant` argument names: `None` or blank = the store's default tenant;
+/// otherwise a GUID that must exist.
+pub fn tenant(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<Tenant> {
+    match tenant_scope(tenant)? {
+        TenantScope::Id(id) => reads.tenant(id)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::TenantNotFound,
+                format!("The tenant {id} is not in the store. Get-MmsTenant lists the tenants there are."),
+            )
+            .with_target(tenant.unwrap_or_default())
+        }),
+        _ => reads.default_tenant()?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::NoDefaultTenant,
+                "The store has no tenant yet. Create one with New-MmsSampleTenant or New-MmsTenant, or import data with Import-MmsTenantData.",
+            )
+        }),
+    }
+}
+
+/// Resolves an identity (any form [`IdentityKey`] accepts) to exactly one user of the
+/// tenant a `-Tenant` argument names.
+pub fn resolve(reads: &dyn StoreReads, tenant: Option<&str>, identity: &str) -> Result<User> {
+    let key = IdentityKey::parse(identity)?;
+    let scope = tenant_scope(tenant)?;
+    resolve_scoped(reads, &scope, identity, &key).map_err(|e| match e.code {
+        // Nothing found may mean no such tenant: then that is the error to report.
+        ErrorCode::IdentityNotFound => self::tenant(reads, tenant).err().unwrap_or(e),
+        _ => e,
+    })
+}
+
+/// Resolves a parsed identity within a tenant already looked up.
+pub fn resolve_in(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    input: &str,
+    key: &IdentityKey,
+) -> Result<User> {
+    resolve_scoped(reads, &TenantScope::Key(tenant.key), input, key)
+}
+
+/// The users an identity key names: one indexed lookup, and for a UPN that matches no
+/// user, a second as the SIP address `sip:<upn>` (Microsoft's resolution does the same).
+fn find_users(
+    reads: &dyn StoreReads,
+    scope: &TenantScope,
+    key: &IdentityKey,
+    limit: usize,
+) -> Result<Vec<User>> {
+    let (index, text) = match key {
+        IdentityKey::ObjectId(id) => (UserIndex::ObjectId, id.to_string()),
+        IdentityKey::Sip(sip) => (UserIndex::Sip, sip.clone()),
+        IdentityKey::Upn(upn) => {
+            let found = reads.find_users(scope, UserIndex::Upn, upn, limit)?;
+            if !found.is_empty() {
+                return Ok(found);
             }
+            (UserIndex::Sip, format!("sip:{upn}"))
+        }
+        IdentityKey::DomainLogon(logon) => (UserIndex::DomainLogon, logon.clone()),
+        IdentityKey::DisplayName(name) => (UserIndex::DisplayName, name.clone()),
+        IdentityKey::DistinguishedName(dn) => (UserIndex::DistinguishedName, dn.clone()),
+    };
+    reads.find_users(scope, index, &text, limit)
+}
+
+fn resolve_scoped(
+    reads: &dyn StoreReads,
+    scope: &TenantScope,
+    input: &str,
+    key: &IdentityKey,
+) -> Result<User> {
+    let mut users = find_users(reads, scope, key, MAX_CANDIDATES + 1)?;
+    match users.len() {
+        0 => Err(identity::not_found(input)),
+        1 => Ok(users.pop().expect("one user")),
+        n => {
+            let shown: Vec<&str> = users
+                .iter()
+                .take(MAX_CANDIDATES)
+                .map(|u| u.user_principal_name.as_str())
+                .collect();
+            let more = if n > MAX_CANDIDATES { " and more" } else { "" };
+            Err(Error::new(
+                ErrorCode::IdentityAmbiguous,
+                format!(
+                    "The identity \"{}\" matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
+                    input.replace('"', "\"\""),
+                    if n > MAX_CANDIDATES { format!("over {MAX_CANDIDATES}") } else { n.to_string() },
+                    key.form(),
+                    shown.join(", ")
+                ),
+            )
+            .with_target(input))
         }
     }
+}
 
-    /// One page of the tenant's users in a stable order (creation order, or UPN order with
-    /// a prefix), filtered. Memory stays bounded by the page size whatever the tenant's size.
-    pub fn list_users(&self, query: &UserQuery) -> Result<UserPage> {
-        let filter = query
-            .filter
-            .as_deref()
-            .filter(|f| !f.trim().is_empty())
-            .map(Filter::parse)
-            .transpose()?;
-        let tenant = self.tenant(query.tenant.as_deref())?;
-        let limit = query.limit.unwrap_or(1000).clamp(1, MAX_PAGE);
-        let prefix = query.prefix.as_deref().map(identity::fold);
-        let mut users = Vec::with_capacity(limit.min(1024));
-        let mut after = query.after;
-        // A selective filter may need several store pages to fill one result page; the
-        // cursor is the last user looked at, so the next call goes on from there.
-        loop {
-            let page = self
-                .store
-                .users_page(&tenant, after, prefix.as_deref(), limit)?;
-            let exhausted = page.len() < limit;
-            for user in page {
-                after = Some(user.key);
-                if filter.as_ref().map_or(true, |f| f.matches(&user)) {
-                    users.push(user);
-                    if users.len() == limit {
-                        return Ok(UserPage { users, next: after });
-                    }
+/// One page of the tenant's users in a stable order (creation order, or UPN order with a
+/// prefix), filtered. Memory stays bounded by the page size whatever the tenant's size.
+pub fn list_users(reads: &dyn StoreReads, query: &UserQuery) -> Result<UserPage> {
+    let filter = query
+        .filter
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .map(Filter::parse)
+        .transpose()?;
+    let tenant = self::tenant(reads, query.tenant.as_deref())?;
+    let limit = query.limit.unwrap_or(1000).clamp(1, MAX_PAGE);
+    let prefix = query.prefix.as_deref().map(identity::fold);
+    let mut users = Vec::with_capacity(limit.min(1024));
+    let mut after = query.after;
+    // A selective filter may need several store pages to fill one result page; the cursor
+    // is the last user looked at, so the next call goes on from there.
+    loop {
+        let page = reads.users_page(&tenant, after, prefix.as_deref(), limit)?;
+        let exhausted = page.len() < limit;
+        for user in page {
+            after = Some(user.key);
+            if filter.as_ref().map_or(true, |f| f.matches(&user)) {
+                users.push(user);
+                if users.len() == limit {
+                    return Ok(UserPage { users, next: after });
                 }
             }
-            if exhausted {
-                return Ok(UserPage { users, next: None });
-            }
-            if prefix.is_some() {
-                // UPN-ordered pages cannot resume by key; completion wants one page only.
-                return Ok(UserPage { users, next: None });
-            }
+        }
+        if exhausted {
+            return Ok(UserPage { users, next: None });
+        }
+        if prefix.is_some() {
+            // UPN-ordered pages cannot resume by key; completion wants one page only.
+            return Ok(UserPage { users, next: None });
         }
     }
+}
 
-    /// The user's meetings with their current online-meeting block.
-    pub fn meetings(&self, tenant: Option<&str>, identity: &str) -> Result<Vec<Meeting>> {
-        let user = self.resolve(tenant, identity)?;
-        self.store.meetings_of(&user)
+/// A stored meeting with what its online-meeting block says.
+pub fn meeting_view(row: MeetingRow) -> Meeting {
+    let block = OnlineMeetingBlock::find(&row.body);
+    let (join_url, conference_id, online_meeting_block) = match block {
+        Some(b) => (b.join_url, b.conference_id, Some(b.text.to_string())),
+        None => (None, None, None),
+    };
+    Meeting {
+        row,
+        join_url,
+        conference_id,
+        online_meeting_block,
     }
+}
 
-    pub fn tenants(&self) -> Result<Vec<Tenant>> {
-        self.store.tenants()
-    }
-
-    /// Creates a tenant; the store's first tenant becomes its default.
-    pub fn create_tenant(&self, tenant: &NewTenant) -> Result<Tenant> {
-        if tenant.name.trim().is_empty() {
-            return Err(Error::invalid("A tenant needs a name."));
-        }
-        for d in &tenant.domains {
-            if d.name.trim().is_empty()
-                || !d.name.contains('.')
-                || d.net_bios_name.trim().is_empty()
-                || d.net_bios_name.contains(['\\', '@'])
-            {
-                return Err(Error::invalid(format!(
-                    "The domain '{}' (NetBIOS '{}') is not valid: give a DNS name such as contoso.com and a NetBIOS name such as CONTOSO.",
-                    d.name, d.net_bios_name
-                ))
-                .with_target(d.name.clone()));
-            }
-        }
-        self.store
-            .create_tenant(tenant, tenant.tenant_id.unwrap_or_else(Uuid::new_v4))
-    }
-
-    pub fn set_default_tenant(&self, tenant: &str) -> Result<Tenant> {
-        let t = self.tenant(Some(tenant))?;
-        self.store.set_default_tenant(t.key)?;
-        self.tenant(Some(tenant))
-    }
-
-    pub fn migration_configuration(&self, tenant: Option<&str>) -> Result<MigrationConfiguration> {
-        Ok(self.tenant(tenant)?.migration_configuration())
-    }
-
-    pub fn set_migration_configuration(
-        &self,
-        tenant: Option<&str>,
-        changes: &MigrationConfigurationChanges,
-    ) -> Result<MigrationConfiguration> {
-        if let Some(h) = changes.hold_minutes {
-            if !(0..=10_080).contains(&h) {
-                return Err(Error::invalid(format!(
-                    "HoldMinutes {h} is out of range: use 0 to 10080 (one week)."
-                ))
-                .with_target(h.to_string()));
-            }
-        }
-        self.store
-            .set_migration_configuration(&self.tenant(tenant)?, changes)
-    }
-
-    pub fn dial_in_settings(&self, tenant: Option<&str>) -> Result<DialInSettings> {
-        self.store.dial_in_settings(&self.tenant(tenant)?)
-    }
-
-    pub fn set_dial_in_settings(
-        &self,
-        tenant: Option<&str>,
-        changes: &DialInSettingsChanges,
-    ) -> Result<DialInSettings> {
-        if let Some(p) = changes.pin_length {
-            if !(4..=12).contains(&p) {
-                return Err(Error::invalid(format!(
-                    "PinLength {p} is out of range: a PIN has 4 to 12 digits."
-                ))
-                .with_target(p.to_string()));
-            }
-        }
-        for number in [
-            &changes.default_toll_number,
-            &changes.default_toll_free_number,
-        ]
+/// The user's meetings with their current online-meeting block.
+pub fn meetings(
+    reads: &dyn StoreReads,
+    tenant: Option<&str>,
+    identity: &str,
+) -> Result<Vec<Meeting>> {
+    let user = resolve(reads, tenant, identity)?;
+    Ok(reads
+        .meetings_of(user.key)?
         .into_iter()
-        .flatten()
-        // An empty number clears the setting (DialInSettingsChanges); only others are checked.
-        .filter(|n| !n.trim().is_empty())
-        {
-            import::check_phone_number(number)
-                .map_err(|why| Error::invalid(why).with_target(number.clone()))?;
-        }
-        self.store
-            .set_dial_in_settings(&self.tenant(tenant)?, changes)
+        .map(meeting_view)
+        .collect())
+}
+
+/// Creates a tenant; the store's first tenant becomes its default.
+pub fn create_tenant(store: &dyn Store, tenant: &NewTenant) -> Result<Tenant> {
+    let tenant = checked_tenant(store, tenant)?;
+    store.create_tenant(&tenant, tenant.tenant_id.unwrap_or_else(Uuid::new_v4))
+}
+
+/// The tenant as the store takes it: name and domains checked and trimmed, each domain
+/// once (case-insensitively), and `default` set when the store has no default tenant yet.
+pub fn checked_tenant(reads: &dyn StoreReads, tenant: &NewTenant) -> Result<NewTenant> {
+    if tenant.name.trim().is_empty() {
+        return Err(Error::invalid("A tenant needs a name."));
     }
+    let mut domains: Vec<TenantDomain> = Vec::with_capacity(tenant.domains.len());
+    for d in &tenant.domains {
+        if d.name.trim().is_empty()
+            || !d.name.contains('.')
+            || d.net_bios_name.trim().is_empty()
+            || d.net_bios_name.contains(['\\', '@'])
+        {
+            return Err(Error::invalid(format!(
+                "The domain '{}' (NetBIOS '{}') is not valid: give a DNS name such as contoso.com and a NetBIOS name such as CONTOSO.",
+                d.name, d.net_bios_name
+            ))
+            .with_target(d.name.clone()));
+        }
+        if domains
+            .iter()
+            .any(|seen| identity::fold(&seen.name) == identity::fold(&d.name))
+        {
+            return Err(
+                Error::invalid(format!("The domain '{}' is listed twice.", d.name))
+                    .with_target(d.name.clone()),
+            );
+        }
+        domains.push(TenantDomain {
+            name: d.name.trim().to_string(),
+            net_bios_name: d.net_bios_name.trim().to_string(),
+        });
+    }
+    Ok(NewTenant {
+        tenant_id: tenant.tenant_id,
+        name: tenant.name.clone(),
+        domains,
+        default: tenant.default || reads.default_tenant()?.is_none(),
+    })
+}
+
+pub fn set_default_tenant(store: &dyn Store, tenant: &str) -> Result<Tenant> {
+    let t = self::tenant(store.reads(), Some(tenant))?;
+    store.set_default_tenant(t.key)?;
+    self::tenant(store.reads(), Some(tenant))
+}
+
+/// The range of `HoldMinutes`: up to one week.
+pub const HOLD_MINUTES: std::ops::RangeInclusive<i64> = 0..=10_080;
+/// The range of `PinLength`: digits of a conference PIN.
+pub const PIN_LENGTH: std::ops::RangeInclusive<i64> = 4..=12;
+
+pub fn set_migration_configuration(
+    store: &dyn Store,
+    tenant: Option<&str>,
+    changes: &MigrationConfigurationChanges,
+) -> Result<MigrationConfiguration> {
+    if let Some(h) = changes.hold_minutes {
+        if !HOLD_MINUTES.contains(&h) {
+            return Err(Error::invalid(format!(
+                "HoldMinutes {h} is out of range: use {} to {} (one week).",
+                HOLD_MINUTES.start(),
+                HOLD_MINUTES.end()
+            ))
+            .with_target(h.to_string()));
+        }
+    }
+    let tenant = self::tenant(store.reads(), tenant)?;
+    store.update_migration_configuration(&tenant, &mut |c| {
+        if let Some(enabled) = changes.meeting_migration_enabled {
+            c.meeting_migration_enabled = enabled;
+        }
+        if let Some(hold) = changes.hold_minutes {
+            c.hold_minutes = hold;
+        }
+        Ok(())
+    })
+}
+
+pub fn dial_in_settings(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<DialInSettings> {
+    reads.dial_in_settings(&self::tenant(reads, tenant)?)
+}
+
+/// Checks dial-in changes (PIN length, number shapes) before they reach the store.
+fn check_dial_in_changes(changes: &DialInSettingsChanges) -> Result<()> {
+    if let Some(p) = changes.pin_length {
+        if !PIN_LENGTH.contains(&p) {
+            return Err(Error::invalid(format!(
+                "PinLength {p} is out of range: a PIN has {} to {} digits.",
+                PIN_LENGTH.start(),
+                PIN_LENGTH.end()
+            ))
+            .with_target(p.to_string()));
+        }
+    }
+    for number in [
+        &changes.default_toll_number,
+        &changes.default_toll_free_number,
+    ]
+    .into_iter()
+    .flatten()
+    // An empty number clears the setting; only others are checked.
+    .filter(|n| !n.trim().is_empty())
+    {
+        validate::check_phone_number(number)
+            .map_err(|why| Error::invalid(why).with_target(number.clone()))?;
+    }
+    Ok(())
+}
+
+/// Applies checked changes: absent fields stay, a number given empty is cleared.
+pub fn apply_dial_in_changes(settings: &mut DialInSettings, changes: &DialInSettingsChanges) {
+    let number = |n: &str| Some(n.trim().to_string()).filter(|n| !n.is_empty());
+    if let Some(v) = changes.automatically_migrate_user_meetings {
+        settings.automatically_migrate_user_meetings = v;
+    }
+    if let Some(v) = changes.automatically_replace_acp_provider {
+        settings.automatically_replace_acp_provider = v;
+    }
+    if let Some(v) = changes.automatically_send_emails_to_users {
+        settings.automatically_send_emails_to_users = v;
+    }
+    if let Some(v) = changes.pin_length {
+        settings.pin_length = v;
+    }
+    if let Some(n) = &changes.default_toll_number {
+        settings.default_toll_number = number(n);
+    }
+    if let Some(n) = &changes.default_toll_free_number {
+        settings.default_toll_free_number = number(n);
+    }
+}
+
+pub fn set_dial_in_settings(
+    store: &dyn Store,
+    tenant: Option<&str>,
+    changes: &DialInSettingsChanges,
+) -> Result<DialInSettings> {
+    check_dial_in_changes(changes)?;
+    let tenant = self::tenant(store.reads(), tenant)?;
+    store.update_dial_in_settings(&tenant, &mut |s| {
+        apply_dial_in_changes(s, changes);
+        Ok(())
+    })
+}
+
+/// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
+/// nothing. `progress(done, total)` is called on this thread as records are read; when
+/// `cancel` is raised (from `progress` or another thread) the import stops with
+/// `Cancelled` before anything is written.
+pub fn import_file(
+    store: &dyn Store,
+    tenant: Option<&str>,
+    path: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: Option<&CancelToken>,
+) -> Result<ImportSummary> {
+    let check = || match cancel {
+        Some(c) if c.is_cancelled() => Err(Error::new(
+            ErrorCode::Cancelled,
+            format!(
+                "The import of '{}' was cancelled; nothing was imported.",
+                path.display()
+            ),
+        )
+        .with_target(path.display().to_string())),
+        _ => Ok(()),
+    };
+    let progress = &mut |done, total| {
+        progress(done, total);
+        check()
+    };
+    let tenant = self::tenant(store.reads(), tenant)?;
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(
+            ErrorCode::ImportFailed,
+            format!("Cannot read '{shown}': {e}."),
+        )
+        .with_target(shown.clone())
+    })?;
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let data = match extension.as_str() {
+        "json" => import::parse_json(&text, &tenant, progress)?,
+        "csv" => import::parse_csv(&text, &tenant, progress)?,
+        _ => {
+            return Err(Error::new(
+                ErrorCode::ImportFailed,
+                format!("'{shown}' is neither a .json nor a .csv file."),
+            )
+            .with_target(shown))
+        }
+    };
+    check()?;
+    store.import(&tenant, &data)?;
+    Ok(ImportSummary {
+        users: data.users.len(),
+        meetings: data.meetings.len(),
+    })
 }

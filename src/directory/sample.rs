@@ -1,15 +1,16 @@
-//! The deterministic sample tenant of DESIGN.md §2.2 (`New-MmsSampleTenant`).
+//! The deterministic sample tenant of `New-MmsSampleTenant`: two named users with every
+//! identity form and every kind of meeting, and any number of numbered users.
 
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::import::{DirectoryData, NewMeeting, NewUser, UserFields};
+use super::validate::UserFields;
 use crate::error::{Error, Result};
 use crate::identity::fold;
-use crate::migration::rewrite::{sample_invitation, JoinDetails};
+use crate::invitation::{join_domain, sample_invitation, JoinDetails};
 use crate::model::*;
 use crate::rng::SplitMix64;
-use crate::service::Service;
+use crate::store::Store;
 use crate::time::{Timestamp, DAY_MS, HOUR_MS};
 
 /// The sample tenant's id unless another is asked for.
@@ -95,8 +96,7 @@ fn meeting(
     user_count: usize,
 ) -> NewMeeting {
     let meeting_id = rng.uuid();
-    let domain = organizer.split('@').nth(1).unwrap_or("contoso.com");
-    let details = JoinDetails::initial(meeting_id, plan.meeting_type, domain);
+    let details = JoinDetails::initial(meeting_id, plan.meeting_type, &join_domain(organizer));
     let attendees = (0..plan.attendees)
         .map(|i| {
             if user_count > 0 {
@@ -188,13 +188,13 @@ struct SampleGenerator {
 }
 
 impl SampleGenerator {
-    fn new(tenant_id: Uuid, options: &SampleOptions) -> Self {
+    fn new(tenant_id: Uuid, options: &SampleOptions, now: Timestamp) -> Self {
         // The tenant id is part of the seed: two sample tenants in one store never share
         // object or meeting ids, and one tenant id and seed always give the same tenant.
         let (high, low) = tenant_id.as_u64_pair();
         SampleGenerator {
             rng: SplitMix64(options.seed ^ high ^ low.rotate_left(17)),
-            now: Timestamp::now(),
+            now,
             user_count: options.user_count,
             meetings_per_user: options.meetings_per_user,
             next: 0,
@@ -299,18 +299,23 @@ impl SampleGenerator {
     }
 }
 
-impl Service {
-    /// Creates the sample tenant: John and Ken Myer with every identity form and every kind
-    /// of meeting, and `user1..userN@contoso.com`. The first tenant of a store becomes the
-    /// default.
-    pub fn create_sample_tenant(&self, options: &SampleOptions) -> Result<Tenant> {
-        let tenant_id = options.tenant_id.unwrap_or(SAMPLE_TENANT_ID);
-        if options.user_count > 10_000_000 || options.meetings_per_user > 1000 {
-            return Err(Error::invalid(
-                "UserCount is at most 10000000 and MeetingsPerUser at most 1000.",
-            ));
-        }
-        let new_tenant = NewTenant {
+/// Creates the sample tenant: John and Ken Myer with every identity form and every kind of
+/// meeting, and `user1..userN@contoso.com`. The first tenant of a store becomes the
+/// default. Meetings are placed around `now`.
+pub fn create_sample_tenant(
+    store: &dyn Store,
+    options: &SampleOptions,
+    now: Timestamp,
+) -> Result<Tenant> {
+    let tenant_id = options.tenant_id.unwrap_or(SAMPLE_TENANT_ID);
+    if options.user_count > 10_000_000 || options.meetings_per_user > 1000 {
+        return Err(Error::invalid(
+            "UserCount is at most 10000000 and MeetingsPerUser at most 1000.",
+        ));
+    }
+    let new_tenant = super::checked_tenant(
+        store.reads(),
+        &NewTenant {
             tenant_id: Some(tenant_id),
             name: "Contoso".into(),
             domains: vec![
@@ -324,17 +329,22 @@ impl Service {
                 },
             ],
             default: false,
-        };
-        let bridge = DialInSettingsChanges {
-            default_toll_number: Some("+1 425 555 0100".into()),
-            default_toll_free_number: Some("+1 800 555 0100".into()),
-            ..Default::default()
-        };
-        let mut generator = SampleGenerator::new(tenant_id, options);
-        // One transaction: a failure or a crash half-way leaves no half-made tenant.
-        self.store
-            .create_filled_tenant(&new_tenant, tenant_id, &bridge, &mut |tenant| {
-                generator.next_chunk(tenant)
-            })
-    }
+        },
+    )?;
+    let bridge = DialInSettingsChanges {
+        default_toll_number: Some("+1 425 555 0100".into()),
+        default_toll_free_number: Some("+1 800 555 0100".into()),
+        ..Default::default()
+    };
+    let mut generator = SampleGenerator::new(tenant_id, options, now);
+    // One transaction: a failure or a crash half-way leaves no half-made tenant.
+    store.create_filled_tenant(
+        &new_tenant,
+        tenant_id,
+        &mut |settings| {
+            super::apply_dial_in_changes(settings, &bridge);
+            Ok(())
+        },
+        &mut |tenant| generator.next_chunk(tenant),
+    )
 }

@@ -4,9 +4,10 @@ use libc::{c_char, c_void};
 use std::ffi::CString;
 use std::time::Duration;
 
+use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::migration::request::StartRequest;
-use crate::migration::status::{CancelToken, StatusQuery};
+use crate::migration::status::StatusQuery;
 
 use super::args;
 use super::panic::{boundary, boundary_infallible};

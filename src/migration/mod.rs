@@ -1,6 +1,5 @@
 //! Migration requests (start rules, preview), the worker that carries them out, and status.
 
 pub mod request;
-pub mod rewrite;
 pub mod status;
 pub mod worker;

@@ -1,15 +1,16 @@
-//! Starting migrations: the rules of DESIGN.md §2.1 in front of the queue.
+//! Starting migrations: the rules in front of the queue (which meetings a request takes,
+//! its migration type, the tenant switch, the hold time) and the read-only preview.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::directory;
 use crate::error::{Error, Result};
 use crate::identity::IdentityKey;
 use crate::model::*;
-use crate::service::Service;
-use crate::store::{NewRequest, Started};
+use crate::store::{Store, StoreReads};
 use crate::time::{Timestamp, MINUTE_MS};
 
 /// What `Start-CsExMeetingMigration` asks for, for one user.
@@ -68,127 +69,142 @@ pub struct Preview {
     pub migration_enabled: bool,
 }
 
-impl Service {
-    /// What starting `request` would do, changing nothing.
-    pub fn preview(&self, request: &StartRequest) -> Result<Preview> {
-        self.in_snapshot(|| self.preview_now(request))
-    }
+/// Whether a meeting is in scope of a request with this source type at `now`: organised
+/// by the user (the store lists only those), not ended (a series while it has an occurrence
+/// to come), and of a type the source takes.
+pub fn in_scope(meeting: &MeetingRow, source: SourceMeetingType, now: Timestamp) -> bool {
+    meeting.last_end() > now && source.includes(meeting.meeting_type)
+}
 
-    fn preview_now(&self, request: &StartRequest) -> Result<Preview> {
-        let key = IdentityKey::parse(&request.identity)?;
-        let tenant = self.tenant(request.tenant.as_deref())?;
-        let user = self.resolve_in(&tenant, &request.identity, &key)?;
-        let meetings: Vec<PreviewMeeting> = self
-            .store
-            .meetings_in_scope(&user, request.source_meeting_type, Timestamp::now())?
+/// The meetings of the user with key `user` a request with this source type would take at `now`, by key.
+pub fn meetings_in_scope(
+    reads: &dyn StoreReads,
+    user: i64,
+    source: SourceMeetingType,
+    now: Timestamp,
+) -> Result<Vec<MeetingRow>> {
+    let mut meetings: Vec<MeetingRow> = reads
+        .meetings_of(user)?
+        .into_iter()
+        .filter(|m| in_scope(m, source, now))
+        .collect();
+    meetings.sort_by_key(|m| m.key);
+    Ok(meetings)
+}
+
+/// What starting `request` would do at `now`, changing nothing. Call it within one read
+/// scope so its answers agree with each other.
+pub fn preview(reads: &dyn StoreReads, request: &StartRequest, now: Timestamp) -> Result<Preview> {
+    let key = IdentityKey::parse(&request.identity)?;
+    let tenant = directory::tenant(reads, request.tenant.as_deref())?;
+    let user = directory::resolve_in(reads, &tenant, &request.identity, &key)?;
+    let meetings: Vec<PreviewMeeting> =
+        meetings_in_scope(reads, user.key, request.source_meeting_type, now)?
             .into_iter()
-            .map(
-                |(meeting_id, subject, start_time, meeting_type)| PreviewMeeting {
-                    meeting_id,
-                    subject,
-                    start_time,
-                    meeting_type,
-                },
-            )
+            .map(|m| PreviewMeeting {
+                meeting_id: m.meeting_id,
+                subject: m.subject,
+                start_time: m.start_time,
+                meeting_type: m.meeting_type,
+            })
             .collect();
-        Ok(Preview {
-            existing_request: self.store.open_request(user.key)?,
-            tenant_id: tenant.tenant_id,
-            migration_type: MigrationType::from_types(
-                request.source_meeting_type,
-                request.target_meeting_type,
-            ),
-            meeting_count: meetings.len(),
-            meetings,
-            migration_enabled: tenant.meeting_migration_enabled,
-            user,
-        })
-    }
+    Ok(Preview {
+        existing_request: reads.open_request(user.key)?,
+        tenant_id: tenant.tenant_id,
+        migration_type: MigrationType::from_types(
+            request.source_meeting_type,
+            request.target_meeting_type,
+        ),
+        meeting_count: meetings.len(),
+        meetings,
+        migration_enabled: tenant.meeting_migration_enabled,
+        user,
+    })
+}
 
-    /// Queues a migration for one user (or returns the user's open request). Durable when
-    /// it returns.
-    pub fn start(&self, request: &StartRequest) -> Result<Started> {
-        self.start_batch(std::slice::from_ref(request))
-            .pop()
-            .expect("one result per request")
-    }
-
-    /// Queues many requests in one transaction; one result per request, in order. Requests
-    /// that fail a rule get their error and do not stop the others.
-    pub fn start_batch(&self, requests: &[StartRequest]) -> Vec<Result<Started>> {
-        let now = Timestamp::now();
+/// Queues many requests in one transaction; one result per request, in order. Requests
+/// that fail a rule get their error and do not stop the others.
+pub fn start_batch(
+    store: &dyn Store,
+    requests: &[StartRequest],
+    now: Timestamp,
+) -> Vec<Result<Started>> {
+    let mut results: Vec<Option<Result<Started>>> = Vec::with_capacity(requests.len());
+    let mut valid: Vec<(usize, NewRequest)> = Vec::new();
+    // The rules read the directory; one read scope serves the whole batch.
+    let mut validated = Vec::new();
+    let scoped = store.read_scope(&mut |reads| {
         // Requests of one batch mostly share a tenant: look it (with its settings) up once.
         let mut tenants: HashMap<Option<&str>, Result<Tenant>> = HashMap::new();
-        let mut results: Vec<Option<Result<Started>>> = Vec::with_capacity(requests.len());
-        let mut valid: Vec<(usize, NewRequest)> = Vec::new();
-        // The rules read the directory; one snapshot serves the whole batch.
-        let validated = self.in_snapshot(|| {
-            Ok(requests
-                .iter()
-                .map(|request| {
-                    let tenant = tenants
-                        .entry(request.tenant.as_deref())
-                        .or_insert_with(|| self.tenant(request.tenant.as_deref()));
-                    match tenant {
-                        Ok(tenant) => self.new_request(request, tenant, now),
-                        Err(e) => Err(e.clone()),
-                    }
-                })
-                .collect::<Vec<_>>())
-        });
-        let validated = match validated {
-            Ok(v) => v,
-            Err(e) => return requests.iter().map(|_| Err(e.clone())).collect(),
-        };
-        for (i, new) in validated.into_iter().enumerate() {
-            match new {
-                Ok(r) => {
-                    results.push(None);
-                    valid.push((i, r));
+        validated = requests
+            .iter()
+            .map(|request| {
+                let tenant = tenants
+                    .entry(request.tenant.as_deref())
+                    .or_insert_with(|| directory::tenant(reads, request.tenant.as_deref()));
+                match tenant {
+                    Ok(tenant) => new_request(reads, request, tenant, now),
+                    Err(e) => Err(e.clone()),
                 }
-                Err(e) => results.push(Some(Err(e))),
-            }
-        }
-        let batch: Vec<NewRequest> = valid.iter().map(|(_, r)| r.clone()).collect();
-        match self.store.start_requests(&batch, now) {
-            Ok(started) => {
-                for ((i, _), s) in valid.iter().zip(started) {
-                    results[*i] = Some(Ok(s));
-                }
-            }
-            Err(e) => {
-                for (i, _) in &valid {
-                    results[*i] = Some(Err(e.clone()));
-                }
-            }
-        }
-        results
-            .into_iter()
-            .map(|r| r.expect("every request has a result"))
-            .collect()
+            })
+            .collect::<Vec<_>>();
+        Ok(())
+    });
+    if let Err(e) = scoped {
+        return requests.iter().map(|_| Err(e.clone())).collect();
     }
+    for (i, new) in validated.into_iter().enumerate() {
+        match new {
+            Ok(r) => {
+                results.push(None);
+                valid.push((i, r));
+            }
+            Err(e) => results.push(Some(Err(e))),
+        }
+    }
+    let batch: Vec<NewRequest> = valid.iter().map(|(_, r)| r.clone()).collect();
+    match store.start_requests(&batch, now) {
+        Ok(started) => {
+            for ((i, _), s) in valid.iter().zip(started) {
+                results[*i] = Some(Ok(s));
+            }
+        }
+        Err(e) => {
+            for (i, _) in &valid {
+                results[*i] = Some(Err(e.clone()));
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every request has a result"))
+        .collect()
+}
 
-    fn new_request(
-        &self,
-        request: &StartRequest,
-        tenant: &Tenant,
-        now: Timestamp,
-    ) -> Result<NewRequest> {
-        let key = IdentityKey::parse(&request.identity)?;
-        let user = self.resolve_in(tenant, &request.identity, &key)?;
-        if !tenant.meeting_migration_enabled {
-            return Err(
-                Error::migration_disabled(tenant.tenant_id, &user.user_principal_name)
-                    .with_target(request.identity.clone()),
-            );
-        }
-        Ok(NewRequest {
-            tenant: tenant.key,
-            tenant_id: tenant.tenant_id,
-            user,
-            source: request.source_meeting_type,
-            target: request.target_meeting_type,
-            not_before: now.plus_ms(tenant.hold_minutes * MINUTE_MS),
-        })
+fn new_request(
+    reads: &dyn StoreReads,
+    request: &StartRequest,
+    tenant: &Tenant,
+    now: Timestamp,
+) -> Result<NewRequest> {
+    let key = IdentityKey::parse(&request.identity)?;
+    let user = directory::resolve_in(reads, tenant, &request.identity, &key)?;
+    if !tenant.meeting_migration_enabled {
+        return Err(
+            Error::migration_disabled(tenant.tenant_id, &user.user_principal_name)
+                .with_target(request.identity.clone()),
+        );
     }
+    Ok(NewRequest {
+        tenant: tenant.key,
+        tenant_id: tenant.tenant_id,
+        user,
+        source: request.source_meeting_type,
+        target: request.target_meeting_type,
+        migration_type: MigrationType::from_types(
+            request.source_meeting_type,
+            request.target_meeting_type,
+        ),
+        not_before: now.plus_ms(tenant.hold_minutes * MINUTE_MS),
+    })
 }

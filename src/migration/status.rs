@@ -1,17 +1,17 @@
 //! Status of migration requests: queries, the per-state summary, one request's detail, and
 //! waiting for a request to finish.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::cancel::CancelToken;
+use crate::directory;
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::IdentityKey;
 use crate::model::*;
-use crate::service::Service;
-use crate::store::StatusFilter;
+use crate::store::{StatusFilter, StoreReads};
 use crate::time::Timestamp;
 
 /// `Get-CsMeetingMigrationStatus`'s filters.
@@ -32,22 +32,6 @@ pub struct StatusQuery {
     pub migration_type: Option<MigrationType>,
 }
 
-/// A flag another thread sets to end a [`Service::wait`] early.
-#[derive(Debug, Default)]
-pub struct CancelToken(AtomicBool);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
 fn request_not_found(correlation_id: &str) -> Error {
     Error::new(
         ErrorCode::RequestNotFound,
@@ -60,7 +44,7 @@ fn request_not_found(correlation_id: &str) -> Error {
 }
 
 fn parse_correlation_id(text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| {
+    parse_guid(text).ok_or_else(|| {
         Error::invalid(format!("'{text}' is not a correlation id (a GUID).")).with_target(text)
     })
 }
@@ -68,133 +52,141 @@ fn parse_correlation_id(text: &str) -> Result<Uuid> {
 /// How often a wait looks at the store.
 const WAIT_POLL: Duration = Duration::from_millis(20);
 
-impl Service {
-    fn status_filter(&self, query: &StatusQuery) -> Result<StatusFilter> {
-        let tenant = self.tenant(query.tenant.as_deref())?;
-        let user = match query
-            .identity
-            .as_deref()
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-        {
-            Some(identity) => {
-                let key = IdentityKey::parse(identity)?;
-                Some(self.resolve_in(&tenant, identity, &key)?.key)
-            }
-            None => None,
-        };
-        if let (Some(from), Some(to)) = (query.start_time, query.end_time) {
-            if from > to {
-                return Err(Error::invalid(format!(
-                    "StartTime {} is after EndTime {}.",
-                    from.to_iso(),
-                    to.to_iso()
-                )));
-            }
+fn status_filter(reads: &dyn StoreReads, query: &StatusQuery) -> Result<StatusFilter> {
+    let tenant = directory::tenant(reads, query.tenant.as_deref())?;
+    let user = match query
+        .identity
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        Some(identity) => {
+            let key = IdentityKey::parse(identity)?;
+            Some(directory::resolve_in(reads, &tenant, identity, &key)?.key)
         }
-        Ok(StatusFilter {
-            tenant: Some(tenant.key),
-            user,
-            created_from: query.start_time,
-            created_to: query.end_time,
-            state: query.state,
-            migration_type: query.migration_type,
+        None => None,
+    };
+    if let (Some(from), Some(to)) = (query.start_time, query.end_time) {
+        if from > to {
+            return Err(Error::invalid(format!(
+                "StartTime {} is after EndTime {}.",
+                from.to_iso(),
+                to.to_iso()
+            )));
+        }
+    }
+    Ok(StatusFilter {
+        tenant: Some(tenant.key),
+        user,
+        created_from: query.start_time,
+        created_to: query.end_time,
+        state: query.state,
+        migration_type: query.migration_type,
+    })
+}
+
+/// The status records matching the query, oldest first.
+pub fn status(reads: &dyn StoreReads, query: &StatusQuery) -> Result<Vec<MigrationStatus>> {
+    reads.requests(&status_filter(reads, query)?)
+}
+
+/// Users per state (every state listed, zero included).
+pub fn status_summary(reads: &dyn StoreReads, query: &StatusQuery) -> Result<Vec<StateSummary>> {
+    let counts = reads.users_per_state(&status_filter(reads, query)?)?;
+    Ok(RequestState::ALL
+        .iter()
+        .map(|&state| StateSummary {
+            state,
+            user_count: counts
+                .iter()
+                .find(|(s, _)| *s == state)
+                .map_or(0, |(_, n)| *n),
         })
-    }
+        .collect())
+}
 
-    /// The status records matching the query, oldest first.
-    pub fn status(&self, query: &StatusQuery) -> Result<Vec<MigrationStatus>> {
-        self.store.requests(&self.status_filter(query)?)
-    }
+/// One request with its queue position and per-meeting outcomes.
+pub fn request_detail(reads: &dyn StoreReads, correlation_id: &str) -> Result<MigrationDetail> {
+    let id = parse_correlation_id(correlation_id)?;
+    reads
+        .request(id)?
+        .ok_or_else(|| request_not_found(correlation_id))
+}
 
-    /// Users per state (every state listed, zero included).
-    pub fn status_summary(&self, query: &StatusQuery) -> Result<Vec<StateSummary>> {
-        self.store.summary(&self.status_filter(query)?)
+/// One request's status record alone (no outcomes, no queue position): what a wait
+/// polls.
+pub fn request_status(reads: &dyn StoreReads, correlation_id: &str) -> Result<MigrationStatus> {
+    let id = parse_correlation_id(correlation_id)?;
+    match reads.request_statuses(&[id])?.pop().flatten() {
+        Some(found) => Ok(found.status),
+        None => Err(request_not_found(correlation_id)),
     }
+}
 
-    /// One request with its queue position and per-meeting outcomes.
-    pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
-        let id = parse_correlation_id(correlation_id)?;
-        self.store
-            .request(id)?
-            .ok_or_else(|| request_not_found(correlation_id))
-    }
+/// Many requests' status records with their queue positions, in order (`None` for an
+/// unknown id): one call per poll for every job of a process, without outcomes.
+pub fn request_statuses(
+    reads: &dyn StoreReads,
+    correlation_ids: &[String],
+) -> Result<Vec<Option<QueuedStatus>>> {
+    let ids = correlation_ids
+        .iter()
+        .map(|id| parse_correlation_id(id))
+        .collect::<Result<Vec<_>>>()?;
+    reads.request_statuses(&ids)
+}
 
-    /// One request's status record alone (no outcomes, no queue position): what a wait
-    /// polls.
-    fn request_status(&self, correlation_id: &str) -> Result<MigrationStatus> {
-        let id = parse_correlation_id(correlation_id)?;
-        match self.store.request_statuses(&[id])?.pop().flatten() {
-            Some(found) => Ok(found.status),
-            None => Err(request_not_found(correlation_id)),
+/// Waits until the request is Succeeded or Failed, calling `progress` whenever its
+/// counts or state change. Ends with `Timeout` after `timeout`, or `Cancelled` as soon
+/// as `cancel` is set from another thread.
+pub fn wait(
+    reads: &dyn StoreReads,
+    correlation_id: &str,
+    timeout: Duration,
+    progress: &mut dyn FnMut(&MigrationStatus),
+    cancel: Option<&CancelToken>,
+) -> Result<MigrationStatus> {
+    let deadline = Instant::now() + timeout;
+    let mut last: Option<MigrationStatus> = None;
+    loop {
+        let status = request_status(reads, correlation_id)?;
+        let changed = last.as_ref().map_or(true, |l| {
+            (
+                l.state,
+                l.succeeded_meeting,
+                l.failed_meeting,
+                l.total_meeting,
+                l.retry_count,
+            ) != (
+                status.state,
+                status.succeeded_meeting,
+                status.failed_meeting,
+                status.total_meeting,
+                status.retry_count,
+            )
+        });
+        if changed {
+            progress(&status);
         }
-    }
-
-    /// Many requests' status records with their queue positions, in order (`None` for an
-    /// unknown id): one call per poll for every job of a process, without outcomes.
-    pub fn request_statuses(
-        &self,
-        correlation_ids: &[String],
-    ) -> Result<Vec<Option<QueuedStatus>>> {
-        let ids = correlation_ids
-            .iter()
-            .map(|id| parse_correlation_id(id))
-            .collect::<Result<Vec<_>>>()?;
-        self.store.request_statuses(&ids)
-    }
-
-    /// Waits until the request is Succeeded or Failed, calling `progress` whenever its
-    /// counts or state change. Ends with `Timeout` after `timeout`, or `Cancelled` as soon
-    /// as `cancel` is set from another thread.
-    pub fn wait(
-        &self,
-        correlation_id: &str,
-        timeout: Duration,
-        progress: &mut dyn FnMut(&MigrationStatus),
-        cancel: Option<&CancelToken>,
-    ) -> Result<MigrationStatus> {
-        let deadline = Instant::now() + timeout;
-        let mut last: Option<MigrationStatus> = None;
-        loop {
-            let status = self.request_status(correlation_id)?;
-            let changed = last.as_ref().map_or(true, |l| {
-                (
-                    l.state,
-                    l.succeeded_meeting,
-                    l.failed_meeting,
-                    l.total_meeting,
-                    l.retry_count,
-                ) != (
-                    status.state,
-                    status.succeeded_meeting,
-                    status.failed_meeting,
-                    status.total_meeting,
-                    status.retry_count,
-                )
-            });
-            if changed {
-                progress(&status);
-            }
-            if !status.state.is_open() {
-                return Ok(status);
-            }
-            last = Some(status);
-            if cancel.map_or(false, CancelToken::is_cancelled) {
-                return Err(Error::new(
-                    ErrorCode::Cancelled,
-                    format!("The wait for request {correlation_id} was cancelled."),
-                )
-                .with_target(correlation_id));
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::new(
-                    ErrorCode::Timeout,
-                    format!("Request {correlation_id} did not finish within {} ms; it is still queued or running.", timeout.as_millis()),
-                )
-                .with_target(correlation_id));
-            }
-            std::thread::sleep(WAIT_POLL.min(deadline - now));
+        if !status.state.is_open() {
+            return Ok(status);
         }
+        last = Some(status);
+        if cancel.map_or(false, CancelToken::is_cancelled) {
+            return Err(Error::new(
+                ErrorCode::Cancelled,
+                format!("The wait for request {correlation_id} was cancelled."),
+            )
+            .with_target(correlation_id));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::new(
+                ErrorCode::Timeout,
+                format!("Request {correlation_id} did not finish within {} ms; it is still queued or running.", timeout.as_millis()),
+            )
+            .with_target(correlation_id));
+        }
+        std::thread::sleep(WAIT_POLL.min(deadline - now));
     }
 }

@@ -1,23 +1,23 @@
-//! The worker: claims requests under leases and rewrites their meetings (DESIGN.md §4).
+//! The worker: claims requests under leases and rewrites their meetings.
 //!
-//! Exactly once: a request's in-scope meetings are snapshotted as Pending outcomes when it
-//! is first claimed; each batch's rewrites, outcomes and counts commit in one transaction
+//! Exactly once: a request's in-scope meetings are recorded as Pending outcomes when it is
+//! first claimed; each batch's rewrites, outcomes and counts commit in one transaction
 //! that also checks and renews the lease. A worker that dies leaves its lease to expire and
 //! any process resumes from the outcomes still Pending; a worker that lost its lease cannot
 //! commit. So no meeting is rewritten twice or skipped.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorCode, Result};
-use crate::migration::rewrite::{self, JoinDetails};
+use super::request::meetings_in_scope;
+use crate::error::{Error, Result};
+use crate::invitation::{self, join_domain, JoinDetails};
 use crate::model::RequestState;
 use crate::store::{Claim, MeetingResult, RequestEnd, Store};
-use crate::time::{Timestamp, DAY_MS, HOUR_MS};
+use crate::time::{Clock, Timestamp, DAY_MS, HOUR_MS};
 
 /// Meetings with more attendees than this are not migrated.
 pub const MAX_ATTENDEES: i64 = 250;
@@ -40,9 +40,6 @@ pub struct WorkerOptions {
     pub batch_size: usize,
     /// First retry delay; each retry doubles it (9 retries of 1 min end within 8.5 hours).
     pub backoff_base_ms: i64,
-    /// Test hook: the next N batches fail as if the store had a transient fault.
-    #[serde(skip)]
-    pub inject_transient_failures: Arc<AtomicU32>,
 }
 
 impl Default for WorkerOptions {
@@ -52,7 +49,6 @@ impl Default for WorkerOptions {
             lease_ms: 30_000,
             batch_size: 500,
             backoff_base_ms: 60_000,
-            inject_transient_failures: Arc::new(AtomicU32::new(0)),
         }
     }
 }
@@ -128,13 +124,17 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn spawn(store: Arc<dyn Store>, options: WorkerOptions) -> Result<Self> {
+    pub fn spawn(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        options: WorkerOptions,
+    ) -> Result<Self> {
         options.validate()?;
         let stop = Arc::new(StopSignal::default());
         let thread_stop = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("mms-worker".into())
-            .spawn(move || run(&*store, &options, &thread_stop))
+            .spawn(move || run(&*store, &*clock, &options, &thread_stop))
             .map_err(|e| Error::internal(format!("cannot start the worker thread: {e}")))?;
         Ok(Worker {
             stop,
@@ -160,11 +160,11 @@ impl Drop for Worker {
 }
 
 /// Runs the queue until `stop` is raised: the loop of the worker thread and `mms-worker`.
-pub fn run(store: &dyn Store, options: &WorkerOptions, stop: &StopSignal) {
+pub fn run(store: &dyn Store, clock: &dyn Clock, options: &WorkerOptions, stop: &StopSignal) {
     let owner = owner_name();
     let mut next_purge = Timestamp(0);
     while !stop.is_raised() {
-        let now = Timestamp::now();
+        let now = clock.now();
         if now >= next_purge {
             let _ = store.purge(Timestamp(now.millis() - RETENTION_MS));
             next_purge = now.plus_ms(HOUR_MS);
@@ -172,7 +172,7 @@ pub fn run(store: &dyn Store, options: &WorkerOptions, stop: &StopSignal) {
         // A bug that panics on one request must not end the worker for the process: the
         // panic is caught, that request's lease expires, and the loop goes on.
         let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_once(store, options, &owner, stop)
+            run_once(store, clock, options, &owner, stop)
         }));
         match worked {
             Ok(Ok(true)) => continue,
@@ -188,24 +188,32 @@ pub fn run(store: &dyn Store, options: &WorkerOptions, stop: &StopSignal) {
 /// Claims and works one request. `Ok(false)` when there was nothing to do.
 pub fn run_once(
     store: &dyn Store,
+    clock: &dyn Clock,
     options: &WorkerOptions,
     owner: &str,
     stop: &StopSignal,
 ) -> Result<bool> {
-    let Some(claim) = store.claim(owner, Timestamp::now(), options.lease_ms)? else {
+    let Some(claim) = store.claim(owner, clock.now(), options.lease_ms)? else {
         return Ok(false);
     };
-    let end = match migrate(store, options, &claim, stop) {
+    let outcome = migrate(store, clock, options, &claim, stop);
+    // One reading of the clock: a retry's delay is exactly its back-off.
+    let now = clock.now();
+    let end = match outcome {
         Ok(Some(end)) => end,
         Ok(None) => return Ok(true), // lease lost: another worker has the request
-        Err(e) => transient_end(options, &claim, &e),
+        Err(e) => transient_end(options, &claim, &e, now),
     };
-    store.end_request(&claim, &end, Timestamp::now())?;
+    store.end_request(&claim, &end, now)?;
     Ok(true)
 }
 
-fn transient_end(options: &WorkerOptions, claim: &Claim, error: &Error) -> RequestEnd {
-    let now = Timestamp::now();
+fn transient_end(
+    options: &WorkerOptions,
+    claim: &Claim,
+    error: &Error,
+    now: Timestamp,
+) -> RequestEnd {
     let retry = claim.status.retry_count + 1;
     // The window opens at the first failure: a request held or queued for long still gets
     // its retries.
@@ -236,11 +244,28 @@ fn transient_end(options: &WorkerOptions, claim: &Claim, error: &Error) -> Reque
 /// lease was lost (another worker has the request); a stopping worker releases its lease.
 fn migrate(
     store: &dyn Store,
+    clock: &dyn Clock,
     options: &WorkerOptions,
     claim: &Claim,
     stop: &StopSignal,
 ) -> Result<Option<RequestEnd>> {
     let status = &claim.status;
+    if !claim.scoped {
+        // The first claim fixes which meetings the request takes; later claims resume them.
+        let meetings: Vec<i64> = meetings_in_scope(
+            store.reads(),
+            claim.user,
+            status.source_meeting_type,
+            clock.now(),
+        )?
+        .iter()
+        .map(|m| m.key)
+        .collect();
+        if !store.scope_request(claim, &meetings, clock.now(), options.lease_ms)? {
+            return Ok(None);
+        }
+    }
+    let domain = join_domain(&status.user_principal_name);
     let toll = claim
         .user_toll
         .clone()
@@ -257,17 +282,6 @@ fn migrate(
         let work = store.pending_meetings(claim.request, after, options.batch_size)?;
         let Some(last) = work.last() else { break };
         after = last.meeting;
-        let injected = options.inject_transient_failures.fetch_update(
-            Ordering::SeqCst,
-            Ordering::SeqCst,
-            |n| n.checked_sub(1),
-        );
-        if injected.is_ok() {
-            return Err(Error::new(
-                ErrorCode::StoreBusy,
-                "injected transient store failure",
-            ));
-        }
         let results: Vec<MeetingResult> = work
             .into_iter()
             .map(|m| {
@@ -281,14 +295,14 @@ fn migrate(
                     };
                 }
                 let meeting_type = status.target_meeting_type.apply(m.meeting_type);
-                let details = JoinDetails::generate(m.meeting_id, status.correlation_id, meeting_type, &claim.tenant_domain, toll.clone(), toll_free.clone());
-                match rewrite::rewrite(&m.body, &details) {
+                let details = JoinDetails::generate(m.meeting_id, status.correlation_id, meeting_type, &domain, toll.clone(), toll_free.clone());
+                match invitation::rewrite(&m.body, &details) {
                     Some(body) => MeetingResult::Rewritten { meeting: m.meeting, meeting_type, body, invites: m.attendee_count },
                     None => MeetingResult::Failed { meeting: m.meeting, message: "The invitation has no online-meeting block to rewrite.".into() },
                 }
             })
             .collect();
-        if !store.commit_batch(claim, &results, Timestamp::now(), options.lease_ms)? {
+        if !store.commit_batch(claim, &results, clock.now(), options.lease_ms)? {
             return Ok(None);
         }
     }

@@ -1,20 +1,33 @@
-//! Storage behind one trait, [`Store`], so the service code does not know which database
-//! holds the directory and the queue. [`sqlite::SqliteStore`] is the embedded default
-//! (DESIGN.md §5.1); a PostgreSQL implementation can come later (§5.4) without touching the
-//! service.
+//! Storage behind two traits, [`StoreReads`] and [`Store`]: rows in, rows out, no business
+//! rule. The service above decides (which meetings a migration takes, which tenant is the
+//! default, what an empty setting means); a store keeps rows, keeps them consistent, and
+//! answers by keys and ranges. A second backend is written from the contracts on these
+//! traits and the conformance suite (`tests/store_conformance.rs`), not from the SQLite code.
+//!
+//! [`sqlite::SqliteStore`] is the embedded default; [`open`] chooses the backend from a
+//! store location. Errors are the crate's [`Error`](crate::Error): a store maps its own
+//! failures to `StoreBusy` (locked past the busy timeout: retry later), `StoreIo` (the file
+//! or server cannot be reached or written), `StoreCorrupt` and `StoreTooNew`.
 
 pub mod sqlite;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
-use crate::directory::import::DirectoryData;
 use crate::error::Result;
-use crate::identity::IdentityKey;
 use crate::model::*;
 use crate::time::Timestamp;
 
-/// The tenant a lookup is confined to. Resolution names it this way so the store can find
-/// the tenant and the user in one statement.
+/// Opens the store at `location` (created on first use). Today every location is a path of
+/// the embedded SQLite store.
+pub fn open(location: &Path) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(sqlite::SqliteStore::open(location)?))
+}
+
+/// The tenant a lookup is confined to, so the store can find the tenant and the user in one
+/// statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TenantScope {
     /// The store's default tenant.
@@ -25,28 +38,19 @@ pub enum TenantScope {
     Key(i64),
 }
 
-/// A request to queue, already validated and resolved.
-#[derive(Debug, Clone)]
-pub struct NewRequest {
-    pub tenant: i64,
-    pub tenant_id: Uuid,
-    pub user: User,
-    pub source: SourceMeetingType,
-    pub target: TargetMeetingType,
-    /// Earliest time the worker may take it (creation + the tenant's hold time).
-    pub not_before: Timestamp,
+/// The indexed user columns a lookup goes through. Each holds the canonical key the
+/// directory computed on import ([`UserKeys`]); the store compares them byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserIndex {
+    ObjectId,
+    Upn,
+    Sip,
+    DomainLogon,
+    DisplayName,
+    DistinguishedName,
 }
 
-/// The result of queueing one request.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Started {
-    pub status: MigrationStatus,
-    /// True when the user already had an open request, which is returned instead.
-    pub existing: bool,
-}
-
-/// Filters of a status query; `None` means any.
+/// Filters of a status query; `None` means any. Bounds are inclusive.
 #[derive(Debug, Clone, Default)]
 pub struct StatusFilter {
     pub tenant: Option<i64>,
@@ -63,13 +67,17 @@ pub struct Claim {
     pub request: i64,
     pub owner: String,
     pub status: MigrationStatus,
+    /// The requesting user ([`User::key`]).
+    pub user: i64,
+    /// True once the request's meetings were recorded as its Pending outcomes
+    /// ([`Store::scope_request`]); a request is scoped once, at its first claim.
+    pub scoped: bool,
     /// When the request first failed transiently, if it has.
     pub first_failure: Option<Timestamp>,
     pub user_toll: Option<String>,
     pub user_toll_free: Option<String>,
     pub bridge_toll: Option<String>,
     pub bridge_toll_free: Option<String>,
-    pub tenant_domain: String,
 }
 
 /// A meeting waiting to be migrated within a claimed request.
@@ -113,54 +121,31 @@ pub enum RequestEnd {
     },
 }
 
-/// Everything the service stores. Implementations are shared between threads; each method
-/// is atomic (one transaction).
-pub trait Store: Send + Sync {
-    /// Runs `f` with all of this thread's reads of the store seeing one consistent state,
-    /// in one read transaction (cheaper than one per statement). Writes are not part of it.
-    fn snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
-        f()
-    }
+/// Changes a tenant's settings record inside the store's write transaction.
+pub type Apply<'a, T> = dyn FnMut(&mut T) -> Result<()> + 'a;
 
-    // Tenants and settings.
+/// The store's reads. Each call sees one consistent state of the store; calls made through
+/// the view a [`Store::read_scope`] hands out all see the same one. `Ok(None)` and empty
+/// lists mean "no such row", never an error.
+pub trait StoreReads {
+    /// Every tenant, in creation order.
     fn tenants(&self) -> Result<Vec<Tenant>>;
     fn tenant(&self, id: Uuid) -> Result<Option<Tenant>>;
+    /// The one tenant marked default, if the store has any tenant.
     fn default_tenant(&self) -> Result<Option<Tenant>>;
-    /// Creates a tenant; the first tenant of a store (or one asked to be) becomes the default.
-    fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant>;
-    /// Creates a tenant, sets its dial-in settings and adds the data `next_chunk` gives
-    /// until it gives `None`, all in one transaction (the sample tenant).
-    fn create_filled_tenant(
-        &self,
-        tenant: &NewTenant,
-        id: Uuid,
-        dial_in: &DialInSettingsChanges,
-        next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
-    ) -> Result<Tenant>;
-    fn set_default_tenant(&self, tenant: i64) -> Result<()>;
-    fn set_migration_configuration(
-        &self,
-        tenant: &Tenant,
-        changes: &MigrationConfigurationChanges,
-    ) -> Result<MigrationConfiguration>;
     fn dial_in_settings(&self, tenant: &Tenant) -> Result<DialInSettings>;
-    fn set_dial_in_settings(
-        &self,
-        tenant: &Tenant,
-        changes: &DialInSettingsChanges,
-    ) -> Result<DialInSettings>;
 
-    // Directory.
-    /// Users of the tenant matching one key exactly (indexed), at most `limit`. No user and
-    /// no such tenant both give an empty list.
+    /// Users of the tenant whose `index` key equals `key`, at most `limit`, in creation
+    /// order. No such user and no such tenant both give an empty list.
     fn find_users(
         &self,
         tenant: &TenantScope,
-        key: &IdentityKey,
+        index: UserIndex,
+        key: &str,
         limit: usize,
     ) -> Result<Vec<User>>;
-    /// Up to `limit` users after the user with key `after`, in key order; with a prefix,
-    /// only users whose canonical UPN starts with it.
+    /// Up to `limit` users with a key above `after`, in key (creation) order; with a
+    /// prefix, only users whose canonical UPN starts with it, in canonical UPN order.
     fn users_page(
         &self,
         tenant: &Tenant,
@@ -168,38 +153,101 @@ pub trait Store: Send + Sync {
         upn_prefix: Option<&str>,
         limit: usize,
     ) -> Result<Vec<User>>;
-    /// Adds users and meetings in one transaction: all or nothing.
-    fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()>;
-    fn meetings_of(&self, user: &User) -> Result<Vec<Meeting>>;
-    /// How many of the user's meetings a request with this source type would take now.
-    fn meetings_in_scope(
+    /// Every meeting the user with key `organizer` organises, ended or not, by start time
+    /// then key.
+    fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>>;
+
+    /// The user's Pending or InProgress request (there is at most one).
+    fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>>;
+    /// One request with its outcomes (by meeting key) and, when Pending, its queue position:
+    /// 1 + the number of Pending requests of the whole store with a lower key. That is the
+    /// order in which [`Store::claim`] considers them once due, not a promise of when.
+    fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>>;
+    /// Many requests' status records with queue positions (as [`request`](Self::request)),
+    /// without outcomes, in the order asked; `None` for an unknown id.
+    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>>;
+    /// The requests matching the filter, by key (creation order).
+    fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>>;
+    /// Distinct users per state among the requests matching the filter; states without
+    /// a request are left out.
+    fn users_per_state(&self, filter: &StatusFilter) -> Result<Vec<(RequestState, i64)>>;
+    /// Pending outcomes of a request with a meeting key above `after`, in key order, with
+    /// what the worker needs to migrate them.
+    fn pending_meetings(&self, request: i64, after: i64, limit: usize) -> Result<Vec<MeetingWork>>;
+}
+
+/// Everything the service stores. Implementations are shared between threads and
+/// processes; each write method is atomic (one transaction: all of it or nothing).
+pub trait Store: StoreReads + Send + Sync {
+    /// This store's reads, each in its own snapshot.
+    fn reads(&self) -> &dyn StoreReads;
+    /// Runs `f` with a view whose reads all see one consistent state of the store (one read
+    /// transaction, cheaper than one per call). Writes made meanwhile, by this process or
+    /// another, are not seen through it. The view ends when `f` returns or panics.
+    fn read_scope(&self, f: &mut dyn FnMut(&dyn StoreReads) -> Result<()>) -> Result<()>;
+
+    // Tenants and settings.
+    /// Creates a tenant with id `id`; `AlreadyExists` when the id is taken, `InvalidArgument`
+    /// when a domain is listed twice. With `tenant.default` it becomes the store's one
+    /// default tenant (the previous default stops being one).
+    fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant>;
+    /// [`create_tenant`](Self::create_tenant), then `dial_in` on its settings, then the data
+    /// `next_chunk` gives until it gives `None`, all in one transaction.
+    fn create_filled_tenant(
         &self,
-        user: &User,
-        source: SourceMeetingType,
-        now: Timestamp,
-    ) -> Result<Vec<(Uuid, String, Timestamp, MeetingType)>>;
+        tenant: &NewTenant,
+        id: Uuid,
+        dial_in: &mut Apply<DialInSettings>,
+        next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
+    ) -> Result<Tenant>;
+    fn set_default_tenant(&self, tenant: i64) -> Result<()>;
+    /// Reads the tenant's migration configuration, lets `apply` change it and writes it
+    /// back, in one transaction; an error from `apply` changes nothing.
+    fn update_migration_configuration(
+        &self,
+        tenant: &Tenant,
+        apply: &mut Apply<MigrationConfiguration>,
+    ) -> Result<MigrationConfiguration>;
+    /// As [`update_migration_configuration`](Self::update_migration_configuration), for
+    /// the dial-in conferencing settings.
+    fn update_dial_in_settings(
+        &self,
+        tenant: &Tenant,
+        apply: &mut Apply<DialInSettings>,
+    ) -> Result<DialInSettings>;
+
+    // Directory.
+    /// Adds users, then meetings, in one transaction: all or nothing. A user whose canonical
+    /// key (object id, UPN, SIP, logon, DN) is taken in the tenant, a meeting id taken in the
+    /// store, or an organiser who is not a user of the tenant fails it with `ImportFailed`.
+    fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()>;
 
     // Queue.
-    /// Queues the requests in one transaction, in order; a user with an open request gets
-    /// that request back instead of a second one.
+    /// Queues the requests in one transaction, in order, one [`Started`] each. A user with
+    /// an open request gets that request back (`existing`) instead of a second one, even
+    /// when another process queues at the same moment. If a request's tenant has meeting
+    /// migration disabled when the transaction runs, nothing is queued and the call fails
+    /// with `MigrationDisabled`.
     fn start_requests(&self, requests: &[NewRequest], now: Timestamp) -> Result<Vec<Started>>;
-    fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>>;
-    fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>>;
-    /// Many requests' status records with queue positions (no outcomes), in order; `None`
-    /// for an unknown id.
-    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>>;
-    fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>>;
-    fn summary(&self, filter: &StatusFilter) -> Result<Vec<StateSummary>>;
 
     // Worker.
-    /// Claims the oldest runnable request (Pending past its hold / back-off time, or
-    /// InProgress whose lease expired) and, on its first claim, snapshots the meetings in
-    /// scope as its Pending outcomes.
+    /// Claims the runnable request with the lowest key, if any: Pending whose `not_before`
+    /// has come, or InProgress whose lease expired before `now`. It becomes InProgress,
+    /// leased to `owner` until `now + lease_ms`.
     fn claim(&self, owner: &str, now: Timestamp, lease_ms: i64) -> Result<Option<Claim>>;
-    /// Pending meetings of a claimed request with a meeting key above `after`, in key order.
-    fn pending_meetings(&self, request: i64, after: i64, limit: usize) -> Result<Vec<MeetingWork>>;
+    /// Records `meetings` (meeting keys) as the claimed request's Pending outcomes and their
+    /// number as its total, once: false (and nothing changes) when the lease was lost or
+    /// the request is scoped already.
+    fn scope_request(
+        &self,
+        claim: &Claim,
+        meetings: &[i64],
+        now: Timestamp,
+        lease_ms: i64,
+    ) -> Result<bool>;
     /// Commits a batch's rewrites, outcomes and counts and renews the lease, in one
-    /// transaction; returns false (and changes nothing) when the lease was lost.
+    /// transaction; false (and nothing changes) when the lease was lost. An outcome that is
+    /// not Pending any more fails the whole batch.
     fn commit_batch(
         &self,
         claim: &Claim,
@@ -207,8 +255,10 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         lease_ms: i64,
     ) -> Result<bool>;
-    /// Ends or reschedules a claimed request; false when the lease was lost.
+    /// Ends or reschedules a claimed request; false (and nothing changes) when the lease was
+    /// lost. `Retry` makes it Pending again and keeps the time of its first failure.
     fn end_request(&self, claim: &Claim, end: &RequestEnd, now: Timestamp) -> Result<bool>;
-    /// Deletes terminal requests created before `before`; returns how many.
+    /// Deletes Succeeded and Failed requests (with their outcomes) created before `before`;
+    /// returns how many requests.
     fn purge(&self, before: Timestamp) -> Result<usize>;
 }

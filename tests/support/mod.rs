@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: real store files in temp directories, the real
 //! library, no mocks. Files are hashed by a separate process (`sha256sum`), never opened
-//! outside SQLite from inside the test process (DESIGN.md §9).
+//! outside SQLite from inside the test process: that would drop SQLite's locks and can
+//! lose the WAL. Time moves through the store's [`ManualClock`], never by editing rows.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -11,16 +12,20 @@ use std::time::{Duration, Instant};
 use meeting_migration::directory::sample::SampleOptions;
 use meeting_migration::migration::worker::{run_once, StopSignal, WorkerOptions};
 use meeting_migration::model::MigrationStatus;
-use meeting_migration::time::Timestamp;
+use meeting_migration::store::Store;
+use meeting_migration::time::{Clock, ManualClock, Timestamp};
 use meeting_migration::Service;
 use tempfile::TempDir;
 
+pub mod faulty;
+
 pub const SAMPLE_TENANT: &str = "38aad667-af54-4397-aaa7-e94c79ec2308";
 
-/// A temp directory holding `mms.db`.
+/// A temp directory holding `mms.db`, and the clock of the services opened on it.
 pub struct TestStore {
     pub dir: TempDir,
     pub path: PathBuf,
+    pub clock: Arc<ManualClock>,
 }
 
 impl TestStore {
@@ -30,11 +35,17 @@ impl TestStore {
             .tempdir()
             .expect("temp dir");
         let path = dir.path().join("mms.db");
-        TestStore { dir, path }
+        TestStore {
+            dir,
+            path,
+            clock: Arc::new(ManualClock::new()),
+        }
     }
 
+    /// A service on the store, on this store's clock.
     pub fn open(&self) -> Service {
-        Service::open(Some(&self.path)).expect("open store")
+        let store = meeting_migration::store::open(&self.path).expect("open store");
+        Service::with_clock(store, self.clock.clone())
     }
 
     /// A file next to the store.
@@ -94,13 +105,13 @@ pub fn import_text(
     tenant: Option<&str>,
     name: &str,
     text: &str,
-) -> meeting_migration::Result<meeting_migration::directory::import::ImportSummary> {
+) -> meeting_migration::Result<meeting_migration::model::ImportSummary> {
     let path = store.file(name);
     std::fs::write(&path, text).unwrap();
     svc.import_file(tenant, &path, &mut |_, _| {}, None)
 }
 
-/// ISO time `ms` from now.
+/// ISO time `ms` from now (the system's now: stores made by a test start there).
 pub fn iso_in(ms: i64) -> String {
     Timestamp::now().plus_ms(ms).to_iso()
 }
@@ -115,19 +126,23 @@ pub fn fast_options() -> WorkerOptions {
         lease_ms: 5_000,
         batch_size: 7,
         backoff_base_ms: 1,
-        ..Default::default()
     }
 }
 
 /// Runs the worker in this thread until no request of the store is Pending or InProgress
 /// (waiting out back-offs).
 pub fn drain(svc: &Service, options: &WorkerOptions) {
+    drain_store(&**svc.store(), &**svc.clock(), options)
+}
+
+/// [`drain`] through any store (a [`FaultyStore`](faulty::FaultyStore) wrapper, say).
+pub fn drain_store(store: &dyn Store, clock: &dyn Clock, options: &WorkerOptions) {
     let stop = StopSignal::default();
-    let store: &Arc<dyn meeting_migration::store::Store> = svc.store();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         assert!(Instant::now() < deadline, "the queue did not drain");
-        if run_once(&**store, options, "test-worker", &stop).expect("run_once") {
+        // A failing store call ends one attempt, as it does in the worker's loop.
+        if run_once(store, clock, options, "test-worker", &stop).unwrap_or(true) {
             continue;
         }
         let open = store

@@ -3,11 +3,9 @@
 use rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};
 use uuid::Uuid;
 
-use crate::directory::import::{DirectoryData, NewMeeting, NewUser};
 use crate::error::{Error, ErrorCode, Result};
-use crate::identity::IdentityKey;
 use crate::model::*;
-use crate::store::TenantScope;
+use crate::store::{Apply, TenantScope, UserIndex};
 use crate::time::Timestamp;
 
 // `user_count` is kept by imports: counting a million users on every tenant lookup (every
@@ -82,23 +80,18 @@ pub(super) fn create_tenant(tx: &Transaction, new: &NewTenant, id: Uuid) -> Resu
         )
         .with_target(id.to_string()));
     }
-    let no_default: bool = tx.query_row(
-        "SELECT count(*) FROM tenants WHERE is_default = 1",
-        [],
-        |r| r.get::<_, i64>(0),
-    )? == 0;
-    if new.default && !no_default {
+    if new.default {
         tx.execute("UPDATE tenants SET is_default = 0 WHERE is_default = 1", [])?;
     }
     tx.execute(
         "INSERT INTO tenants(tenant_id, name, is_default) VALUES (?1, ?2, ?3)",
-        params![id.to_string(), new.name, new.default || no_default],
+        params![id.to_string(), new.name, new.default],
     )?;
     let key = tx.last_insert_rowid();
     for d in &new.domains {
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO tenant_domains(tenant, name_key, name, net_bios_name) VALUES (?1, ?2, ?3, ?4)",
-            params![key, crate::identity::fold(&d.name), d.name.trim(), d.net_bios_name.trim()],
+            params![key, d.name, d.name, d.net_bios_name],
         )?;
         if inserted == 0 {
             return Err(
@@ -119,20 +112,20 @@ pub(super) fn set_default_tenant(tx: &Transaction, key: i64) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn set_migration_configuration(
+pub(super) fn update_migration_configuration(
     tx: &Transaction,
     tenant: &Tenant,
-    c: &MigrationConfigurationChanges,
+    apply: &mut Apply<MigrationConfiguration>,
 ) -> Result<MigrationConfiguration> {
+    let current = self::tenant(tx, "key = ?1", [tenant.key])?
+        .ok_or_else(|| Error::internal("the tenant vanished"))?;
+    let mut c = current.migration_configuration();
+    apply(&mut c)?;
     tx.execute(
-        "UPDATE tenants SET meeting_migration_enabled = coalesce(?2, meeting_migration_enabled),
-                            hold_minutes = coalesce(?3, hold_minutes) WHERE key = ?1",
+        "UPDATE tenants SET meeting_migration_enabled = ?2, hold_minutes = ?3 WHERE key = ?1",
         params![tenant.key, c.meeting_migration_enabled, c.hold_minutes],
     )?;
-    let updated = self::tenant(tx, "key = ?1", [tenant.key])?;
-    Ok(updated
-        .ok_or_else(|| Error::internal("the tenant vanished"))?
-        .migration_configuration())
+    Ok(c)
 }
 
 pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<DialInSettings> {
@@ -155,32 +148,28 @@ pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<Dia
     )?)
 }
 
-pub(super) fn set_dial_in_settings(
+pub(super) fn update_dial_in_settings(
     tx: &Transaction,
     tenant: &Tenant,
-    c: &DialInSettingsChanges,
+    apply: &mut Apply<DialInSettings>,
 ) -> Result<DialInSettings> {
-    // An empty number clears it (NULLIF), an absent one keeps it (coalesce).
+    let mut s = dial_in_settings(tx, tenant)?;
+    apply(&mut s)?;
     tx.execute(
-        "UPDATE tenants SET
-            auto_migrate_user_meetings = coalesce(?2, auto_migrate_user_meetings),
-            auto_replace_acp_provider = coalesce(?3, auto_replace_acp_provider),
-            auto_send_emails = coalesce(?4, auto_send_emails),
-            pin_length = coalesce(?5, pin_length),
-            bridge_toll_number = CASE WHEN ?6 IS NULL THEN bridge_toll_number ELSE nullif(?6, '') END,
-            bridge_toll_free_number = CASE WHEN ?7 IS NULL THEN bridge_toll_free_number ELSE nullif(?7, '') END
+        "UPDATE tenants SET auto_migrate_user_meetings = ?2, auto_replace_acp_provider = ?3, auto_send_emails = ?4,
+            pin_length = ?5, bridge_toll_number = ?6, bridge_toll_free_number = ?7
          WHERE key = ?1",
         params![
             tenant.key,
-            c.automatically_migrate_user_meetings,
-            c.automatically_replace_acp_provider,
-            c.automatically_send_emails_to_users,
-            c.pin_length,
-            c.default_toll_number.as_deref().map(str::trim),
-            c.default_toll_free_number.as_deref().map(str::trim)
+            s.automatically_migrate_user_meetings,
+            s.automatically_replace_acp_provider,
+            s.automatically_send_emails_to_users,
+            s.pin_length,
+            s.default_toll_number,
+            s.default_toll_free_number
         ],
     )?;
-    dial_in_settings(tx, tenant)
+    Ok(s)
 }
 
 const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free";
@@ -235,24 +224,19 @@ fn users_where(
 pub(super) fn find_users(
     conn: &Connection,
     scope: &TenantScope,
-    key: &IdentityKey,
+    index: UserIndex,
+    key: &str,
     limit: usize,
 ) -> Result<Vec<User>> {
-    match key {
-        IdentityKey::ObjectId(id) => users_where(conn, scope, "object_id", &id.to_string(), limit),
-        IdentityKey::Sip(sip) => users_where(conn, scope, "sip_key", sip, limit),
-        IdentityKey::Upn(upn) => {
-            let found = users_where(conn, scope, "upn_key", upn, limit)?;
-            if found.is_empty() {
-                users_where(conn, scope, "sip_key", &format!("sip:{upn}"), limit)
-            } else {
-                Ok(found)
-            }
-        }
-        IdentityKey::DomainLogon(logon) => users_where(conn, scope, "logon_key", logon, limit),
-        IdentityKey::DisplayName(name) => users_where(conn, scope, "display_key", name, limit),
-        IdentityKey::DistinguishedName(dn) => users_where(conn, scope, "dn_key", dn, limit),
-    }
+    let column = match index {
+        UserIndex::ObjectId => "object_id",
+        UserIndex::Upn => "upn_key",
+        UserIndex::Sip => "sip_key",
+        UserIndex::DomainLogon => "logon_key",
+        UserIndex::DisplayName => "display_key",
+        UserIndex::DistinguishedName => "dn_key",
+    };
+    users_where(conn, scope, column, key, limit)
 }
 
 pub(super) fn users_page(
@@ -398,31 +382,34 @@ pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) ->
     Ok(())
 }
 
-pub(super) fn meetings_of(conn: &Connection, user: &User) -> Result<Vec<Meeting>> {
+pub(super) fn meetings_of(conn: &Connection, organizer: i64) -> Result<Vec<MeetingRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT key, meeting_id, subject, start_time, end_time, recurrence_end, meeting_type, attendees, attendee_count, body
-         FROM meetings WHERE organizer = ?1 ORDER BY start_time, key",
+        "SELECT m.key, m.meeting_id, m.subject, m.start_time, m.end_time, m.recurrence_end, m.meeting_type, m.attendees,
+                m.attendee_count, m.body, u.upn, t.tenant_id
+         FROM meetings m JOIN users u ON u.key = m.organizer JOIN tenants t ON t.key = m.tenant
+         WHERE m.organizer = ?1 ORDER BY m.start_time, m.key",
     )?;
-    let rows = stmt.query_map([user.key], |r| {
+    let rows = stmt.query_map([organizer], |r| {
         let attendees: String = r.get(7)?;
-        let body: String = r.get(9)?;
-        let block = crate::migration::rewrite::OnlineMeetingBlock::find(&body);
-        Ok(Meeting {
+        Ok(MeetingRow {
             key: r.get(0)?,
             meeting_id: uuid_column(r, 1)?,
-            tenant_id: user.tenant_id,
-            organizer: user.user_principal_name.clone(),
+            tenant_id: uuid_column(r, 11)?,
+            organizer: r.get(10)?,
             subject: r.get(2)?,
             start_time: Timestamp(r.get(3)?),
             end_time: Timestamp(r.get(4)?),
             recurrence_end: r.get::<_, Option<i64>>(5)?.map(Timestamp),
             meeting_type: parse_column(r, 6, MeetingType::parse)?,
-            attendees: serde_json::from_str(&attendees).unwrap_or_default(),
+            attendees: serde_json::from_str(&attendees).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    7,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
             attendee_count: r.get(8)?,
-            join_url: block.as_ref().and_then(|b| b.join_url.clone()),
-            conference_id: block.as_ref().and_then(|b| b.conference_id.clone()),
-            online_meeting_block: block.as_ref().map(|b| b.text.to_string()),
-            body,
+            body: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

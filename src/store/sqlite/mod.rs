@@ -6,7 +6,6 @@ mod directory;
 mod queue;
 pub mod schema;
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -16,30 +15,12 @@ use uuid::Uuid;
 
 use super::*;
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::*;
 
 /// How long a writer waits for another process's write lock before `StoreBusy`.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Read connections kept for reuse; more concurrent readers open short-lived ones.
 const READER_POOL: usize = 8;
-
-thread_local! {
-    /// The read transaction of a [`Store::snapshot`] running on this thread: the store it
-    /// belongs to (by address) and its connection. Reads of that store on this thread use it.
-    static SNAPSHOT: RefCell<Option<(usize, Connection)>> = const { RefCell::new(None) };
-}
-
-/// Ends this thread's snapshot when dropped, also when the snapshot's body panics.
-struct SnapshotGuard<'a>(&'a SqliteStore);
-
-impl Drop for SnapshotGuard<'_> {
-    fn drop(&mut self) {
-        if let Some((_, conn)) = SNAPSHOT.with(|s| s.borrow_mut().take()) {
-            // A read-only transaction: ending it cannot lose anything.
-            let _ = conn.execute_batch("COMMIT");
-            self.0.release(conn);
-        }
-    }
-}
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
@@ -80,34 +61,18 @@ impl SqliteStore {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The schema version of the open store.
     pub fn schema_version(&self) -> Result<usize> {
         self.read(schema_version)
     }
 
-    /// Runs `f` on a read connection (a consistent snapshot for the duration of `f`'s
-    /// statements, never blocked by writers).
+    /// Runs `f` on a read connection: each statement sees a consistent state and is never
+    /// blocked by writers.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut f = Some(f);
-        let in_snapshot = SNAPSHOT.with(|s| match &*s.borrow() {
-            Some((store, conn)) if *store == self.id() => f.take().map(|f| f(conn)),
-            _ => None,
-        });
-        if let Some(result) = in_snapshot {
-            return result;
-        }
         let conn = self.reader()?;
-        let result = f.take().expect("not consumed")(&conn);
+        let result = f(&conn);
         self.release(conn);
         result
-    }
-
-    fn id(&self) -> usize {
-        self as *const Self as usize
     }
 
     fn reader(&self) -> Result<Connection> {
@@ -289,26 +254,120 @@ fn upgrade(conn: &Connection, path: &Path, target: usize) -> Result<()> {
     }
 }
 
-impl Store for SqliteStore {
-    fn snapshot(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
-        if SNAPSHOT.with(|s| s.borrow().is_some()) {
-            return f(); // nested: part of the snapshot already open
+/// The reads of one connection: autocommit (each call its own snapshot) or inside the read
+/// transaction of a [`Store::read_scope`].
+struct Reader<'c>(&'c Connection);
+
+/// Runs `f` in one read transaction unless the connection is in one already (a read
+/// scope), so reads of several statements agree with each other.
+fn consistent<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f();
+    }
+    conn.execute_batch("BEGIN")?;
+    let result = f();
+    // A read-only transaction: ending it cannot lose anything.
+    let _ = conn.execute_batch("COMMIT");
+    result
+}
+
+impl StoreReads for Reader<'_> {
+    fn tenants(&self) -> Result<Vec<Tenant>> {
+        directory::tenants(self.0)
+    }
+    fn tenant(&self, id: Uuid) -> Result<Option<Tenant>> {
+        directory::tenant(self.0, "tenant_id = ?1", rusqlite::params![id.to_string()])
+    }
+    fn default_tenant(&self) -> Result<Option<Tenant>> {
+        directory::tenant(self.0, "is_default = 1", [])
+    }
+    fn dial_in_settings(&self, tenant: &Tenant) -> Result<DialInSettings> {
+        directory::dial_in_settings(self.0, tenant)
+    }
+    fn find_users(
+        &self,
+        tenant: &TenantScope,
+        index: UserIndex,
+        key: &str,
+        limit: usize,
+    ) -> Result<Vec<User>> {
+        directory::find_users(self.0, tenant, index, key, limit)
+    }
+    fn users_page(
+        &self,
+        tenant: &Tenant,
+        after: Option<i64>,
+        upn_prefix: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<User>> {
+        directory::users_page(self.0, tenant, after, upn_prefix, limit)
+    }
+    fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
+        directory::meetings_of(self.0, organizer)
+    }
+    fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>> {
+        queue::open_request(self.0, user)
+    }
+    fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>> {
+        consistent(self.0, || queue::request_detail(self.0, correlation_id))
+    }
+    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>> {
+        consistent(self.0, || queue::request_statuses(self.0, correlation_ids))
+    }
+    fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>> {
+        queue::requests(self.0, filter)
+    }
+    fn users_per_state(&self, filter: &StatusFilter) -> Result<Vec<(RequestState, i64)>> {
+        queue::users_per_state(self.0, filter)
+    }
+    fn pending_meetings(&self, request: i64, after: i64, limit: usize) -> Result<Vec<MeetingWork>> {
+        queue::pending_meetings(self.0, request, after, limit)
+    }
+}
+
+/// The store's own reads: each on a pooled read connection, in its own snapshot.
+macro_rules! reads_on_a_pooled_connection {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        impl StoreReads for SqliteStore {
+            $(fn $name(&self, $($arg: $ty),*) -> Result<$ret> {
+                self.read(|c| Reader(c).$name($($arg),*))
+            })*
         }
+    };
+}
+
+reads_on_a_pooled_connection! {
+    tenants() -> Vec<Tenant>;
+    tenant(id: Uuid) -> Option<Tenant>;
+    default_tenant() -> Option<Tenant>;
+    dial_in_settings(tenant: &Tenant) -> DialInSettings;
+    find_users(tenant: &TenantScope, index: UserIndex, key: &str, limit: usize) -> Vec<User>;
+    users_page(tenant: &Tenant, after: Option<i64>, upn_prefix: Option<&str>, limit: usize) -> Vec<User>;
+    meetings_of(organizer: i64) -> Vec<MeetingRow>;
+    open_request(user: i64) -> Option<MigrationStatus>;
+    request(correlation_id: Uuid) -> Option<MigrationDetail>;
+    request_statuses(correlation_ids: &[Uuid]) -> Vec<Option<QueuedStatus>>;
+    requests(filter: &StatusFilter) -> Vec<MigrationStatus>;
+    users_per_state(filter: &StatusFilter) -> Vec<(RequestState, i64)>;
+    pending_meetings(request: i64, after: i64, limit: usize) -> Vec<MeetingWork>;
+}
+
+impl Store for SqliteStore {
+    fn reads(&self) -> &dyn StoreReads {
+        self
+    }
+    fn read_scope(&self, f: &mut dyn FnMut(&dyn StoreReads) -> Result<()>) -> Result<()> {
         let conn = self.reader()?;
         // Deferred: the WAL read lock is taken at the first read and held to the end.
         conn.execute_batch("BEGIN")?;
-        SNAPSHOT.with(|s| *s.borrow_mut() = Some((self.id(), conn)));
-        let _guard = SnapshotGuard(self);
-        f()
-    }
-    fn tenants(&self) -> Result<Vec<Tenant>> {
-        self.read(directory::tenants)
-    }
-    fn tenant(&self, id: Uuid) -> Result<Option<Tenant>> {
-        self.read(|c| directory::tenant(c, "tenant_id = ?1", rusqlite::params![id.to_string()]))
-    }
-    fn default_tenant(&self) -> Result<Option<Tenant>> {
-        self.read(|c| directory::tenant(c, "is_default = 1", []))
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&Reader(&conn))));
+        // A read-only transaction: ending it cannot lose anything.
+        let _ = conn.execute_batch("COMMIT");
+        self.release(conn);
+        match result {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
     fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant> {
         self.write(|tx| directory::create_tenant(tx, tenant, id))
@@ -317,12 +376,12 @@ impl Store for SqliteStore {
         &self,
         tenant: &NewTenant,
         id: Uuid,
-        dial_in: &DialInSettingsChanges,
+        dial_in: &mut Apply<DialInSettings>,
         next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
     ) -> Result<Tenant> {
         self.write(|tx| {
             let created = directory::create_tenant(tx, tenant, id)?;
-            directory::set_dial_in_settings(tx, &created, dial_in)?;
+            directory::update_dial_in_settings(tx, &created, dial_in)?;
             while let Some(data) = next_chunk(&created)? {
                 directory::import(tx, &created, &data)?;
             }
@@ -333,83 +392,38 @@ impl Store for SqliteStore {
     fn set_default_tenant(&self, tenant: i64) -> Result<()> {
         self.write(|tx| directory::set_default_tenant(tx, tenant))
     }
-    fn set_migration_configuration(
+    fn update_migration_configuration(
         &self,
         tenant: &Tenant,
-        changes: &MigrationConfigurationChanges,
+        apply: &mut Apply<MigrationConfiguration>,
     ) -> Result<MigrationConfiguration> {
-        self.write(|tx| directory::set_migration_configuration(tx, tenant, changes))
+        self.write(|tx| directory::update_migration_configuration(tx, tenant, apply))
     }
-    fn dial_in_settings(&self, tenant: &Tenant) -> Result<DialInSettings> {
-        self.read(|c| directory::dial_in_settings(c, tenant))
-    }
-    fn set_dial_in_settings(
+    fn update_dial_in_settings(
         &self,
         tenant: &Tenant,
-        changes: &DialInSettingsChanges,
+        apply: &mut Apply<DialInSettings>,
     ) -> Result<DialInSettings> {
-        self.write(|tx| directory::set_dial_in_settings(tx, tenant, changes))
-    }
-    fn find_users(
-        &self,
-        tenant: &TenantScope,
-        key: &IdentityKey,
-        limit: usize,
-    ) -> Result<Vec<User>> {
-        self.read(|c| directory::find_users(c, tenant, key, limit))
-    }
-    fn users_page(
-        &self,
-        tenant: &Tenant,
-        after: Option<i64>,
-        upn_prefix: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<User>> {
-        self.read(|c| directory::users_page(c, tenant, after, upn_prefix, limit))
+        self.write(|tx| directory::update_dial_in_settings(tx, tenant, apply))
     }
     fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
         self.write(|tx| directory::import(tx, tenant, data))
     }
-    fn meetings_of(&self, user: &User) -> Result<Vec<Meeting>> {
-        self.read(|c| directory::meetings_of(c, user))
-    }
-    fn meetings_in_scope(
-        &self,
-        user: &User,
-        source: SourceMeetingType,
-        now: Timestamp,
-    ) -> Result<Vec<(Uuid, String, Timestamp, MeetingType)>> {
-        self.read(|c| queue::meetings_in_scope(c, user.key, source, now))
-    }
     fn start_requests(&self, requests: &[NewRequest], now: Timestamp) -> Result<Vec<Started>> {
         self.write(|tx| queue::start_requests(tx, requests, now))
-    }
-    fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>> {
-        self.read(|c| queue::open_request(c, user))
-    }
-    fn request(&self, correlation_id: Uuid) -> Result<Option<MigrationDetail>> {
-        self.read(|c| queue::request_detail(c, correlation_id))
-    }
-    fn request_statuses(&self, correlation_ids: &[Uuid]) -> Result<Vec<Option<QueuedStatus>>> {
-        // One snapshot: the records and the positions agree with each other.
-        let mut found = Vec::new();
-        self.snapshot(&mut || {
-            found = self.read(|c| queue::request_statuses(c, correlation_ids))?;
-            Ok(())
-        })?;
-        Ok(found)
-    }
-    fn requests(&self, filter: &StatusFilter) -> Result<Vec<MigrationStatus>> {
-        self.read(|c| queue::requests(c, filter))
-    }
-    fn summary(&self, filter: &StatusFilter) -> Result<Vec<StateSummary>> {
-        self.read(|c| queue::summary(c, filter))
     }
     fn claim(&self, owner: &str, now: Timestamp, lease_ms: i64) -> Result<Option<Claim>> {
         self.write(|tx| queue::claim(tx, owner, now, lease_ms))
     }
-    fn pending_meetings(&self, request: i64, after: i64, limit: usize) -> Result<Vec<MeetingWork>> {
-        self.read(|c| queue::pending_meetings(c, request, after, limit))
+    fn scope_request(
+        &self,
+        claim: &Claim,
+        meetings: &[i64],
+        now: Timestamp,
+        lease_ms: i64,
+    ) -> Result<bool> {
+        self.write_if(|tx| queue::scope_request(tx, claim, meetings, now, lease_ms))
+            .map(|done| done.is_some())
     }
     fn commit_batch(
         &self,

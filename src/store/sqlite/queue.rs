@@ -6,9 +6,7 @@ use uuid::Uuid;
 use super::directory::{parse_column, uuid_column};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::store::{
-    Claim, MeetingResult, MeetingWork, NewRequest, RequestEnd, Started, StatusFilter,
-};
+use crate::store::{Claim, MeetingResult, MeetingWork, RequestEnd, StatusFilter};
 use crate::time::Timestamp;
 
 const STATUS_COLUMNS: &str = "r.key, r.correlation_id, r.user_id, r.upn, t.tenant_id, r.migration_type, r.source_type,
@@ -52,39 +50,6 @@ pub(super) fn open_request(conn: &Connection, user: i64) -> Result<Option<Migrat
     Ok(stmt.query_row([user], status_from_row).optional()?)
 }
 
-/// The SQL condition selecting a user's meetings in scope of a request at `now`: organised
-/// by the user, not ended (a series while it has a future occurrence), of a source type.
-fn scope_condition(source: SourceMeetingType) -> &'static str {
-    match source {
-        SourceMeetingType::All => "organizer = ?1 AND max(end_time, coalesce(recurrence_end, 0)) > ?2",
-        SourceMeetingType::SfB => {
-            "organizer = ?1 AND max(end_time, coalesce(recurrence_end, 0)) > ?2 AND meeting_type IN ('SfbOnline', 'SfbOnPrem')"
-        }
-        SourceMeetingType::Teams => "organizer = ?1 AND max(end_time, coalesce(recurrence_end, 0)) > ?2 AND meeting_type = 'Teams'",
-    }
-}
-
-pub(super) fn meetings_in_scope(
-    conn: &Connection,
-    user: i64,
-    source: SourceMeetingType,
-    now: Timestamp,
-) -> Result<Vec<(Uuid, String, Timestamp, MeetingType)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT meeting_id, subject, start_time, meeting_type FROM meetings WHERE {} ORDER BY key",
-        scope_condition(source)
-    ))?;
-    let rows = stmt.query_map(params![user, now.millis()], |r| {
-        Ok((
-            uuid_column(r, 0)?,
-            r.get(1)?,
-            Timestamp(r.get(2)?),
-            parse_column(r, 3, MeetingType::parse)?,
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 pub(super) fn start_requests(
     tx: &Transaction,
     requests: &[NewRequest],
@@ -118,7 +83,7 @@ pub(super) fn start_requests(
             r.user.user_principal_name,
             r.source.as_str(),
             r.target.as_str(),
-            MigrationType::from_types(r.source, r.target).as_str(),
+            r.migration_type.as_str(),
             now.millis(),
             r.not_before.millis()
         ])?;
@@ -141,7 +106,7 @@ pub(super) fn start_requests(
             user_id: r.user.identity,
             user_principal_name: r.user.user_principal_name.clone(),
             tenant_id: r.tenant_id,
-            migration_type: MigrationType::from_types(r.source, r.target),
+            migration_type: r.migration_type,
             source_meeting_type: r.source,
             target_meeting_type: r.target,
             state: RequestState::Pending,
@@ -289,24 +254,18 @@ pub(super) fn requests(conn: &Connection, filter: &StatusFilter) -> Result<Vec<M
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(super) fn summary(conn: &Connection, filter: &StatusFilter) -> Result<Vec<StateSummary>> {
+pub(super) fn users_per_state(
+    conn: &Connection,
+    filter: &StatusFilter,
+) -> Result<Vec<(RequestState, i64)>> {
     let (condition, values) = filter_sql(filter);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.state, count(DISTINCT r.user_key) FROM {STATUS_FROM} WHERE {condition} GROUP BY r.state"
     ))?;
-    let counts: Vec<(String, i64)> = stmt
-        .query_map(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(RequestState::ALL
-        .iter()
-        .map(|&state| StateSummary {
-            state,
-            user_count: counts
-                .iter()
-                .find(|(s, _)| s == state.as_str())
-                .map_or(0, |(_, n)| *n),
-        })
-        .collect())
+    let rows = stmt.query_map(params_from_iter(values), |r| {
+        Ok((parse_column(r, 0, RequestState::parse)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn claim(
@@ -328,52 +287,63 @@ pub(super) fn claim(
     let Some(key) = key else { return Ok(None) };
     tx.execute(
         "UPDATE requests SET state = 'InProgress', lease_owner = ?2, lease_expires = ?3, modified_date = ?4 WHERE key = ?1",
-        params![key, owner, now.millis() + lease_ms, now.millis()],
+        params![key, owner, now.plus_ms(lease_ms).millis(), now.millis()],
     )?;
-    let (snapshot_taken, user_key, source, first_failure): (bool, i64, String, Option<i64>) = tx
-        .query_row(
-            "SELECT snapshot_taken, user_key, source_type, first_failure_date FROM requests WHERE key = ?1",
-            [key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-    if !snapshot_taken {
-        let source = SourceMeetingType::parse(&source)?;
-        let total = tx.execute(
-            &format!(
-                "INSERT INTO outcomes(request, meeting, outcome) SELECT ?3, key, 'Pending' FROM meetings WHERE {} ORDER BY key",
-                scope_condition(source)
-            ),
-            params![user_key, now.millis(), key],
-        )?;
-        tx.execute(
-            "UPDATE requests SET snapshot_taken = 1, total_meeting = ?2 WHERE key = ?1",
-            params![key, total as i64],
-        )?;
-    }
+    let (scoped, user, first_failure): (bool, i64, Option<i64>) = tx.query_row(
+        "SELECT snapshot_taken, user_key, first_failure_date FROM requests WHERE key = ?1",
+        [key],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let status = status_by_key(tx, key)?;
-    let (user_toll, user_toll_free, bridge_toll, bridge_toll_free, domain): (
+    let (user_toll, user_toll_free, bridge_toll, bridge_toll_free): (
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-        String,
     ) = tx.query_row(
-        "SELECT u.toll, u.toll_free, t.bridge_toll_number, t.bridge_toll_free_number, substr(u.upn_key, instr(u.upn_key, '@') + 1)
+        "SELECT u.toll, u.toll_free, t.bridge_toll_number, t.bridge_toll_free_number
          FROM requests r JOIN users u ON u.key = r.user_key JOIN tenants t ON t.key = r.tenant WHERE r.key = ?1",
         [key],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     Ok(Some(Claim {
         request: key,
         owner: owner.to_string(),
         status,
+        user,
+        scoped,
         first_failure: first_failure.map(Timestamp),
         user_toll,
         user_toll_free,
         bridge_toll,
         bridge_toll_free,
-        tenant_domain: domain,
     }))
+}
+
+pub(super) fn scope_request(
+    tx: &Transaction,
+    claim: &Claim,
+    meetings: &[i64],
+    now: Timestamp,
+    lease_ms: i64,
+) -> Result<Option<()>> {
+    if !renew_lease(tx, claim, now, lease_ms)? {
+        return Ok(None);
+    }
+    let scoped = tx.execute(
+        "UPDATE requests SET snapshot_taken = 1, total_meeting = ?2 WHERE key = ?1 AND snapshot_taken = 0",
+        params![claim.request, meetings.len() as i64],
+    )?;
+    if scoped == 0 {
+        return Ok(None);
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outcomes(request, meeting, outcome) VALUES (?1, ?2, 'Pending')",
+    )?;
+    for meeting in meetings {
+        insert.execute(params![claim.request, meeting])?;
+    }
+    Ok(Some(()))
 }
 
 pub(super) fn pending_meetings(
@@ -409,7 +379,7 @@ fn renew_lease(tx: &Transaction, claim: &Claim, now: Timestamp, lease_ms: i64) -
         .execute(params![
             claim.request,
             claim.owner,
-            now.millis() + lease_ms,
+            now.plus_ms(lease_ms).millis(),
             now.millis()
         ])?;
     Ok(renewed == 1)

@@ -63,6 +63,16 @@ impl<'a> OnlineMeetingBlock<'a> {
     }
 }
 
+/// The domain in a Skype meeting's join URL: the organiser's UPN domain, lower case
+/// (`meet.lync.com/<domain>/…`, `meet.<domain>/…`). Every writer of a block uses it.
+pub fn join_domain(organizer_upn: &str) -> String {
+    organizer_upn
+        .rsplit_once('@')
+        .map_or(organizer_upn, |(_, domain)| domain)
+        .trim()
+        .to_lowercase()
+}
+
 /// What a block says: where to join, the conference id and the dial-in numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinDetails {

@@ -1,0 +1,198 @@
+//! Validation of one user record: required fields, address and number shapes, and the
+//! canonical lookup keys the store indexes. Import files and the sample tenant both build
+//! their users here, so a user is checked one way whatever its source.
+
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
+use crate::model::{parse_guid, NewUser, Tenant, UserKeys};
+
+/// TeamsUpgradeEffectiveMode values accepted.
+pub const UPGRADE_MODES: &[&str] = &[
+    "Islands",
+    "SfBOnly",
+    "SfBWithTeamsCollab",
+    "SfBWithTeamsCollabAndMeetings",
+    "TeamsOnly",
+];
+
+/// Raw fields of one user, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct UserFields {
+    pub identity: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub sip_address: Option<String>,
+    pub display_name: Option<String>,
+    pub sam_account_name: Option<String>,
+    pub distinguished_name: Option<String>,
+    pub teams_upgrade_effective_mode: Option<String>,
+    pub toll: Option<String>,
+    pub toll_free: Option<String>,
+}
+
+pub(super) fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorCode::ImportFailed,
+        format!("{source}, field {field}: {why}. Nothing was imported."),
+    )
+    .with_target(format!("{source}.{field}"))
+}
+
+/// Checks a phone number: `+`, digits, spaces, `-`, `(`, `)`, with at least 7 digits.
+pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    if number.trim().is_empty()
+        || number
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
+        || digits < 7
+    {
+        return Err(format!("'{number}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)"));
+    }
+    Ok(())
+}
+
+fn check_address(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && !text.contains(['*', '?', '\\', '"', '\0'])
+}
+
+fn sip_address(text: &str) -> String {
+    match text.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("sip:") => format!("sip:{}", &text[4..]),
+        _ => format!("sip:{text}"),
+    }
+}
+
+impl NewUser {
+    /// Validates one user record of `tenant` and computes its lookup keys.
+    pub fn from_fields(f: UserFields, tenant: &Tenant, source: &str) -> Result<NewUser> {
+        let non_empty =
+            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let upn = non_empty(f.user_principal_name)
+            .ok_or_else(|| bad(source, "UserPrincipalName", "is required"))?;
+        if !check_address(&upn) {
+            return Err(bad(
+                source,
+                "UserPrincipalName",
+                format!("'{upn}' is not a user principal name (name@domain.com)"),
+            ));
+        }
+        let object_id = match non_empty(f.identity) {
+            Some(text) => parse_guid(&text)
+                .ok_or_else(|| bad(source, "Identity", format!("'{text}' is not a GUID")))?,
+            None => Uuid::new_v4(),
+        };
+        // Stored as given apart from the prefix, which is always lower-case `sip:`.
+        let sip = match non_empty(f.sip_address).map(|s| sip_address(&s)) {
+            Some(s) => {
+                let address = &s[4..];
+                if !check_address(address) {
+                    return Err(bad(
+                        source,
+                        "SipAddress",
+                        format!("'{s}' is not a SIP address (sip:name@domain.com)"),
+                    ));
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        let sip_lookup = sip.as_deref().map(sip_key);
+        let display_name = non_empty(f.display_name)
+            .unwrap_or_else(|| upn.split('@').next().unwrap_or(&upn).to_string());
+        if display_name.contains(['*', '?', '\0']) {
+            return Err(bad(
+                source,
+                "DisplayName",
+                format!("'{display_name}' contains '*', '?' or NUL"),
+            ));
+        }
+        let sam = non_empty(f.sam_account_name);
+        if let Some(s) = &sam {
+            if s.contains(['\\', '@', '*', '?', '\0', ' ']) {
+                return Err(bad(
+                    source,
+                    "SamAccountName",
+                    format!("'{s}' is not a logon name (no spaces, '\\', '@' or wildcards)"),
+                ));
+            }
+        }
+        let upn_domain = fold(upn.split_once('@').map(|(_, d)| d).unwrap_or(""));
+        let net_bios = tenant
+            .domains
+            .iter()
+            .find(|d| fold(&d.name) == upn_domain)
+            .map(|d| d.net_bios_name.clone());
+        let windows_logon = match (&net_bios, &sam) {
+            (Some(n), Some(s)) => Some(format!("{}\\{s}", n.to_uppercase())),
+            _ => None,
+        };
+        let dn = non_empty(f.distinguished_name);
+        let dn_key = match &dn {
+            Some(d) => Some(canonical_dn(d).map_err(|why| {
+                bad(
+                    source,
+                    "DistinguishedName",
+                    format!("'{d}' is not a distinguished name: {why}"),
+                )
+            })?),
+            None => None,
+        };
+        let mode = match non_empty(f.teams_upgrade_effective_mode) {
+            Some(m) => UPGRADE_MODES
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(&m))
+                .map(|s| s.to_string())
+                .ok_or_else(|| {
+                    bad(
+                        source,
+                        "TeamsUpgradeEffectiveMode",
+                        format!("'{m}' is not one of {}", UPGRADE_MODES.join(", ")),
+                    )
+                })?,
+            None => "Islands".to_string(),
+        };
+        let toll = non_empty(f.toll);
+        let toll_free = non_empty(f.toll_free);
+        for (field, number) in [
+            ("AudioConferencingTollNumber", &toll),
+            ("AudioConferencingTollFreeNumber", &toll_free),
+        ] {
+            if let Some(n) = number {
+                check_phone_number(n).map_err(|why| bad(source, field, why))?;
+            }
+        }
+        Ok(NewUser {
+            source: source.to_string(),
+            keys: UserKeys {
+                upn: fold(&upn),
+                sip: sip_lookup,
+                logon: windows_logon
+                    .as_ref()
+                    .and_then(|l| l.split_once('\\').map(|(n, s)| domain_logon_key(n, s))),
+                display_name: fold(&display_name),
+                dn: dn_key,
+            },
+            object_id,
+            upn,
+            sip,
+            display_name,
+            sam,
+            windows_logon,
+            dn,
+            mode,
+            toll,
+            toll_free,
+        })
+    }
+}
