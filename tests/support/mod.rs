@@ -18,6 +18,7 @@ use meeting_migration::Service;
 use tempfile::TempDir;
 
 pub mod faulty;
+pub mod org;
 
 pub const SAMPLE_TENANT: &str = "38aad667-af54-4397-aaa7-e94c79ec2308";
 
