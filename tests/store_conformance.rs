@@ -232,7 +232,11 @@ pub fn users_are_found_by_each_index_within_their_tenant(store: &dyn Store) {
             "cn=user 2,dc=contoso,dc=com".into(),
         ),
     ] {
-        assert_eq!(find(store, &t, index, &key), [u2.clone()], "{index:?}");
+        assert_eq!(
+            find(store, &t, index, &key),
+            std::slice::from_ref(&u2),
+            "{index:?}"
+        );
     }
     assert!(find(store, &t, UserIndex::Upn, "ghost@contoso.com").is_empty());
     assert!(
@@ -252,7 +256,10 @@ pub fn users_are_found_by_each_index_within_their_tenant(store: &dyn Store) {
         "never another tenant's user"
     );
     assert!(scoped(TenantScope::Id(other.tenant_id)).is_empty());
-    assert_eq!(scoped(TenantScope::Id(t.tenant_id)), [u2.clone()]);
+    assert_eq!(
+        scoped(TenantScope::Id(t.tenant_id)),
+        std::slice::from_ref(&u2)
+    );
     assert_eq!(scoped(TenantScope::Default), [u2], "the default tenant");
     assert!(
         scoped(TenantScope::Id(Uuid::new_v4())).is_empty(),
