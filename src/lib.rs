@@ -20,6 +20,3 @@ pub mod time;
 
 pub use error::{Error, ErrorCode, Result};
 pub use service::Service;
-
-/// The library's version (the crate's).
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -221,6 +221,70 @@ pub struct User {
     pub tenant_id: Uuid,
 }
 
+/// Declares [`UserField`]: one line per field of a user.
+macro_rules! user_fields {
+    ($($(#[$doc:meta])* $name:ident => $get:expr, $importable:literal;)*) => {
+        /// A user's fields by the names Microsoft's `Get-CsOnlineUser` gives them: the one
+        /// table behind import files' columns (JSON and CSV) and `-Filter`'s properties. A new
+        /// property of [`User`] is one line here.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum UserField { $($(#[$doc])* $name,)* }
+
+        impl UserField {
+            pub const ALL: &'static [UserField] = &[$(UserField::$name,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(UserField::$name => stringify!($name),)* }
+            }
+
+            /// Whether an import file may set it (the others are derived).
+            pub fn importable(self) -> bool {
+                match self { $(UserField::$name => $importable,)* }
+            }
+
+            /// The field's value on `user` as text (`None` when it has none).
+            pub fn value(self, user: &User) -> Option<String> {
+                let value: fn(&User) -> Option<String> = match self { $(UserField::$name => $get,)* };
+                value(user)
+            }
+        }
+    };
+}
+
+user_fields! {
+    /// The object id.
+    Identity => |u| Some(u.identity.to_string()), true;
+    UserPrincipalName => |u| Some(u.user_principal_name.clone()), true;
+    SipAddress => |u| u.sip_address.clone(), true;
+    DisplayName => |u| Some(u.display_name.clone()), true;
+    SamAccountName => |u| u.sam_account_name.clone(), true;
+    /// `NETBIOS\logon`, from the UPN's domain and the SamAccountName.
+    WindowsDomainLogon => |u| u.windows_domain_logon.clone(), false;
+    DistinguishedName => |u| u.distinguished_name.clone(), true;
+    TeamsUpgradeEffectiveMode => |u| Some(u.teams_upgrade_effective_mode.clone()), true;
+    AudioConferencingTollNumber => |u| u.audio_conferencing_toll_number.clone(), true;
+    AudioConferencingTollFreeNumber => |u| u.audio_conferencing_toll_free_number.clone(), true;
+}
+
+impl UserField {
+    /// The field named `name`, case-insensitively.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The fields an import file may set.
+    pub fn importable_names() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|f| f.importable())
+            .map(|f| f.name())
+            .collect()
+    }
+}
+
 /// A meeting in a user's calendar, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -389,21 +453,13 @@ pub struct UserKeys {
     pub dn: Option<String>,
 }
 
-/// A validated user ready to store.
+/// A validated user ready to store: the record as it will read back (its `key` and
+/// `tenant_id` are the store's to set) and its canonical lookup keys.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     /// Where the record came from, for errors (`Users[3]`, `line 7`).
     pub source: String,
-    pub object_id: Uuid,
-    pub upn: String,
-    pub sip: Option<String>,
-    pub display_name: String,
-    pub sam: Option<String>,
-    pub windows_logon: Option<String>,
-    pub dn: Option<String>,
-    pub mode: String,
-    pub toll: Option<String>,
-    pub toll_free: Option<String>,
+    pub user: User,
     pub keys: UserKeys,
 }
 

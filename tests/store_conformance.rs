@@ -39,19 +39,20 @@ fn tenant(store: &dyn Store, name: &str) -> Tenant {
 
 fn user(tenant: &Tenant, n: usize) -> NewUser {
     let upn = format!("user{n}@contoso.com");
-    NewUser::from_fields(
-        UserFields {
-            user_principal_name: Some(upn.clone()),
-            sip_address: Some(format!("sip:{upn}")),
-            display_name: Some(format!("User {n}")),
-            sam_account_name: Some(format!("user{n}")),
-            distinguished_name: Some(format!("CN=User {n},DC=contoso,DC=com")),
-            ..Default::default()
-        },
-        tenant,
-        &upn,
-    )
-    .unwrap()
+    let (sip, name, sam) = (
+        format!("sip:{upn}"),
+        format!("User {n}"),
+        format!("user{n}"),
+    );
+    let dn = format!("CN=User {n},DC=contoso,DC=com");
+    let fields = UserFields::from([
+        (UserField::UserPrincipalName, upn.as_str()),
+        (UserField::SipAddress, &sip),
+        (UserField::DisplayName, &name),
+        (UserField::SamAccountName, &sam),
+        (UserField::DistinguishedName, &dn),
+    ]);
+    NewUser::from_fields(fields, tenant, &upn).unwrap()
 }
 
 fn meeting(organizer: usize, start: Timestamp, kind: MeetingType, attendees: usize) -> NewMeeting {

@@ -20,9 +20,9 @@ public sealed class SetCsTenantMigrationConfigurationCommand
     [Parameter]
     public bool? MeetingMigrationEnabled { get; set; }
 
-    /// <summary>Minutes the worker holds a new request before it starts (the real service holds about 90).</summary>
+    /// <summary>Minutes the worker holds a new request before it starts (the real service holds
+    /// about 90). Its range is checked once, by the library.</summary>
     [Parameter]
-    [ValidateRange(0, int.MaxValue)]
     public int? HoldMinutes { get; set; }
 
     private protected override string SettingsName => "tenant migration configuration";

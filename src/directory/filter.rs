@@ -4,13 +4,13 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::fold;
-use crate::model::User;
+use crate::model::{User, UserField};
 
 /// A parsed filter, evaluated against each user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
     Compare {
-        property: Property,
+        property: UserField,
         op: Op,
         value: Option<String>,
     },
@@ -25,43 +25,6 @@ pub enum Op {
     Ne,
     Like,
     NotLike,
-}
-
-macro_rules! properties {
-    ($($name:ident => $get:expr,)*) => {
-        /// The user properties a filter can test.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Property { $($name,)* }
-
-        impl Property {
-            fn parse(name: &str) -> Option<Self> {
-                $(if name.eq_ignore_ascii_case(stringify!($name)) { return Some(Property::$name); })*
-                None
-            }
-
-            fn names() -> &'static [&'static str] {
-                &[$(stringify!($name),)*]
-            }
-
-            fn value(self, user: &User) -> Option<String> {
-                let value: fn(&User) -> Option<String> = match self { $(Property::$name => $get,)* };
-                value(user)
-            }
-        }
-    };
-}
-
-properties! {
-    Identity => |u: &User| Some(u.identity.to_string()),
-    UserPrincipalName => |u: &User| Some(u.user_principal_name.clone()),
-    SipAddress => |u: &User| u.sip_address.clone(),
-    DisplayName => |u: &User| Some(u.display_name.clone()),
-    SamAccountName => |u: &User| u.sam_account_name.clone(),
-    WindowsDomainLogon => |u: &User| u.windows_domain_logon.clone(),
-    DistinguishedName => |u: &User| u.distinguished_name.clone(),
-    TeamsUpgradeEffectiveMode => |u: &User| Some(u.teams_upgrade_effective_mode.clone()),
-    AudioConferencingTollNumber => |u: &User| u.audio_conferencing_toll_number.clone(),
-    AudioConferencingTollFreeNumber => |u: &User| u.audio_conferencing_toll_free_number.clone(),
 }
 
 impl Filter {
@@ -271,12 +234,16 @@ impl Parser<'_> {
     }
 
     fn comparison(&mut self, name: &str) -> Result<Filter> {
-        let property = Property::parse(name).ok_or_else(|| {
+        let property = UserField::parse(name).ok_or_else(|| {
             syntax(
                 self.text,
                 &format!(
                     "'{name}' is not a property you can filter on (use one of: {})",
-                    Property::names().join(", ")
+                    UserField::ALL
+                        .iter()
+                        .map(|f| f.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         })?;

@@ -11,21 +11,12 @@ use super::validate::{bad, UserFields};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::invitation;
-use crate::model::{parse_guid, DirectoryData, MeetingType, NewMeeting, NewUser, Tenant};
+use crate::model::{
+    parse_guid, DirectoryData, MeetingType, NewMeeting, NewUser, Tenant, UserField,
+};
 use crate::time::Timestamp;
 
 /// Field names of import records, matched case-insensitively.
-const USER_FIELDS: &[&str] = &[
-    "Identity",
-    "UserPrincipalName",
-    "SipAddress",
-    "DisplayName",
-    "SamAccountName",
-    "DistinguishedName",
-    "TeamsUpgradeEffectiveMode",
-    "AudioConferencingTollNumber",
-    "AudioConferencingTollFreeNumber",
-];
 const MEETING_FIELDS: &[&str] = &[
     "MeetingId",
     "Organizer",
@@ -94,17 +85,13 @@ impl<'a> Record<'a> {
 }
 
 fn user_fields(r: &Record) -> Result<UserFields> {
-    Ok(UserFields {
-        identity: r.text("Identity")?,
-        user_principal_name: r.text("UserPrincipalName")?,
-        sip_address: r.text("SipAddress")?,
-        display_name: r.text("DisplayName")?,
-        sam_account_name: r.text("SamAccountName")?,
-        distinguished_name: r.text("DistinguishedName")?,
-        teams_upgrade_effective_mode: r.text("TeamsUpgradeEffectiveMode")?,
-        toll: r.text("AudioConferencingTollNumber")?,
-        toll_free: r.text("AudioConferencingTollFreeNumber")?,
-    })
+    let mut fields = UserFields::default();
+    for name in UserField::importable_names() {
+        if let Some(value) = r.text(name)? {
+            fields.set(UserField::parse(name).expect("a field's own name"), value);
+        }
+    }
+    Ok(fields)
 }
 
 fn meeting(r: &Record) -> Result<NewMeeting> {
@@ -193,7 +180,7 @@ fn meeting(r: &Record) -> Result<NewMeeting> {
 /// Rejects a record whose unique keys repeat an earlier record of the same file.
 fn check_unique(users: &[NewUser]) -> Result<()> {
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
-    let object_ids: Vec<String> = users.iter().map(|u| u.object_id.to_string()).collect();
+    let object_ids: Vec<String> = users.iter().map(|u| u.user.identity.to_string()).collect();
     for (u, id) in users.iter().zip(&object_ids) {
         let keys = [
             ("Identity", Some(id.as_str())),
@@ -258,7 +245,7 @@ pub fn parse_json(
     let total = users.len() + meetings.len();
     let mut data = DirectoryData::default();
     for (i, value) in users.iter().enumerate() {
-        let record = Record::new(format!("Users[{i}]"), value, USER_FIELDS)?;
+        let record = Record::new(format!("Users[{i}]"), value, &UserField::importable_names())?;
         data.users.push(NewUser::from_fields(
             user_fields(&record)?,
             tenant,
@@ -305,16 +292,18 @@ pub fn parse_csv(
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(csv_error)?.clone();
-    let mut columns: Vec<&'static str> = Vec::new();
+    let mut columns: Vec<UserField> = Vec::new();
     for h in headers.iter() {
-        let known = USER_FIELDS
-            .iter()
-            .find(|k| k.eq_ignore_ascii_case(h))
+        let known = UserField::parse(h)
+            .filter(|f| f.importable())
             .ok_or_else(|| {
                 bad(
                     "line 1",
                     h,
-                    format!("is not a user field (known: {})", USER_FIELDS.join(", ")),
+                    format!(
+                        "is not a user field (known: {})",
+                        UserField::importable_names().join(", ")
+                    ),
                 )
             })?;
         columns.push(known);
@@ -324,24 +313,10 @@ pub fn parse_csv(
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(csv_error)?;
         let source = format!("line {}", row.position().map_or(i as u64 + 2, |p| p.line()));
-        let cell = |name: &str| {
-            columns
-                .iter()
-                .position(|c| *c == name)
-                .and_then(|i| row.get(i))
-                .map(str::to_string)
-        };
-        let fields = UserFields {
-            identity: cell("Identity"),
-            user_principal_name: cell("UserPrincipalName"),
-            sip_address: cell("SipAddress"),
-            display_name: cell("DisplayName"),
-            sam_account_name: cell("SamAccountName"),
-            distinguished_name: cell("DistinguishedName"),
-            teams_upgrade_effective_mode: cell("TeamsUpgradeEffectiveMode"),
-            toll: cell("AudioConferencingTollNumber"),
-            toll_free: cell("AudioConferencingTollFreeNumber"),
-        };
+        let mut fields = UserFields::default();
+        for (field, cell) in columns.iter().zip(row.iter()) {
+            fields.set(*field, cell);
+        }
         data.users
             .push(NewUser::from_fields(fields, tenant, &source)?);
         report(progress, i + 1, total.max(i + 1))?;

@@ -71,21 +71,20 @@ fn named_user(
     mode: &str,
     toll: Option<&str>,
 ) -> Result<NewUser> {
-    NewUser::from_fields(
-        UserFields {
-            identity: Some(rng.uuid().to_string()),
-            user_principal_name: Some(upn.into()),
-            sip_address: Some(sip.into()),
-            display_name: Some(display.into()),
-            sam_account_name: Some(sam.into()),
-            distinguished_name: Some(dn.into()),
-            teams_upgrade_effective_mode: Some(mode.into()),
-            toll: toll.map(str::to_string),
-            toll_free: None,
-        },
-        tenant,
-        display,
-    )
+    let id = rng.uuid().to_string();
+    let mut fields = UserFields::from([
+        (UserField::Identity, id.as_str()),
+        (UserField::UserPrincipalName, upn),
+        (UserField::SipAddress, sip),
+        (UserField::DisplayName, display),
+        (UserField::SamAccountName, sam),
+        (UserField::DistinguishedName, dn),
+        (UserField::TeamsUpgradeEffectiveMode, mode),
+    ]);
+    if let Some(toll) = toll {
+        fields.set(UserField::AudioConferencingTollNumber, toll);
+    }
+    NewUser::from_fields(fields, tenant, display)
 }
 
 fn meeting(
@@ -254,21 +253,22 @@ impl SampleGenerator {
         let rng = &mut self.rng;
         let upn = format!("user{n}@contoso.com");
         let name = format!("User {n}");
-        data.users.push(NewUser::from_fields(
-            UserFields {
-                identity: Some(rng.uuid().to_string()),
-                sip_address: Some(format!("sip:{upn}")),
-                display_name: Some(name.clone()),
-                sam_account_name: Some(format!("user{n}")),
-                distinguished_name: Some(format!("CN={name},OU=Users,DC=contoso,DC=com")),
-                teams_upgrade_effective_mode: Some(MODES[n % MODES.len()].into()),
-                user_principal_name: Some(upn.clone()),
-                toll: None,
-                toll_free: None,
-            },
-            tenant,
-            &upn,
-        )?);
+        let (id, sip, sam) = (
+            rng.uuid().to_string(),
+            format!("sip:{upn}"),
+            format!("user{n}"),
+        );
+        let dn = format!("CN={name},OU=Users,DC=contoso,DC=com");
+        let fields = UserFields::from([
+            (UserField::Identity, id.as_str()),
+            (UserField::UserPrincipalName, &upn),
+            (UserField::SipAddress, &sip),
+            (UserField::DisplayName, &name),
+            (UserField::SamAccountName, &sam),
+            (UserField::DistinguishedName, &dn),
+            (UserField::TeamsUpgradeEffectiveMode, MODES[n % MODES.len()]),
+        ]);
+        data.users.push(NewUser::from_fields(fields, tenant, &upn)?);
         for m in 0..self.meetings_per_user {
             let kinds = [
                 MeetingType::Teams,

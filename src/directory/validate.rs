@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
-use crate::model::{parse_guid, NewUser, Tenant, UserKeys};
+use crate::model::{parse_guid, NewUser, Tenant, User, UserField, UserKeys};
 
 /// TeamsUpgradeEffectiveMode values accepted.
 pub const UPGRADE_MODES: &[&str] = &[
@@ -17,18 +17,36 @@ pub const UPGRADE_MODES: &[&str] = &[
     "TeamsOnly",
 ];
 
-/// Raw fields of one user, before validation.
+/// Raw fields of one user, before validation, by [`UserField`].
 #[derive(Debug, Clone, Default)]
-pub struct UserFields {
-    pub identity: Option<String>,
-    pub user_principal_name: Option<String>,
-    pub sip_address: Option<String>,
-    pub display_name: Option<String>,
-    pub sam_account_name: Option<String>,
-    pub distinguished_name: Option<String>,
-    pub teams_upgrade_effective_mode: Option<String>,
-    pub toll: Option<String>,
-    pub toll_free: Option<String>,
+pub struct UserFields(Vec<(UserField, String)>);
+
+impl UserFields {
+    /// Sets a field (a later value of the same field wins).
+    pub fn set(&mut self, field: UserField, value: impl Into<String>) -> &mut Self {
+        self.0.retain(|(f, _)| *f != field);
+        self.0.push((field, value.into()));
+        self
+    }
+
+    /// The field's text, trimmed; `None` when absent or blank.
+    fn get(&self, field: UserField) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl<const N: usize> From<[(UserField, &str); N]> for UserFields {
+    fn from(fields: [(UserField, &str); N]) -> Self {
+        let mut all = UserFields::default();
+        for (field, value) in fields {
+            all.set(field, value);
+        }
+        all
+    }
 }
 
 pub(super) fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
@@ -76,9 +94,9 @@ fn sip_address(text: &str) -> String {
 impl NewUser {
     /// Validates one user record of `tenant` and computes its lookup keys.
     pub fn from_fields(f: UserFields, tenant: &Tenant, source: &str) -> Result<NewUser> {
-        let non_empty =
-            |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let upn = non_empty(f.user_principal_name)
+        use UserField as F;
+        let upn = f
+            .get(F::UserPrincipalName)
             .ok_or_else(|| bad(source, "UserPrincipalName", "is required"))?;
         if !check_address(&upn) {
             return Err(bad(
@@ -87,13 +105,13 @@ impl NewUser {
                 format!("'{upn}' is not a user principal name (name@domain.com)"),
             ));
         }
-        let object_id = match non_empty(f.identity) {
+        let object_id = match f.get(F::Identity) {
             Some(text) => parse_guid(&text)
                 .ok_or_else(|| bad(source, "Identity", format!("'{text}' is not a GUID")))?,
             None => Uuid::new_v4(),
         };
         // Stored as given apart from the prefix, which is always lower-case `sip:`.
-        let sip = match non_empty(f.sip_address).map(|s| sip_address(&s)) {
+        let sip = match f.get(F::SipAddress).map(|s| sip_address(&s)) {
             Some(s) => {
                 let address = &s[4..];
                 if !check_address(address) {
@@ -108,7 +126,8 @@ impl NewUser {
             None => None,
         };
         let sip_lookup = sip.as_deref().map(sip_key);
-        let display_name = non_empty(f.display_name)
+        let display_name = f
+            .get(F::DisplayName)
             .unwrap_or_else(|| upn.split('@').next().unwrap_or(&upn).to_string());
         if display_name.contains(['*', '?', '\0']) {
             return Err(bad(
@@ -117,7 +136,7 @@ impl NewUser {
                 format!("'{display_name}' contains '*', '?' or NUL"),
             ));
         }
-        let sam = non_empty(f.sam_account_name);
+        let sam = f.get(F::SamAccountName);
         if let Some(s) = &sam {
             if s.contains(['\\', '@', '*', '?', '\0', ' ']) {
                 return Err(bad(
@@ -137,7 +156,7 @@ impl NewUser {
             (Some(n), Some(s)) => Some(format!("{}\\{s}", n.to_uppercase())),
             _ => None,
         };
-        let dn = non_empty(f.distinguished_name);
+        let dn = f.get(F::DistinguishedName);
         let dn_key = match &dn {
             Some(d) => Some(canonical_dn(d).map_err(|why| {
                 bad(
@@ -148,7 +167,7 @@ impl NewUser {
             })?),
             None => None,
         };
-        let mode = match non_empty(f.teams_upgrade_effective_mode) {
+        let mode = match f.get(F::TeamsUpgradeEffectiveMode) {
             Some(m) => UPGRADE_MODES
                 .iter()
                 .find(|known| known.eq_ignore_ascii_case(&m))
@@ -162,8 +181,8 @@ impl NewUser {
                 })?,
             None => "Islands".to_string(),
         };
-        let toll = non_empty(f.toll);
-        let toll_free = non_empty(f.toll_free);
+        let toll = f.get(F::AudioConferencingTollNumber);
+        let toll_free = f.get(F::AudioConferencingTollFreeNumber);
         for (field, number) in [
             ("AudioConferencingTollNumber", &toll),
             ("AudioConferencingTollFreeNumber", &toll_free),
@@ -183,16 +202,20 @@ impl NewUser {
                 display_name: fold(&display_name),
                 dn: dn_key,
             },
-            object_id,
-            upn,
-            sip,
-            display_name,
-            sam,
-            windows_logon,
-            dn,
-            mode,
-            toll,
-            toll_free,
+            user: User {
+                key: 0,
+                identity: object_id,
+                user_principal_name: upn,
+                sip_address: sip,
+                display_name,
+                sam_account_name: sam,
+                windows_domain_logon: windows_logon,
+                distinguished_name: dn,
+                teams_upgrade_effective_mode: mode,
+                audio_conferencing_toll_number: toll,
+                audio_conferencing_toll_free_number: toll_free,
+                tenant_id: tenant.tenant_id,
+            },
         })
     }
 }

@@ -38,6 +38,12 @@ Describe 'Set-CsTenantMigrationConfiguration' {
         (Set-CsTenantMigrationConfiguration -Identity Global -HoldMinutes 90 -PassThru -Confirm:$false).HoldMinutes | Should -Be 90
     }
 
+    It 'refuses -HoldMinutes outside the library''s range (0 to 10080), changing nothing' -ForEach @(-1, 10081) {
+        { Set-CsTenantMigrationConfiguration -HoldMinutes $_ -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MeetingMigration.InvalidArgument*' -ExpectedMessage '*0 to 10080*'
+        (Get-CsTenantMigrationConfiguration).HoldMinutes | Should -Be 0
+    }
+
     It 'applies an -Instance from the getter' {
         $config = Get-CsTenantMigrationConfiguration
         $config.MeetingMigrationEnabled = $false

@@ -309,23 +309,24 @@ fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
                            display_name, display_key, dn, dn_key, mode, toll, toll_free)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
+    let (user, keys) = (&u.user, &u.keys);
     stmt.execute(params![
         tenant.key,
-        u.object_id.to_string(),
-        u.upn,
-        u.keys.upn,
-        u.sip,
-        u.keys.sip,
-        u.sam,
-        u.windows_logon,
-        u.keys.logon,
-        u.display_name,
-        u.keys.display_name,
-        u.dn,
-        u.keys.dn,
-        u.mode,
-        u.toll,
-        u.toll_free
+        user.identity.to_string(),
+        user.user_principal_name,
+        keys.upn,
+        user.sip_address,
+        keys.sip,
+        user.sam_account_name,
+        user.windows_domain_logon,
+        keys.logon,
+        user.display_name,
+        keys.display_name,
+        user.distinguished_name,
+        keys.dn,
+        user.teams_upgrade_effective_mode,
+        user.audio_conferencing_toll_number,
+        user.audio_conferencing_toll_free_number
     ])
     .map_err(|e| duplicate(&u.source, e))?;
     Ok(())
