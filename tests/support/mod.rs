@@ -164,8 +164,3 @@ pub fn status_of(svc: &Service, s: &MigrationStatus) -> MigrationStatus {
         .expect("detail")
         .status
 }
-
-/// The path of the built binary, for processes.
-pub fn exe_path(p: &str) -> &Path {
-    Path::new(p)
-}
