@@ -13,7 +13,7 @@ use meeting_migration::{ErrorCode, Service};
 use support::*;
 
 #[test]
-fn a_new_store_file_is_readable_by_its_owner_only() {
+fn a_new_store_file_and_its_folders_are_private_to_their_owner() {
     use std::os::unix::fs::PermissionsExt;
     let store = TestStore::new();
     let nested = store.dir.path().join("a/b/mms.db");
@@ -21,6 +21,13 @@ fn a_new_store_file_is_readable_by_its_owner_only() {
     svc.create_sample_tenant(&Default::default()).unwrap();
     let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    for folder in ["a", "a/b"] {
+        let mode = std::fs::metadata(store.dir.path().join(folder))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "{folder}: mode {mode:o}");
+    }
     let wal = nested.with_file_name("mms.db-wal");
     if wal.exists() {
         let mode = std::fs::metadata(&wal).unwrap().permissions().mode();

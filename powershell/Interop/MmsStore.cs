@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Interop;
@@ -23,15 +22,10 @@ internal sealed unsafe class MmsStore
 
     internal string Path { get; }
 
-    /// <summary>Opens (creating if needed) the store at <paramref name="path"/> and starts its worker; the caller holds the first lease.</summary>
+    /// <summary>Opens (the library creating it and its folder if needed) the store at <paramref name="path"/>
+    /// and starts its worker; the caller holds the first lease.</summary>
     internal static MmsStore Open(string path)
     {
-        string? directory = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
         MmsStoreHandle? handle = null;
         NativeCall.Invoke((out IntPtr error) => NativeMethods.mms_store_open(path, out handle, out error));
         var store = new MmsStore(path, handle!);

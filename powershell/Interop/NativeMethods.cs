@@ -8,7 +8,7 @@ namespace MeetingMigration.PowerShell.Interop;
 /// Every string the library returns arrives as an <see cref="IntPtr"/> and is decoded and freed by
 /// <see cref="NativeCall"/>; JSON inputs are NUL-terminated UTF-8 buffers (<c>byte*</c>) that
 /// <see cref="NativeCall"/> writes, other input strings are marshalled as UTF-8. The import name is fixed and
-/// mapped to the staged file by <see cref="NativeLibraryResolver"/>.
+/// mapped to the staged file by the resolver <see cref="ModuleLifecycle"/> registers.
 /// </summary>
 internal static unsafe partial class NativeMethods
 {

@@ -124,8 +124,18 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 /// Creates the file with owner-only permissions before SQLite sees it (SQLite gives its
 /// -wal and -shm files the same permissions).
 fn create_file(path: &Path) -> Result<()> {
+    // The one place the product creates the store's folder: private to the user.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(path, "create the folder of", e))?;
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            folder.mode(0o700);
+        }
+        folder
+            .create(dir)
+            .map_err(|e| io_error(path, "create the folder of", e))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true);
