@@ -2,8 +2,21 @@
 //!
 //! A tenant directory, users' calendars, a durable migration queue and a worker that
 //! rewrites meetings, behind [`Service`] (the safe Rust API) and the `mms_` C ABI
-//! ([`ffi`], header `include/meeting_migration.h`). The layout follows the data:
-//! [`identity`] → [`directory`] → [`migration::request`] → [`migration::worker`] → [`store`].
+//! ([`ffi`], header `include/meeting_migration.h`).
+//!
+//! Modules import only what stands below them (`docs/architecture.md` draws it):
+//!
+//! ```text
+//! ffi, bin/mms-worker          thin shells over Service
+//! service                      the facade: one method per thing the product does
+//! migration                    start rules and preview, status, the worker
+//! directory                    tenants, settings, resolution, listing, import, sample
+//! store (trait) ── sqlite      storage only: rows in, rows out, no business rule
+//! invitation                   the online-meeting block: parse, render, rewrite
+//! identity                     -Identity values into canonical keys
+//! model                        every record, including the store's inputs
+//! cancel, time, rng, error     the bottom
+//! ```
 
 pub mod cancel;
 pub mod directory;

@@ -35,8 +35,6 @@ pub fn meeting(
     m
 }
 
-/// The sample tenant (bridge numbers +1 425 555 0100 / +1 800 555 0100) plus org@contoso.com
-/// with every kind of meeting the worker must tell apart.
 /// Queues the organiser of [`org_store`]'s meetings for an All→Teams migration.
 pub fn start_org_to_teams(svc: &Service) -> MigrationStatus {
     start(
@@ -47,6 +45,8 @@ pub fn start_org_to_teams(svc: &Service) -> MigrationStatus {
     )
 }
 
+/// The sample tenant (bridge numbers +1 425 555 0100 / +1 800 555 0100) plus org@contoso.com
+/// with every kind of meeting the worker must tell apart.
 pub fn org_store() -> (TestStore, Service) {
     let (store, svc) = sample(6, 0);
     let block =
