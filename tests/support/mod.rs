@@ -4,7 +4,7 @@
 //! lose the WAL. Time moves through the store's [`ManualClock`], never by editing rows.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
