@@ -172,6 +172,30 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The version of this C ABI (`MMS_ABI_VERSION`, currently 1). A caller refuses a library
+ * whose ABI version it does not know. Thread-safe.
+ */
+uint32_t mms_abi_version(void);
+
+/**
+ * Raises the flag: every `mms_migration_wait` using it returns `MMS_STATUS_CANCELLED`
+ * within a poll interval (about 20 ms). May be called from any thread, any number of
+ * times. NULL is a no-op.
+ */
+void mms_cancel_cancel(const mms_cancel *cancel);
+
+/**
+ * Releases a flag from `mms_cancel_new`. NULL is a no-op. No wait may still be using it.
+ */
+void mms_cancel_free(mms_cancel *cancel);
+
+/**
+ * A new, not cancelled flag; the caller owns it and releases it with `mms_cancel_free`.
+ * Returns NULL only if the allocation panicked. Thread-safe.
+ */
+mms_cancel *mms_cancel_new(void);
+
+/**
  * Imports a `.json` (users and meetings) or `.csv` (users) file into a tenant, all or
  * nothing.
  *
@@ -201,59 +225,40 @@ int32_t mms_data_import(const mms_store *store,
                         char **out_error);
 
 /**
- * Creates the deterministic sample tenant (John and Ken Myer, `user1..userN@contoso.com`
- * and their meetings). The store's first tenant becomes its default.
- *
- * - `store`: required.
- * - `options_json`: NULL for the defaults, or any of
- *   `{"TenantId":null|"guid","UserCount":100,"MeetingsPerUser":4,"Seed":1}`.
- * - `out_tenant_json`: required; on success receives the Tenant JSON (free with
- *   `mms_string_free`). Untouched on failure.
- * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_ALREADY_EXISTS`
- *   when the tenant exists).
- *
- * Thread-safe.
- */
-int32_t mms_sample_tenant_create(const mms_store *store,
-                                 const char *options_json,
-                                 char **out_tenant_json,
-                                 char **out_error);
-
-/**
- * A user's meetings with their current online-meeting block.
+ * A tenant's dial-in conferencing settings.
  *
  * - `store`: required.
  * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
- * - `identity`: required; any identity form `mms_identity_resolve` accepts.
- * - `out_json`: required; on success receives `[Meeting...]` (free with `mms_string_free`).
+ * - `out_json`: required; on success receives
+ *   `{"Identity":"Global","TenantId","AutomaticallyMigrateUserMeetings","AutomaticallyReplaceAcpProvider","AutomaticallySendEmailsToUsers","PinLength","DefaultTollNumber","DefaultTollFreeNumber"}`
+ *   (free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.
  */
-int32_t mms_meetings_list(const mms_store *store,
-                          const char *tenant,
-                          const char *identity,
-                          char **out_json,
-                          char **out_error);
+int32_t mms_dialin_settings_get(const mms_store *store,
+                                const char *tenant,
+                                char **out_json,
+                                char **out_error);
 
 /**
- * The library's version, e.g. `"0.1.0"`: a static NUL-terminated string that the caller
- * must not free or modify. Never NULL; thread-safe.
+ * Changes a tenant's dial-in conferencing settings.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `changes_json`: required; any subset of the settings' fields except `Identity` and
+ *   `TenantId`.
+ * - `out_json`: required; on success receives the settings after the change (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
  */
-const char *mms_version(void);
-
-/**
- * The version of this C ABI (`MMS_ABI_VERSION`, currently 1). A caller refuses a library
- * whose ABI version it does not know. Thread-safe.
- */
-uint32_t mms_abi_version(void);
-
-/**
- * Frees a string the library returned (an output JSON or an error JSON). NULL is a
- * no-op. Each string is freed once, by this function only, from any thread; never pass
- * `mms_version()`'s string or memory from another allocator.
- */
-void mms_string_free(char *s);
+int32_t mms_dialin_settings_set(const mms_store *store,
+                                const char *tenant,
+                                const char *changes_json,
+                                char **out_json,
+                                char **out_error);
 
 /**
  * The table of status codes, so a caller can check that it maps every code.
@@ -290,21 +295,56 @@ int32_t mms_identity_resolve(const mms_store *store,
                              char **out_error);
 
 /**
- * Lists one page of a tenant's users in a stable order.
+ * A user's meetings with their current online-meeting block.
  *
  * - `store`: required.
- * - `query_json`: NULL for the first 1000 users of the default tenant, or
- *   `{"Tenant":null|"guid","Filter":null|"OPath","Prefix":null|"upn prefix","After":null|cursor,"Limit":1000}`.
- * - `out_page_json`: required; on success receives `{"Users":[User...],"Next":null|cursor}`
- *   (pass `Next` back as `After` for the next page; free with `mms_string_free`).
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `identity`: required; any identity form `mms_identity_resolve` accepts.
+ * - `out_json`: required; on success receives `[Meeting...]` (free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.
  */
-int32_t mms_users_list(const mms_store *store,
-                       const char *query_json,
-                       char **out_page_json,
-                       char **out_error);
+int32_t mms_meetings_list(const mms_store *store,
+                          const char *tenant,
+                          const char *identity,
+                          char **out_json,
+                          char **out_error);
+
+/**
+ * A tenant's migration configuration.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `out_json`: required; on success receives
+ *   `{"Identity":"Global","TenantId","MeetingMigrationEnabled","HoldMinutes"}` (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_migration_config_get(const mms_store *store,
+                                 const char *tenant,
+                                 char **out_json,
+                                 char **out_error);
+
+/**
+ * Changes a tenant's migration configuration.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `changes_json`: required; any subset of `{"MeetingMigrationEnabled":bool,"HoldMinutes":int}`.
+ * - `out_json`: required; on success receives the configuration after the change (free
+ *   with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_migration_config_set(const mms_store *store,
+                                 const char *tenant,
+                                 const char *changes_json,
+                                 char **out_json,
+                                 char **out_error);
 
 /**
  * What starting a migration would do, changing nothing (for `-WhatIf`).
@@ -361,37 +401,51 @@ int32_t mms_migration_start_batch(const mms_store *store,
                                   char **out_error);
 
 /**
- * The status records matching a query, oldest first.
+ * Waits until a request is Succeeded or Failed.
  *
  * - `store`: required.
- * - `query_json`: NULL for every request of the default tenant, or
- *   `{"Tenant","Identity","StartTime","EndTime","State","MigrationType"}` (each optional).
- * - `out_json`: required; on success receives `[Status...]` (free with `mms_string_free`).
+ * - `correlation_id`: required; the request's correlation id.
+ * - `timeout_ms`: how long to wait, 0 or more (0 looks once); negative is
+ *   `MMS_STATUS_INVALID_ARGUMENT`. When it passes the call returns `MMS_STATUS_TIMEOUT`.
+ * - `progress`: NULL, or called with the Status JSON first and whenever the request's
+ *   state or counts change, on the calling thread, before this function returns.
+ * - `user_data`: passed to `progress` untouched; may be NULL.
+ * - `cancel`: NULL, or a flag another thread may raise with `mms_cancel_cancel`; the call
+ *   then returns `MMS_STATUS_CANCELLED`. It must outlive the call.
+ * - `out_status_json`: required; on success receives the final Status JSON (free with
+ *   `mms_string_free`). Untouched on failure.
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
- * Thread-safe.
+ * Blocks the calling thread; other threads may use the store meanwhile. The worker
+ * (in this process or another) must run for the request to progress.
  */
-int32_t mms_status_query(const mms_store *store,
-                         const char *query_json,
-                         char **out_json,
-                         char **out_error);
+int32_t mms_migration_wait(const mms_store *store,
+                           const char *correlation_id,
+                           int64_t timeout_ms,
+                           mms_progress_fn progress,
+                           void *user_data,
+                           const mms_cancel *cancel,
+                           char **out_status_json,
+                           char **out_error);
 
 /**
- * The number of users per request state for a query.
+ * Creates the deterministic sample tenant (John and Ken Myer, `user1..userN@contoso.com`
+ * and their meetings). The store's first tenant becomes its default.
  *
  * - `store`: required.
- * - `query_json`: NULL or a query as for `mms_status_query`.
- * - `out_json`: required; on success receives
- *   `[{"State":"Pending","UserCount":n},{"State":"InProgress",...},{"State":"Failed",...},{"State":"Succeeded",...}]`
- *   (free with `mms_string_free`).
- * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ * - `options_json`: NULL for the defaults, or any of
+ *   `{"TenantId":null|"guid","UserCount":100,"MeetingsPerUser":4,"Seed":1}`.
+ * - `out_tenant_json`: required; on success receives the Tenant JSON (free with
+ *   `mms_string_free`). Untouched on failure.
+ * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_ALREADY_EXISTS`
+ *   when the tenant exists).
  *
  * Thread-safe.
  */
-int32_t mms_status_summary(const mms_store *store,
-                           const char *query_json,
-                           char **out_json,
-                           char **out_error);
+int32_t mms_sample_tenant_create(const mms_store *store,
+                                 const char *options_json,
+                                 char **out_tenant_json,
+                                 char **out_error);
 
 /**
  * One request with its queue position and per-meeting outcomes.
@@ -430,65 +484,71 @@ int32_t mms_status_get_many(const mms_store *store,
                             char **out_error);
 
 /**
- * A new, not cancelled flag; the caller owns it and releases it with `mms_cancel_free`.
- * Returns NULL only if the allocation panicked. Thread-safe.
- */
-mms_cancel *mms_cancel_new(void);
-
-/**
- * Raises the flag: every `mms_migration_wait` using it returns `MMS_STATUS_CANCELLED`
- * within a poll interval (about 20 ms). May be called from any thread, any number of
- * times. NULL is a no-op.
- */
-void mms_cancel_cancel(const mms_cancel *cancel);
-
-/**
- * Releases a flag from `mms_cancel_new`. NULL is a no-op. No wait may still be using it.
- */
-void mms_cancel_free(mms_cancel *cancel);
-
-/**
- * Waits until a request is Succeeded or Failed.
+ * The status records matching a query, oldest first.
  *
  * - `store`: required.
- * - `correlation_id`: required; the request's correlation id.
- * - `timeout_ms`: how long to wait, 0 or more (0 looks once); negative is
- *   `MMS_STATUS_INVALID_ARGUMENT`. When it passes the call returns `MMS_STATUS_TIMEOUT`.
- * - `progress`: NULL, or called with the Status JSON first and whenever the request's
- *   state or counts change, on the calling thread, before this function returns.
- * - `user_data`: passed to `progress` untouched; may be NULL.
- * - `cancel`: NULL, or a flag another thread may raise with `mms_cancel_cancel`; the call
- *   then returns `MMS_STATUS_CANCELLED`. It must outlive the call.
- * - `out_status_json`: required; on success receives the final Status JSON (free with
- *   `mms_string_free`). Untouched on failure.
- * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
- *
- * Blocks the calling thread; other threads may use the store meanwhile. The worker
- * (in this process or another) must run for the request to progress.
- */
-int32_t mms_migration_wait(const mms_store *store,
-                           const char *correlation_id,
-                           int64_t timeout_ms,
-                           mms_progress_fn progress,
-                           void *user_data,
-                           const mms_cancel *cancel,
-                           char **out_status_json,
-                           char **out_error);
-
-/**
- * The store's tenants.
- *
- * - `store`: required.
- * - `out_json`: required; on success receives
- *   `[{"TenantId","Name","Domains":[{"Name","NetBiosName"}],"IsDefault","UserCount"}...]`
- *   (free with `mms_string_free`). Untouched on failure.
+ * - `query_json`: NULL for every request of the default tenant, or
+ *   `{"Tenant","Identity","StartTime","EndTime","State","MigrationType"}` (each optional).
+ * - `out_json`: required; on success receives `[Status...]` (free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.
  */
-int32_t mms_tenants_list(const mms_store *store,
+int32_t mms_status_query(const mms_store *store,
+                         const char *query_json,
                          char **out_json,
                          char **out_error);
+
+/**
+ * The number of users per request state for a query.
+ *
+ * - `store`: required.
+ * - `query_json`: NULL or a query as for `mms_status_query`.
+ * - `out_json`: required; on success receives
+ *   `[{"State":"Pending","UserCount":n},{"State":"InProgress",...},{"State":"Failed",...},{"State":"Succeeded",...}]`
+ *   (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_status_summary(const mms_store *store,
+                           const char *query_json,
+                           char **out_json,
+                           char **out_error);
+
+/**
+ * Closes a store: stops its worker (waiting for the worker thread to finish its current
+ * batch) and releases the handle. NULL is a no-op.
+ *
+ * The caller must make sure no other thread is using `store` and that it is not used
+ * afterwards; freeing a handle twice is undefined behaviour.
+ */
+void mms_store_free(mms_store *store);
+
+/**
+ * Opens the store at `path`, creating the file and its folder on first use.
+ *
+ * - `path`: UTF-8 file path, or NULL for the platform data directory's
+ *   `MeetingMigration/mms.db` (`$XDG_DATA_HOME` or `~/.local/share` on Unix,
+ *   `%LOCALAPPDATA%` on Windows). The library never reads `MEETING_MIGRATION_STORE`: the
+ *   caller resolves it and passes the path. An empty string is `MMS_STATUS_INVALID_ARGUMENT`.
+ * - `out_store`: required; on success receives a handle the caller owns and releases
+ *   with `mms_store_free`. Untouched on failure.
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_CORRUPT`,
+ * `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...). May be called from any thread.
+ */
+int32_t mms_store_open(const char *path,
+                       mms_store **out_store,
+                       char **out_error);
+
+/**
+ * Frees a string the library returned (an output JSON or an error JSON). NULL is a
+ * no-op. Each string is freed once, by this function only, from any thread; never pass
+ * `mms_version()`'s string or memory from another allocator.
+ */
+void mms_string_free(char *s);
 
 /**
  * Creates a tenant; the store's first tenant becomes its default.
@@ -536,102 +596,42 @@ int32_t mms_tenant_set_default(const mms_store *store,
                                char **out_error);
 
 /**
- * A tenant's migration configuration.
+ * The store's tenants.
  *
  * - `store`: required.
- * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
  * - `out_json`: required; on success receives
- *   `{"Identity":"Global","TenantId","MeetingMigrationEnabled","HoldMinutes"}` (free with
- *   `mms_string_free`).
+ *   `[{"TenantId","Name","Domains":[{"Name","NetBiosName"}],"IsDefault","UserCount"}...]`
+ *   (free with `mms_string_free`). Untouched on failure.
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.
  */
-int32_t mms_migration_config_get(const mms_store *store,
-                                 const char *tenant,
-                                 char **out_json,
-                                 char **out_error);
+int32_t mms_tenants_list(const mms_store *store,
+                         char **out_json,
+                         char **out_error);
 
 /**
- * Changes a tenant's migration configuration.
+ * Lists one page of a tenant's users in a stable order.
  *
  * - `store`: required.
- * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
- * - `changes_json`: required; any subset of `{"MeetingMigrationEnabled":bool,"HoldMinutes":int}`.
- * - `out_json`: required; on success receives the configuration after the change (free
- *   with `mms_string_free`).
+ * - `query_json`: NULL for the first 1000 users of the default tenant, or
+ *   `{"Tenant":null|"guid","Filter":null|"OPath","Prefix":null|"upn prefix","After":null|cursor,"Limit":1000}`.
+ * - `out_page_json`: required; on success receives `{"Users":[User...],"Next":null|cursor}`
+ *   (pass `Next` back as `After` for the next page; free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.
  */
-int32_t mms_migration_config_set(const mms_store *store,
-                                 const char *tenant,
-                                 const char *changes_json,
-                                 char **out_json,
-                                 char **out_error);
-
-/**
- * A tenant's dial-in conferencing settings.
- *
- * - `store`: required.
- * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
- * - `out_json`: required; on success receives
- *   `{"Identity":"Global","TenantId","AutomaticallyMigrateUserMeetings","AutomaticallyReplaceAcpProvider","AutomaticallySendEmailsToUsers","PinLength","DefaultTollNumber","DefaultTollFreeNumber"}`
- *   (free with `mms_string_free`).
- * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
- *
- * Thread-safe.
- */
-int32_t mms_dialin_settings_get(const mms_store *store,
-                                const char *tenant,
-                                char **out_json,
-                                char **out_error);
-
-/**
- * Changes a tenant's dial-in conferencing settings.
- *
- * - `store`: required.
- * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
- * - `changes_json`: required; any subset of the settings' fields except `Identity` and
- *   `TenantId`.
- * - `out_json`: required; on success receives the settings after the change (free with
- *   `mms_string_free`).
- * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
- *
- * Thread-safe.
- */
-int32_t mms_dialin_settings_set(const mms_store *store,
-                                const char *tenant,
-                                const char *changes_json,
-                                char **out_json,
-                                char **out_error);
-
-/**
- * Opens the store at `path`, creating the file and its folder on first use.
- *
- * - `path`: UTF-8 file path, or NULL for the platform data directory's
- *   `MeetingMigration/mms.db` (`$XDG_DATA_HOME` or `~/.local/share` on Unix,
- *   `%LOCALAPPDATA%` on Windows). The library never reads `MEETING_MIGRATION_STORE`: the
- *   caller resolves it and passes the path. An empty string is `MMS_STATUS_INVALID_ARGUMENT`.
- * - `out_store`: required; on success receives a handle the caller owns and releases
- *   with `mms_store_free`. Untouched on failure.
- * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
- *
- * Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_CORRUPT`,
- * `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...). May be called from any thread.
- */
-int32_t mms_store_open(const char *path,
-                       mms_store **out_store,
+int32_t mms_users_list(const mms_store *store,
+                       const char *query_json,
+                       char **out_page_json,
                        char **out_error);
 
 /**
- * Closes a store: stops its worker (waiting for the worker thread to finish its current
- * batch) and releases the handle. NULL is a no-op.
- *
- * The caller must make sure no other thread is using `store` and that it is not used
- * afterwards; freeing a handle twice is undefined behaviour.
+ * The library's version, e.g. `"0.1.0"`: a static NUL-terminated string that the caller
+ * must not free or modify. Never NULL; thread-safe.
  */
-void mms_store_free(mms_store *store);
+const char *mms_version(void);
 
 /**
  * Starts the store's in-process worker on a background thread. Starting it while it runs

@@ -1,8 +1,8 @@
 //! The C ABI: every service operation behind an `mms_` function (DESIGN.md §6).
 //!
 //! A thin shell over [`Service`](crate::Service): each export checks its arguments
-//! ([`args`]), calls one `Service` method and writes the result as JSON, all inside the one
-//! panic boundary ([`panic`]). There is no service logic here.
+//! (`args`), calls one `Service` method and writes the result as JSON, all inside the one
+//! panic boundary (`panic`). There is no service logic here.
 //!
 //! # Conventions (the header repeats them at every declaration)
 //!
@@ -23,7 +23,7 @@
 //!   rejected); a parse error is `MMS_STATUS_INVALID_JSON` naming the argument. Optional
 //!   arguments (a tenant, options, queries) accept NULL for the default.
 //! - **Panics** are caught at the boundary and returned as `MMS_STATUS_PANIC` with the
-//!   message; nothing is printed to stderr (see [`panic`] for how).
+//!   message; nothing is printed to stderr (see `ffi/panic.rs` for how).
 //! - **Threads.** An `mms_store` may be used by many threads at once; progress callbacks
 //!   run on the calling thread before the call returns; an `mms_cancel` may be raised from
 //!   any thread.
@@ -38,24 +38,34 @@
 //! Each export's own documentation says which pointers may be NULL.
 #![allow(clippy::missing_safety_doc)]
 
-pub mod args;
-pub mod data;
-pub mod errors;
-pub mod identity;
+// The C-facing modules: one per C type or function family, named after what it holds.
+pub mod callbacks;
+pub mod cancel;
+pub mod import;
+pub mod library;
+pub mod meetings;
 pub mod migration;
-pub mod panic;
-pub mod settings;
+pub mod status;
 pub mod store;
+pub mod tenants;
 #[cfg(feature = "ffi-test-hooks")]
 pub mod test_hooks;
+pub mod users;
 
-pub use errors::{MmsStatus, MMS_ABI_VERSION};
-pub use migration::{MmsCancel, MmsProgressFn};
-pub use store::MmsStore;
+// Internals. Imports inside `ffi` run one way, each module using only those before it:
+// `args` (argument checks) → `panic` (the boundary, error JSON) → `callbacks`, `cancel`,
+// `store` (the handle types) → the exports (`library`, `users`, `tenants`, `import`,
+// `meetings`, `migration`, `status`, `test_hooks`); no module of exports imports another.
+mod args;
+mod panic;
 
-pub use data::*;
-pub use errors::*;
-pub use identity::*;
+pub use callbacks::MmsProgressFn;
+pub use cancel::*;
+pub use import::*;
+pub use library::*;
+pub use meetings::*;
 pub use migration::*;
-pub use settings::*;
+pub use status::*;
 pub use store::*;
+pub use tenants::*;
+pub use users::*;

@@ -1,4 +1,5 @@
-//! Versions, strings the library allocated, and the table of status codes.
+//! The library itself: its versions, freeing the strings it returns, and the table of status
+//! codes.
 
 use libc::c_char;
 use std::ffi::CString;
