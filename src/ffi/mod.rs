@@ -7,7 +7,7 @@
 //! # Conventions (the header repeats them at every declaration)
 //!
 //! - **Status.** Fallible functions return an `int32_t`: 0 (`MMS_STATUS_OK`) or a
-//!   [`MmsStatus`] code — the numbers of [`ErrorCode`](crate::ErrorCode), fixed forever.
+//!   `mms_status` code: [`ErrorCode`](crate::ErrorCode), whose numbers are fixed forever.
 //! - **Errors.** `char **out_error` is the last parameter. When it is not NULL and the call
 //!   fails, `*out_error` receives `{"code","id","category","message","target"}` (`category`
 //!   is a PowerShell `ErrorCategory` name, `target` the offending value or argument name or
@@ -59,6 +59,7 @@ pub mod users;
 mod args;
 mod panic;
 
+pub use crate::error::ErrorCode;
 pub use callbacks::MmsProgressFn;
 pub use cancel::*;
 pub use import::*;
