@@ -1,5 +1,6 @@
-//! Migration requests and the worker (DESIGN.md §2.1, §4) on real stores: start rules,
-//! selection, rewrites, counts, retries, purge, queue position, summary and waits.
+//! Migration requests and the worker (docs/architecture.md, "One migration, end to end")
+//! on real stores: start rules, selection, rewrites, counts, retries, purge, queue
+//! position, summary and waits.
 
 mod support;
 

@@ -1,4 +1,5 @@
-//! The C ABI: every service operation behind an `mms_` function (DESIGN.md §6).
+//! The C ABI: every service operation behind an `mms_` function (docs/architecture.md,
+//! "The C ABI").
 //!
 //! A thin shell over [`Service`](crate::Service): each export checks its arguments
 //! (`args`), calls one `Service` method and writes the result as JSON, all inside the one

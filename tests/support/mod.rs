@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: real store files in temp directories, the real
 //! library, no mocks. Files are hashed by a separate process (`sha256sum`), never opened
-//! outside SQLite from inside the test process (DESIGN.md §9).
+//! outside SQLite from inside the test process: closing any descriptor of a SQLite file
+//! drops the POSIX locks SQLite holds on it in this process.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
