@@ -653,7 +653,8 @@ int32_t mms_worker_start(const mms_store *store,
 
 /**
  * Stops the store's in-process worker and waits for its thread; a no-op when it does not
- * run. A request the worker was working on resumes when its lease expires.
+ * run. The worker ends the lease of the request it was working on at its next batch
+ * boundary, so any worker (in this process or another) can resume that request at once.
  *
  * - `store`: required.
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
