@@ -1,6 +1,6 @@
 //! Durable starts per second (one by one and batched) and worker meetings per second against
-//! a raw SQLite insert of the same rows in the same batch size (DESIGN.md §8; issue 4
-//! targets: ≥ 50,000 meetings/s and ≥ 0.5× the raw rate).
+//! a raw SQLite insert of the same rows in the same batch size (issue 4 targets: ≥ 50,000
+//! meetings/s and ≥ 0.5× the raw rate).
 //!
 //! "Durable" is the store's commit: WAL with synchronous=NORMAL, so a start survives the
 //! process being killed once it is reported (the raw baseline uses the same settings).

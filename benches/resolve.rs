@@ -1,6 +1,6 @@
-//! Identity resolution on a 1M-user store, per identity form (DESIGN.md §3; issue 3 targets:
-//! UPN / SIP / object id ≤ 2 µs, every form ≤ 10 µs; open < 1 s and < 300 MB at 1M users),
-//! and sample users generated per second.
+//! Identity resolution on a 1M-user store, per identity form of src/identity.rs (issue 3
+//! targets: UPN / SIP / object id ≤ 2 µs, every form ≤ 10 µs; open < 1 s and < 300 MB at 1M
+//! users), and sample users generated per second.
 //!
 //! The store is made once (`create_sample_tenant`, 1,000,000 users, no meetings) at
 //! `target/bench-stores/1m.db` and reused by later runs.

@@ -3,88 +3,160 @@
 
 use std::fmt;
 
-macro_rules! error_codes {
-    ($($(#[$doc:meta])* $name:ident = $value:literal => $category:literal,)*) => {
-        /// Status codes returned across the C ABI (`0` is success).
-        ///
-        /// The numbers are fixed forever; new codes get new numbers.
-        #[repr(i32)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum ErrorCode {
-            $($(#[$doc])* $name = $value,)*
-        }
-
-        impl ErrorCode {
-            /// Every code, in numeric order.
-            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
-
-            /// The name used in error ids (`MeetingMigration.<Id>`).
-            pub fn id(self) -> &'static str {
-                match self { $(ErrorCode::$name => stringify!($name),)* }
-            }
-
-            /// The PowerShell `ErrorCategory` name for errors with this code.
-            pub fn category(self) -> &'static str {
-                match self { $(ErrorCode::$name => $category,)* }
-            }
-        }
-    };
-}
-
-error_codes! {
+/// The status codes of the C ABI (`mms_status` in C; functions return them as `int32_t`),
+/// which are also the `code` of every error of the service. The numbers are fixed forever
+/// and never reused: a code that is no longer produced keeps its number, documented as
+/// reserved. Each has an error id (`"MeetingMigration." + id`) and a PowerShell
+/// `ErrorCategory`, listed by `mms_error_codes`.
+//
+// This enum is the one status-code table: cbindgen reads it into the header (renamed
+// `mms_status` in cbindgen.toml) and `Error` carries it. Adding a code: a variant with the
+// next number, its row in `describe`, its entry at the end of `ALL`, the same name and
+// number in powershell/Interop/MmsStatusCode.cs (checked when the module is imported), then
+// regenerate the header.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
     /// Success.
-    Ok = 0 => "NotSpecified",
-    /// A bug: a panic was caught at the C boundary.
-    Panic = 1 => "NotSpecified",
+    Ok = 0,
+    /// A bug: a panic was caught at the C boundary (the message is in the error JSON).
+    Panic = 1,
     /// A required pointer argument was NULL.
-    NullArgument = 2 => "InvalidArgument",
+    NullArgument = 2,
     /// A string argument was not valid UTF-8.
-    InvalidUtf8 = 3 => "InvalidArgument",
+    InvalidUtf8 = 3,
     /// A JSON argument did not parse or had the wrong shape.
-    InvalidJson = 4 => "InvalidArgument",
+    InvalidJson = 4,
     /// An argument had a value the service does not accept.
-    InvalidArgument = 5 => "InvalidArgument",
+    InvalidArgument = 5,
     /// No user in the tenant matches the identity.
-    IdentityNotFound = 6 => "ObjectNotFound",
+    IdentityNotFound = 6,
     /// More than one user matches the identity.
-    IdentityAmbiguous = 7 => "InvalidArgument",
+    IdentityAmbiguous = 7,
     /// The identity contains `*` or `?`.
-    WildcardNotAllowed = 8 => "InvalidArgument",
+    WildcardNotAllowed = 8,
     /// The identity is empty, too long, contains NUL or is a malformed DN / logon.
-    MalformedIdentity = 9 => "InvalidArgument",
+    MalformedIdentity = 9,
     /// No tenant with that id exists in the store.
-    TenantNotFound = 10 => "ObjectNotFound",
+    TenantNotFound = 10,
     /// The tenant id is not a GUID.
-    InvalidTenantId = 11 => "InvalidArgument",
+    InvalidTenantId = 11,
     /// The tenant's MeetingMigrationEnabled is false.
-    MigrationDisabled = 12 => "PermissionDenied",
+    MigrationDisabled = 12,
     /// The store stayed locked by another process past the busy timeout.
-    StoreBusy = 13 => "ResourceBusy",
+    StoreBusy = 13,
     /// The store file is not a MeetingMigration database or is damaged.
-    StoreCorrupt = 14 => "InvalidData",
+    StoreCorrupt = 14,
     /// The store file or its folder could not be created or opened.
-    StoreIo = 15 => "OpenError",
+    StoreIo = 15,
     /// The store was written by a newer version of this library.
-    StoreTooNew = 16 => "InvalidData",
+    StoreTooNew = 16,
     /// A record of an import file is invalid; nothing was imported.
-    ImportFailed = 17 => "InvalidData",
-    /// A `-Filter` expression did not parse.
-    FilterSyntax = 18 => "ParserError",
+    ImportFailed = 17,
+    /// A filter expression (`-Filter`) did not parse.
+    FilterSyntax = 18,
     /// No migration request has that correlation id.
-    RequestNotFound = 19 => "ObjectNotFound",
+    RequestNotFound = 19,
     /// A wait ended before the request reached a terminal state.
-    Timeout = 20 => "OperationTimeout",
+    Timeout = 20,
     /// A wait was cancelled.
-    Cancelled = 21 => "OperationStopped",
-    /// A meeting type is not one of the accepted values.
-    InvalidMeetingType = 22 => "InvalidArgument",
+    Cancelled = 21,
+    /// Reserved: never produced. A meeting type that is not one of the accepted values is
+    /// reported as `InvalidJson` in a JSON argument and as `ImportFailed` in an import file;
+    /// the number stays taken so that it is never reused.
+    InvalidMeetingType = 22,
     /// The object to create exists already.
-    AlreadyExists = 23 => "ResourceExists",
+    AlreadyExists = 23,
     /// An unexpected failure inside the service.
-    Internal = 24 => "NotSpecified",
+    Internal = 24,
     /// The store has no tenant yet, so there is no default tenant.
-    NoDefaultTenant = 25 => "ObjectNotFound",
+    NoDefaultTenant = 25,
 }
+
+impl ErrorCode {
+    /// Every code, in numeric order (checked below: the n-th entry is code n).
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Ok,
+        ErrorCode::Panic,
+        ErrorCode::NullArgument,
+        ErrorCode::InvalidUtf8,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidArgument,
+        ErrorCode::IdentityNotFound,
+        ErrorCode::IdentityAmbiguous,
+        ErrorCode::WildcardNotAllowed,
+        ErrorCode::MalformedIdentity,
+        ErrorCode::TenantNotFound,
+        ErrorCode::InvalidTenantId,
+        ErrorCode::MigrationDisabled,
+        ErrorCode::StoreBusy,
+        ErrorCode::StoreCorrupt,
+        ErrorCode::StoreIo,
+        ErrorCode::StoreTooNew,
+        ErrorCode::ImportFailed,
+        ErrorCode::FilterSyntax,
+        ErrorCode::RequestNotFound,
+        ErrorCode::Timeout,
+        ErrorCode::Cancelled,
+        ErrorCode::InvalidMeetingType,
+        ErrorCode::AlreadyExists,
+        ErrorCode::Internal,
+        ErrorCode::NoDefaultTenant,
+    ];
+
+    /// The name used in error ids (`MeetingMigration.<Id>`): the variant's name.
+    pub fn id(self) -> &'static str {
+        self.describe().0
+    }
+
+    /// The PowerShell `ErrorCategory` name for errors with this code.
+    pub fn category(self) -> &'static str {
+        self.describe().1
+    }
+
+    /// The table of ids and categories, one row per code (the match fails to compile when
+    /// a code has no row).
+    fn describe(self) -> (&'static str, &'static str) {
+        use ErrorCode::*;
+        match self {
+            Ok => ("Ok", "NotSpecified"),
+            Panic => ("Panic", "NotSpecified"),
+            NullArgument => ("NullArgument", "InvalidArgument"),
+            InvalidUtf8 => ("InvalidUtf8", "InvalidArgument"),
+            InvalidJson => ("InvalidJson", "InvalidArgument"),
+            InvalidArgument => ("InvalidArgument", "InvalidArgument"),
+            IdentityNotFound => ("IdentityNotFound", "ObjectNotFound"),
+            IdentityAmbiguous => ("IdentityAmbiguous", "InvalidArgument"),
+            WildcardNotAllowed => ("WildcardNotAllowed", "InvalidArgument"),
+            MalformedIdentity => ("MalformedIdentity", "InvalidArgument"),
+            TenantNotFound => ("TenantNotFound", "ObjectNotFound"),
+            InvalidTenantId => ("InvalidTenantId", "InvalidArgument"),
+            MigrationDisabled => ("MigrationDisabled", "PermissionDenied"),
+            StoreBusy => ("StoreBusy", "ResourceBusy"),
+            StoreCorrupt => ("StoreCorrupt", "InvalidData"),
+            StoreIo => ("StoreIo", "OpenError"),
+            StoreTooNew => ("StoreTooNew", "InvalidData"),
+            ImportFailed => ("ImportFailed", "InvalidData"),
+            FilterSyntax => ("FilterSyntax", "ParserError"),
+            RequestNotFound => ("RequestNotFound", "ObjectNotFound"),
+            Timeout => ("Timeout", "OperationTimeout"),
+            Cancelled => ("Cancelled", "OperationStopped"),
+            InvalidMeetingType => ("InvalidMeetingType", "InvalidArgument"),
+            AlreadyExists => ("AlreadyExists", "ResourceExists"),
+            Internal => ("Internal", "NotSpecified"),
+            NoDefaultTenant => ("NoDefaultTenant", "ObjectNotFound"),
+        }
+    }
+}
+
+// `ALL` is in numeric order with no gap: its n-th entry is code n.
+const _: () = {
+    let mut n = 0;
+    while n < ErrorCode::ALL.len() {
+        assert!(ErrorCode::ALL[n] as i32 == n as i32);
+        n += 1;
+    }
+};
 
 /// An error of the service: a stable code, a message for people and the offending input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,35 +221,20 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ffi::ErrorCode as Sqlite;
-        let code = match e.sqlite_error_code() {
-            Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => ErrorCode::StoreBusy,
-            Some(Sqlite::DatabaseCorrupt) | Some(Sqlite::NotADatabase) => ErrorCode::StoreCorrupt,
-            Some(Sqlite::CannotOpen)
-            | Some(Sqlite::ReadOnly)
-            | Some(Sqlite::SystemIoFailure)
-            | Some(Sqlite::DiskFull)
-            | Some(Sqlite::PermissionDenied) => ErrorCode::StoreIo,
-            _ => ErrorCode::Internal,
-        };
-        let message = match code {
-            ErrorCode::StoreBusy => format!(
-                "The store is locked by another process and stayed locked past the busy timeout ({e}); nothing was changed. Retry when the other process has finished."
-            ),
-            ErrorCode::StoreCorrupt => format!(
-                "The store file is not a MeetingMigration database or is damaged ({e}). Restore it from a copy or point MEETING_MIGRATION_STORE at another file."
-            ),
-            ErrorCode::StoreIo => format!("The store file could not be read or written ({e})."),
-            _ => format!("Store error: {e}"),
-        };
-        Error::new(code, message)
-    }
-}
-
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Error::new(ErrorCode::InvalidJson, format!("Invalid JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn each_id_is_the_variant_name() {
+        for code in ErrorCode::ALL {
+            assert_eq!(code.id(), format!("{code:?}"));
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Parsing of `-Identity` values (DESIGN.md §3) into the one directory key they name.
+//! Parsing of `-Identity` values (SIP address, UPN, `DOMAIN\logon`, display name,
+//! distinguished name or object id) into the one directory key they name.
 //!
 //! Every key is compared in a canonical form (Unicode lower case, surrounding whitespace
 //! removed, DNs attribute by attribute), and the store keeps the same canonical form of each

@@ -1,4 +1,5 @@
-//! Identity resolution (DESIGN.md §3), tenants, and user listing (§2.2) on real stores.
+//! Identity resolution (every form of src/identity.rs), tenants, and user listing
+//! (Get-CsOnlineUser's pages) on real stores.
 
 mod support;
 

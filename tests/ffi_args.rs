@@ -498,7 +498,7 @@ fn every_call_succeeds_with_good_arguments() {
         match case.function {
             // Waiting 0 ms on a request no worker runs.
             "mms_migration_wait" => {
-                expect_err(result, MmsStatus::Timeout);
+                expect_err(result, ErrorCode::Timeout);
             }
             _ => {
                 result.unwrap_or_else(|(s, e)| panic!("{}: status {s}: {e}", case.function));
@@ -516,7 +516,7 @@ fn null_in_every_pointer_argument() {
             let result = run(&case, &f, i, Some(Bad::Null));
             let required = matches!(kind, Handle | Out | Str(true) | Json(true));
             if required {
-                let error = expect_err(result, MmsStatus::NullArgument);
+                let error = expect_err(result, ErrorCode::NullArgument);
                 assert_eq!(error["target"], name, "{}: {error}", case.function);
                 assert_eq!(error["id"], "NullArgument");
                 assert_eq!(error["category"], "InvalidArgument");
@@ -525,7 +525,7 @@ fn null_in_every_pointer_argument() {
                 // NULL is the default here: the call may fail for another reason (the sample
                 // tenant exists, the wait times out), never for NULL.
                 assert!(
-                    status != MmsStatus::NullArgument as i32 && status != MmsStatus::Panic as i32,
+                    status != ErrorCode::NullArgument as i32 && status != ErrorCode::Panic as i32,
                     "{} with {name} NULL: {error}",
                     case.function
                 );
@@ -542,7 +542,7 @@ fn invalid_utf8_in_every_string_argument() {
     for case in cases() {
         for (i, &(name, kind)) in case.params.iter().enumerate() {
             if matches!(kind, Str(_) | Json(_)) {
-                let error = expect_err(run(&case, &f, i, Some(Bad::Utf8)), MmsStatus::InvalidUtf8);
+                let error = expect_err(run(&case, &f, i, Some(Bad::Utf8)), ErrorCode::InvalidUtf8);
                 assert_eq!(error["target"], name, "{}: {error}", case.function);
                 assert_eq!(error["category"], "InvalidArgument");
             }
@@ -556,7 +556,7 @@ fn invalid_json_in_every_json_argument() {
     for case in cases() {
         for (i, &(name, kind)) in case.params.iter().enumerate() {
             if matches!(kind, Json(_)) {
-                let error = expect_err(run(&case, &f, i, Some(Bad::Json)), MmsStatus::InvalidJson);
+                let error = expect_err(run(&case, &f, i, Some(Bad::Json)), ErrorCode::InvalidJson);
                 assert_eq!(error["target"], name, "{}: {error}", case.function);
                 assert!(error["message"].as_str().unwrap().contains(name), "{error}");
             }
@@ -576,7 +576,7 @@ fn json_of_the_wrong_shape_is_invalid_json() {
         let json = c(request);
         expect_err(
             call(|o, e| unsafe { mms_migration_start(store.handle, json.as_ptr(), o, e) }),
-            MmsStatus::InvalidJson,
+            ErrorCode::InvalidJson,
         );
     }
     // Case-insensitive meeting types parse; a wrong one is refused before anything is queued.
@@ -610,7 +610,7 @@ fn a_megabyte_identity_is_malformed_not_a_crash() {
         call(|o, e| unsafe {
             mms_identity_resolve(store.handle, ptr::null(), identity.as_ptr(), o, e)
         }),
-        MmsStatus::MalformedIdentity,
+        ErrorCode::MalformedIdentity,
     );
     assert!(
         error["message"].as_str().unwrap().len() < 2048,
@@ -620,12 +620,12 @@ fn a_megabyte_identity_is_malformed_not_a_crash() {
         call(|o, e| unsafe {
             mms_meetings_list(store.handle, ptr::null(), identity.as_ptr(), o, e)
         }),
-        MmsStatus::MalformedIdentity,
+        ErrorCode::MalformedIdentity,
     );
     let request = c(&serde_json::json!({ "Identity": huge }).to_string());
     expect_err(
         call(|o, e| unsafe { mms_migration_start(store.handle, request.as_ptr(), o, e) }),
-        MmsStatus::MalformedIdentity,
+        ErrorCode::MalformedIdentity,
     );
     // A megabyte of tenant text is an invalid tenant id.
     expect_err(
@@ -638,7 +638,7 @@ fn a_megabyte_identity_is_malformed_not_a_crash() {
                 e,
             )
         }),
-        MmsStatus::InvalidTenantId,
+        ErrorCode::InvalidTenantId,
     );
 }
 
@@ -655,11 +655,11 @@ fn tenant_argument_rules() {
     assert_eq!(expect_ok(resolve(tenant.as_ptr())), by_default);
     let braced = c(&format!("{{{}}}", by_default["TenantId"].as_str().unwrap()));
     assert_eq!(expect_ok(resolve(braced.as_ptr())), by_default);
-    let error = expect_err(resolve(c("contoso").as_ptr()), MmsStatus::InvalidTenantId);
+    let error = expect_err(resolve(c("contoso").as_ptr()), ErrorCode::InvalidTenantId);
     assert_eq!(error["target"], "contoso");
     expect_err(
         resolve(c("11111111-2222-3333-4444-555555555555").as_ptr()),
-        MmsStatus::TenantNotFound,
+        ErrorCode::TenantNotFound,
     );
 
     let empty = Store::empty();
@@ -667,11 +667,11 @@ fn tenant_argument_rules() {
         call(|o, e| unsafe {
             mms_identity_resolve(empty.handle, ptr::null(), john.as_ptr(), o, e)
         }),
-        MmsStatus::NoDefaultTenant,
+        ErrorCode::NoDefaultTenant,
     );
     expect_err(
         call(|o, e| unsafe { mms_tenant_get_default(empty.handle, o, e) }),
-        MmsStatus::NoDefaultTenant,
+        ErrorCode::NoDefaultTenant,
     );
 }
 
@@ -688,7 +688,7 @@ fn error_json_carries_code_id_category_message_target() {
                 e,
             )
         }),
-        MmsStatus::IdentityNotFound,
+        ErrorCode::IdentityNotFound,
     );
     assert_eq!(error["code"], 6);
     assert_eq!(error["id"], "IdentityNotFound");
@@ -698,7 +698,7 @@ fn error_json_carries_code_id_category_message_target() {
         call(|o, e| unsafe {
             mms_identity_resolve(store.handle, ptr::null(), c("user*").as_ptr(), o, e)
         }),
-        MmsStatus::WildcardNotAllowed,
+        ErrorCode::WildcardNotAllowed,
     );
     assert_eq!(error["id"], "WildcardNotAllowed");
     let error = expect_err(
@@ -710,7 +710,7 @@ fn error_json_carries_code_id_category_message_target() {
                 e,
             )
         }),
-        MmsStatus::RequestNotFound,
+        ErrorCode::RequestNotFound,
     );
     assert_eq!(error["category"], "ObjectNotFound");
 }
@@ -723,14 +723,13 @@ fn error_codes_table_matches_the_status_enum() {
     for (i, (row, &code)) in table.iter().zip(ErrorCode::ALL).enumerate() {
         assert_eq!(row["code"], i as i64, "codes are 0..n without gaps");
         assert_eq!(row["code"], code as i32);
-        assert_eq!(row["code"], MmsStatus::from(code) as i32);
         assert_eq!(row["id"], code.id());
         assert_eq!(row["category"], code.category());
         assert_eq!(row.as_object().unwrap().len(), 3);
     }
     assert_eq!(table[1]["id"], "Panic");
     assert_eq!(table[25]["id"], "NoDefaultTenant");
-    assert_eq!(MmsStatus::NoDefaultTenant as i32, 25);
+    assert_eq!(ErrorCode::NoDefaultTenant as i32, 25);
 }
 
 #[test]
@@ -753,7 +752,7 @@ fn an_empty_store_path_is_an_invalid_argument() {
     let mut store: *mut MmsStore = sentinel();
     let mut err = ptr::null_mut();
     let status = unsafe { mms_store_open(c("").as_ptr(), &mut store, &mut err) };
-    assert_eq!(status, MmsStatus::InvalidArgument as i32);
+    assert_eq!(status, ErrorCode::InvalidArgument as i32);
     assert_eq!(store, sentinel());
     check_error_shape(&serde_json::from_str(&take(err)).unwrap());
 }
@@ -767,7 +766,7 @@ fn a_store_that_cannot_be_opened_is_a_store_error() {
     let mut store: *mut MmsStore = sentinel();
     let mut err = ptr::null_mut();
     let status = unsafe { mms_store_open(path.as_ptr(), &mut store, &mut err) };
-    assert_eq!(status, MmsStatus::StoreCorrupt as i32, "{}", take(err));
+    assert_eq!(status, ErrorCode::StoreCorrupt as i32, "{}", take(err));
     assert_eq!(store, sentinel());
 }
 
@@ -789,7 +788,7 @@ fn negative_timeout_is_an_invalid_argument() {
                 e,
             )
         }),
-        MmsStatus::InvalidArgument,
+        ErrorCode::InvalidArgument,
     );
     assert_eq!(error["target"], "timeout_ms");
 }

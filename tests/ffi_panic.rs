@@ -16,7 +16,7 @@ fn a_panic_is_status_1_with_its_message() {
     let message = c("boom: the invariant broke");
     let error = expect_err(
         call(|_o, e| unsafe { mms_test_panic(message.as_ptr(), e) }),
-        MmsStatus::Panic,
+        ErrorCode::Panic,
     );
     assert_eq!(error["id"], "Panic");
     assert_eq!(error["category"], "NotSpecified");
@@ -35,7 +35,7 @@ fn a_panic_is_status_1_with_its_message() {
     let bad = bad_utf8();
     expect_err(
         call(|_o, e| unsafe { mms_test_panic(bad.as_ptr(), e) }),
-        MmsStatus::InvalidUtf8,
+        ErrorCode::InvalidUtf8,
     );
 }
 
@@ -48,7 +48,7 @@ fn panics_on_many_threads_at_once() {
                     let message = c(&format!("thread {i} panic {j}"));
                     let error = expect_err(
                         call(|_o, e| unsafe { mms_test_panic(message.as_ptr(), e) }),
-                        MmsStatus::Panic,
+                        ErrorCode::Panic,
                     );
                     // Each thread gets its own panic's message, never another's.
                     assert!(

@@ -43,7 +43,7 @@ fn a_null_path_opens_the_default_store() {
     if let Some(h) = home {
         std::env::set_var("HOME", h);
     }
-    assert_eq!(status, MmsStatus::StoreIo as i32);
+    assert_eq!(status, ErrorCode::StoreIo as i32);
     assert_eq!(store, sentinel());
     check_error_shape(&serde_json::from_str(&take(err)).unwrap());
 }

@@ -108,7 +108,7 @@ fn wait_times_out_and_reports_progress() {
                 e,
             )
         }),
-        MmsStatus::Timeout,
+        ErrorCode::Timeout,
     );
     let took = begun.elapsed();
     assert!(
@@ -155,7 +155,7 @@ fn wait_is_cancelled_from_another_thread() {
                 e,
             )
         }),
-        MmsStatus::Cancelled,
+        ErrorCode::Cancelled,
     );
     canceller.join().unwrap();
     let took = begun.elapsed();
@@ -273,12 +273,12 @@ fn settings_tenants_users_meetings_and_import() {
     let request = c(r#"{"Identity":"John@contoso.com"}"#);
     expect_err(
         call(|o, e| unsafe { mms_migration_start(h, request.as_ptr(), o, e) }),
-        MmsStatus::MigrationDisabled,
+        ErrorCode::MigrationDisabled,
     );
     let bad_hold = c(r#"{"HoldMinutes":-1}"#);
     expect_err(
         call(|o, e| unsafe { mms_migration_config_set(h, ptr::null(), bad_hold.as_ptr(), o, e) }),
-        MmsStatus::InvalidArgument,
+        ErrorCode::InvalidArgument,
     );
     let dial = expect_ok(call(|o, e| unsafe {
         mms_dialin_settings_get(h, ptr::null(), o, e)
@@ -345,7 +345,7 @@ fn settings_tenants_users_meetings_and_import() {
                 e,
             )
         }),
-        MmsStatus::ImportFailed,
+        ErrorCode::ImportFailed,
     );
     assert_eq!(import_error["category"], "InvalidData");
 
@@ -374,7 +374,7 @@ fn settings_tenants_users_meetings_and_import() {
     let bad_filter = c(r#"{"Filter":"DisplayName -eq"}"#);
     expect_err(
         call(|o, e| unsafe { mms_users_list(h, bad_filter.as_ptr(), o, e) }),
-        MmsStatus::FilterSyntax,
+        ErrorCode::FilterSyntax,
     );
     let meetings = expect_ok(call(|o, e| unsafe {
         mms_meetings_list(

@@ -1,4 +1,4 @@
-//! Data in: JSON and CSV imports, all or nothing (DESIGN.md §2.2 Import-MmsTenantData).
+//! Data in: JSON and CSV imports (Import-MmsTenantData), all or nothing.
 
 mod support;
 

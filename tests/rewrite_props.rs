@@ -1,5 +1,5 @@
 //! Property: a rewrite replaces the online-meeting block and keeps every byte outside it,
-//! whatever Unicode surrounds it (DESIGN.md §4 step 3).
+//! whatever Unicode surrounds it (the worker's rewrite of each meeting).
 
 use meeting_migration::invitation::{rewrite, JoinDetails, OnlineMeetingBlock, BLOCK_RULE};
 use meeting_migration::model::MeetingType;

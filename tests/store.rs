@@ -1,5 +1,5 @@
-//! The embedded store (DESIGN.md §5.1): permissions, schema versions and upgrades, foreign
-//! files, and two processes writing at once.
+//! The embedded SQLite store: permissions, schema versions and upgrades, foreign files, and
+//! two processes writing at once.
 
 mod support;
 

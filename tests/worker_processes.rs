@@ -1,6 +1,6 @@
-//! Many processes on one store (DESIGN.md §4, §5.2): concurrent starts give one open
-//! request per user, and a worker killed with SIGKILL again and again never loses or
-//! repeats a meeting's rewrite.
+//! Many processes on one store (claims are leases: docs/architecture.md, "The store
+//! contract"): concurrent starts give one open request per user, and a worker killed with
+//! SIGKILL again and again never loses or repeats a meeting's rewrite.
 
 mod support;
 

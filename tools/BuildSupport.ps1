@@ -1,7 +1,7 @@
 # Functions behind build.ps1's tasks. Dot-sourced; $Root, $OutDir and $ModuleDir come from build.ps1.
 
-# Debian packages the build needs: the crates Cargo.toml names (DESIGN.md §9), the system
-# SQLite that rusqlite links, and cbindgen for the header.
+# Debian packages the build needs: the crates Cargo.toml names (at the versions Debian 12
+# packages), the system SQLite that rusqlite links, and cbindgen for the header.
 $script:DebianPackages = @(
     'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',
     'librust-uuid-dev', 'librust-libc-dev', 'librust-chrono-dev',

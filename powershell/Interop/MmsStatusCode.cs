@@ -1,9 +1,11 @@
 namespace MeetingMigration.PowerShell.Interop;
 
 /// <summary>
-/// The library's status codes (include/meeting_migration.h). Numbers are fixed and never reused;
-/// the names are the error ids (<c>MeetingMigration.&lt;Id&gt;</c>). The module refuses at import a
-/// library that lists a code this enum does not know (<see cref="ModuleLifecycle"/>).
+/// The library's status codes (<c>mms_status</c> in include/meeting_migration.h): the C# mirror of
+/// <c>ErrorCode</c> in src/error.rs, the one table. Numbers are fixed and never reused (22,
+/// InvalidMeetingType, is reserved and never produced); the names are the error ids
+/// (<c>MeetingMigration.&lt;Id&gt;</c>). The module refuses at import a library that lists a code this enum
+/// does not know, by number and name (<see cref="ModuleLifecycle"/>).
 /// </summary>
 public enum MmsStatusCode
 {

@@ -3,6 +3,8 @@
 //! Each check names the argument in its error (`message` and `target`), so a caller sees
 //! which argument was wrong. Output pointers are checked before any work is done and
 //! written through [`Out`] only at the very end of a successful call.
+//!
+//! The bottom of `ffi`: it imports nothing else from `ffi`.
 
 use libc::c_char;
 use std::ffi::{CStr, CString};
@@ -11,27 +13,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::service::Service;
 
-use super::store::MmsStore;
-
-fn null(name: &str) -> Error {
+/// The error of a required pointer argument that is NULL.
+pub fn null(name: &str) -> Error {
     Error::new(
         ErrorCode::NullArgument,
         format!("The argument {name} is NULL; it is required."),
     )
     .with_target(name)
-}
-
-/// The service behind a store handle.
-///
-/// # Safety
-/// `store` is NULL or a live handle from `mms_store_open`.
-pub unsafe fn store<'a>(store: *const MmsStore) -> Result<&'a Service> {
-    store
-        .as_ref()
-        .map(|s| &s.service)
-        .ok_or_else(|| null("store"))
 }
 
 /// A required UTF-8 string argument.
@@ -139,17 +128,4 @@ pub fn into_c_string(text: String) -> Result<*mut c_char> {
     CString::new(text)
         .map(CString::into_raw)
         .map_err(|_| Error::internal("a result contains a NUL character"))
-}
-
-/// Writes the error JSON to `*out_error` when `out_error` is not NULL.
-///
-/// # Safety
-/// `out_error` is NULL or valid for writing one pointer.
-pub unsafe fn write_error(out_error: *mut *mut c_char, error: &Error) {
-    if out_error.is_null() {
-        return;
-    }
-    if let Ok(p) = into_c_string(error.to_json().to_string()) {
-        *out_error = p;
-    }
 }

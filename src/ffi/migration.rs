@@ -1,39 +1,16 @@
-//! Migrations: preview, start (one and a batch), status queries, waiting and cancelling.
+//! Migrations (`mms_migration_*`): preview, start (one and a batch), waiting for a request.
 
 use libc::{c_char, c_void};
-use std::ffi::CString;
 use std::time::Duration;
 
-use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::migration::request::StartRequest;
-use crate::migration::status::StatusQuery;
 
 use super::args;
-use super::panic::{boundary, boundary_infallible};
+use super::callbacks::{report, MmsProgressFn};
+use super::cancel::MmsCancel;
+use super::panic::boundary;
 use super::store::MmsStore;
-
-/// A progress callback (`mms_progress_fn` in C): `user_data` is the pointer the caller
-/// passed along; `json` is a UTF-8 JSON text valid only during the call (copy it to keep
-/// it). Called on the thread that made the call; it must not unwind (throw) into the
-/// library.
-pub type MmsProgressFn = Option<unsafe extern "C" fn(user_data: *mut c_void, json: *const c_char)>;
-
-/// Calls `progress` with `value` as JSON; a value that cannot be serialized is skipped.
-pub(crate) fn report(
-    progress: MmsProgressFn,
-    user_data: *mut c_void,
-    value: &impl serde::Serialize,
-) {
-    if let Some(callback) = progress {
-        if let Ok(text) = serde_json::to_string(value) {
-            if let Ok(text) = CString::new(text) {
-                // SAFETY: the caller's contract for `progress` / `user_data`.
-                unsafe { callback(user_data, text.as_ptr()) }
-            }
-        }
-    }
-}
 
 /// What starting a migration would do, changing nothing (for `-WhatIf`).
 ///
@@ -55,7 +32,7 @@ pub unsafe extern "C" fn mms_migration_preview(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_preview", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let request: StartRequest = args::json(request_json, "request_json")?;
         let out = args::out(out_preview_json, "out_preview_json")?;
         out.json(&service.preview(&request)?)
@@ -80,7 +57,7 @@ pub unsafe extern "C" fn mms_migration_start(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_start", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let request: StartRequest = args::json(request_json, "request_json")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.start(&request)?)
@@ -106,7 +83,7 @@ pub unsafe extern "C" fn mms_migration_start_batch(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_start_batch", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let requests: Vec<StartRequest> = args::json(requests_json, "requests_json")?;
         let out = args::out(out_json, "out_json")?;
         let results = service
@@ -119,145 +96,6 @@ pub unsafe extern "C" fn mms_migration_start_batch(
             })
             .collect::<Result<Vec<_>, _>>()?;
         out.json(&results)
-    })
-}
-
-/// The status records matching a query, oldest first.
-///
-/// - `store`: required.
-/// - `query_json`: NULL for every request of the default tenant, or
-///   `{"Tenant","Identity","StartTime","EndTime","State","MigrationType"}` (each optional).
-/// - `out_json`: required; on success receives `[Status...]` (free with `mms_string_free`).
-/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
-///
-/// Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn mms_status_query(
-    store: *const MmsStore,
-    query_json: *const c_char,
-    out_json: *mut *mut c_char,
-    out_error: *mut *mut c_char,
-) -> i32 {
-    boundary("mms_status_query", out_error, || {
-        let service = args::store(store)?;
-        let query: StatusQuery = args::optional_json(query_json, "query_json")?;
-        let out = args::out(out_json, "out_json")?;
-        out.json(&service.status(&query)?)
-    })
-}
-
-/// The number of users per request state for a query.
-///
-/// - `store`: required.
-/// - `query_json`: NULL or a query as for `mms_status_query`.
-/// - `out_json`: required; on success receives
-///   `[{"State":"Pending","UserCount":n},{"State":"InProgress",...},{"State":"Failed",...},{"State":"Succeeded",...}]`
-///   (free with `mms_string_free`).
-/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
-///
-/// Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn mms_status_summary(
-    store: *const MmsStore,
-    query_json: *const c_char,
-    out_json: *mut *mut c_char,
-    out_error: *mut *mut c_char,
-) -> i32 {
-    boundary("mms_status_summary", out_error, || {
-        let service = args::store(store)?;
-        let query: StatusQuery = args::optional_json(query_json, "query_json")?;
-        let out = args::out(out_json, "out_json")?;
-        out.json(&service.status_summary(&query)?)
-    })
-}
-
-/// One request with its queue position and per-meeting outcomes.
-///
-/// - `store`: required.
-/// - `correlation_id`: required; the request's correlation id (GUID).
-/// - `out_json`: required; on success receives Status plus `"QueuePosition":null|n` and
-///   `"Meetings":[{"MeetingId","Subject","Outcome","Message","InvitesUpdate"}]` (free with
-///   `mms_string_free`).
-/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_REQUEST_NOT_FOUND`).
-///
-/// Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn mms_status_get(
-    store: *const MmsStore,
-    correlation_id: *const c_char,
-    out_json: *mut *mut c_char,
-    out_error: *mut *mut c_char,
-) -> i32 {
-    boundary("mms_status_get", out_error, || {
-        let service = args::store(store)?;
-        let id = args::string(correlation_id, "correlation_id")?;
-        let out = args::out(out_json, "out_json")?;
-        out.json(&service.request_detail(id)?)
-    })
-}
-
-/// Many requests' status records with their queue positions, without per-meeting outcomes:
-/// what a caller following many requests (the module's jobs) polls, in one call.
-///
-/// - `store`: required.
-/// - `correlation_ids_json`: required; a JSON array of correlation ids (GUID strings).
-/// - `out_json`: required; on success receives an array in the same order, each Status
-///   plus `"QueuePosition":null|n`, or `null` for an unknown id (free with
-///   `mms_string_free`).
-/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_INVALID_ARGUMENT`
-///   for an id that is not a GUID).
-///
-/// Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn mms_status_get_many(
-    store: *const MmsStore,
-    correlation_ids_json: *const c_char,
-    out_json: *mut *mut c_char,
-    out_error: *mut *mut c_char,
-) -> i32 {
-    boundary("mms_status_get_many", out_error, || {
-        let service = args::store(store)?;
-        let ids: Vec<String> = args::json(correlation_ids_json, "correlation_ids_json")?;
-        let out = args::out(out_json, "out_json")?;
-        out.json(&service.request_statuses(&ids)?)
-    })
-}
-
-/// A cancellation flag for `mms_migration_wait` and `mms_data_import` (`mms_cancel` in C). Opaque.
-pub struct MmsCancel {
-    pub(super) token: CancelToken,
-}
-
-/// A new, not cancelled flag; the caller owns it and releases it with `mms_cancel_free`.
-/// Returns NULL only if the allocation panicked. Thread-safe.
-#[no_mangle]
-pub extern "C" fn mms_cancel_new() -> *mut MmsCancel {
-    boundary_infallible("mms_cancel_new", std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(MmsCancel {
-            token: CancelToken::new(),
-        }))
-    })
-}
-
-/// Raises the flag: every `mms_migration_wait` using it returns `MMS_STATUS_CANCELLED`
-/// within a poll interval (about 20 ms). May be called from any thread, any number of
-/// times. NULL is a no-op.
-#[no_mangle]
-pub unsafe extern "C" fn mms_cancel_cancel(cancel: *const MmsCancel) {
-    boundary_infallible("mms_cancel_cancel", (), || {
-        if let Some(c) = cancel.as_ref() {
-            c.token.cancel();
-        }
-    })
-}
-
-/// Releases a flag from `mms_cancel_new`. NULL is a no-op. No wait may still be using it.
-#[no_mangle]
-pub unsafe extern "C" fn mms_cancel_free(cancel: *mut MmsCancel) {
-    boundary_infallible("mms_cancel_free", (), || {
-        if !cancel.is_null() {
-            drop(Box::from_raw(cancel));
-        }
     })
 }
 
@@ -290,7 +128,7 @@ pub unsafe extern "C" fn mms_migration_wait(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_wait", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let id = args::string(correlation_id, "correlation_id")?;
         if timeout_ms < 0 {
             return Err(Error::invalid(format!(
@@ -299,7 +137,7 @@ pub unsafe extern "C" fn mms_migration_wait(
             .with_target("timeout_ms"));
         }
         let out = args::out(out_status_json, "out_status_json")?;
-        let cancel = cancel.as_ref().map(|c| &c.token);
+        let cancel = MmsCancel::token(cancel);
         let status = service.wait(
             id,
             Duration::from_millis(timeout_ms as u64),

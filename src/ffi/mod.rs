@@ -1,13 +1,14 @@
-//! The C ABI: every service operation behind an `mms_` function (DESIGN.md §6).
+//! The C ABI: every service operation behind an `mms_` function (docs/architecture.md,
+//! "The C ABI").
 //!
 //! A thin shell over [`Service`](crate::Service): each export checks its arguments
-//! ([`args`]), calls one `Service` method and writes the result as JSON, all inside the one
-//! panic boundary ([`panic`]). There is no service logic here.
+//! (`args`), calls one `Service` method and writes the result as JSON, all inside the one
+//! panic boundary (`panic`). There is no service logic here.
 //!
 //! # Conventions (the header repeats them at every declaration)
 //!
 //! - **Status.** Fallible functions return an `int32_t`: 0 (`MMS_STATUS_OK`) or a
-//!   [`MmsStatus`] code — the numbers of [`ErrorCode`](crate::ErrorCode), fixed forever.
+//!   `mms_status` code: [`ErrorCode`](crate::ErrorCode), whose numbers are fixed forever.
 //! - **Errors.** `char **out_error` is the last parameter. When it is not NULL and the call
 //!   fails, `*out_error` receives `{"code","id","category","message","target"}` (`category`
 //!   is a PowerShell `ErrorCategory` name, `target` the offending value or argument name or
@@ -23,7 +24,7 @@
 //!   rejected); a parse error is `MMS_STATUS_INVALID_JSON` naming the argument. Optional
 //!   arguments (a tenant, options, queries) accept NULL for the default.
 //! - **Panics** are caught at the boundary and returned as `MMS_STATUS_PANIC` with the
-//!   message; nothing is printed to stderr (see [`panic`] for how).
+//!   message; nothing is printed to stderr (see `ffi/panic.rs` for how).
 //! - **Threads.** An `mms_store` may be used by many threads at once; progress callbacks
 //!   run on the calling thread before the call returns; an `mms_cancel` may be raised from
 //!   any thread.
@@ -38,24 +39,35 @@
 //! Each export's own documentation says which pointers may be NULL.
 #![allow(clippy::missing_safety_doc)]
 
-pub mod args;
-pub mod data;
-pub mod errors;
-pub mod identity;
+// The C-facing modules: one per C type or function family, named after what it holds.
+pub mod callbacks;
+pub mod cancel;
+pub mod import;
+pub mod library;
+pub mod meetings;
 pub mod migration;
-pub mod panic;
-pub mod settings;
+pub mod status;
 pub mod store;
+pub mod tenants;
 #[cfg(feature = "ffi-test-hooks")]
 pub mod test_hooks;
+pub mod users;
 
-pub use errors::{MmsStatus, MMS_ABI_VERSION};
-pub use migration::{MmsCancel, MmsProgressFn};
-pub use store::MmsStore;
+// Internals. Imports inside `ffi` run one way, each module using only those before it:
+// `args` (argument checks) → `panic` (the boundary, error JSON) → `callbacks`, `cancel`,
+// `store` (the handle types) → the exports (`library`, `users`, `tenants`, `import`,
+// `meetings`, `migration`, `status`, `test_hooks`); no module of exports imports another.
+mod args;
+mod panic;
 
-pub use data::*;
-pub use errors::*;
-pub use identity::*;
+pub use crate::error::ErrorCode;
+pub use callbacks::MmsProgressFn;
+pub use cancel::*;
+pub use import::*;
+pub use library::*;
+pub use meetings::*;
 pub use migration::*;
-pub use settings::*;
+pub use status::*;
 pub use store::*;
+pub use tenants::*;
+pub use users::*;

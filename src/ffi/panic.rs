@@ -17,6 +17,8 @@
 //!
 //! The depth counter is per thread, so a progress callback that calls back into the
 //! library nests correctly, and threads never see each other's state.
+//!
+//! Within `ffi` this module imports only `args`.
 
 use libc::c_char;
 use std::any::Any;
@@ -122,8 +124,21 @@ pub unsafe fn boundary(
     // Writing the error JSON allocates; keep even that inside a catch so nothing unwinds
     // into C.
     let code = error.code as i32;
-    let _ = catch(function, || args::write_error(out_error, &error));
+    let _ = catch(function, || write_error(out_error, &error));
     code
+}
+
+/// Writes the error JSON to `*out_error` when `out_error` is not NULL.
+///
+/// # Safety
+/// `out_error` is NULL or valid for writing one pointer.
+pub unsafe fn write_error(out_error: *mut *mut c_char, error: &Error) {
+    if out_error.is_null() {
+        return;
+    }
+    if let Ok(p) = args::into_c_string(error.to_json().to_string()) {
+        *out_error = p;
+    }
 }
 
 /// The boundary of exports without a status (`void` or a returned value): a panic yields

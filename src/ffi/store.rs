@@ -3,7 +3,7 @@
 use libc::c_char;
 use std::path::Path;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::migration::worker::WorkerOptions;
 use crate::service::Service;
 
@@ -16,7 +16,20 @@ use super::panic::{boundary, boundary_infallible};
 /// Opaque. Created by `mms_store_open`, destroyed by `mms_store_free`. Thread-safe: one
 /// handle may be used by any number of threads at once.
 pub struct MmsStore {
-    pub(crate) service: Service,
+    service: Service,
+}
+
+impl MmsStore {
+    /// The service behind a store handle: the first check of every export that takes one.
+    ///
+    /// # Safety
+    /// `store` is NULL or a live handle from `mms_store_open`.
+    pub(super) unsafe fn service<'a>(store: *const MmsStore) -> Result<&'a Service> {
+        store
+            .as_ref()
+            .map(|s| &s.service)
+            .ok_or_else(|| args::null("store"))
+    }
 }
 
 /// Opens the store at `path`, creating the file and its folder on first use.
@@ -82,14 +95,15 @@ pub unsafe extern "C" fn mms_worker_start(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_worker_start", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let options: WorkerOptions = args::optional_json(options_json, "options_json")?;
         service.start_worker(options)
     })
 }
 
 /// Stops the store's in-process worker and waits for its thread; a no-op when it does not
-/// run. A request the worker was working on resumes when its lease expires.
+/// run. The worker ends the lease of the request it was working on at its next batch
+/// boundary, so any worker (in this process or another) can resume that request at once.
 ///
 /// - `store`: required.
 /// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
@@ -101,7 +115,7 @@ pub unsafe extern "C" fn mms_worker_stop(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_worker_stop", out_error, || {
-        args::store(store)?.stop_worker();
+        MmsStore::service(store)?.stop_worker();
         Ok(())
     })
 }

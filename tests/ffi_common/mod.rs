@@ -70,9 +70,9 @@ pub fn call_twice(
     let first = call(&f);
     if let Err((status, _)) = &first {
         let argument_errors = [
-            MmsStatus::NullArgument,
-            MmsStatus::InvalidUtf8,
-            MmsStatus::InvalidJson,
+            ErrorCode::NullArgument,
+            ErrorCode::InvalidUtf8,
+            ErrorCode::InvalidJson,
         ];
         if argument_errors.iter().any(|a| *a as i32 == *status) {
             let mut out: *mut c_char = sentinel();
@@ -89,7 +89,7 @@ pub fn call_twice(
 
 /// Unwraps an `Err` with the expected status and returns the error JSON.
 #[track_caller]
-pub fn expect_err(result: Result<Value, (i32, Value)>, status: MmsStatus) -> Value {
+pub fn expect_err(result: Result<Value, (i32, Value)>, status: ErrorCode) -> Value {
     match result {
         Ok(v) => panic!("expected {status:?}, got success: {v}"),
         Err((s, e)) => {

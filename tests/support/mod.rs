@@ -1,7 +1,8 @@
 //! Shared helpers of the integration tests: real store files in temp directories, the real
 //! library, no mocks. Files are hashed by a separate process (`sha256sum`), never opened
-//! outside SQLite from inside the test process: that would drop SQLite's locks and can
-//! lose the WAL. Time moves through the store's [`ManualClock`], never by editing rows.
+//! outside SQLite from inside the test process: closing any descriptor of a SQLite file
+//! drops the POSIX locks SQLite holds on it in this process. Time moves through the
+//! store's [`ManualClock`], never by editing rows.
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 //! SQLITE_BUSY; readers never wait for writers.
 
 mod directory;
+mod error;
 mod queue;
 pub mod schema;
 

@@ -1,7 +1,10 @@
-//! Tenants and their settings: the migration configuration and the dial-in settings.
+//! Tenants (`mms_tenant*`, `mms_sample_tenant_create`) and their settings: the migration
+//! configuration (`mms_migration_config_*`) and the dial-in settings
+//! (`mms_dialin_settings_*`).
 
 use libc::c_char;
 
+use crate::directory::sample::SampleOptions;
 use crate::model::{DialInSettingsChanges, MigrationConfigurationChanges, NewTenant};
 
 use super::args;
@@ -24,7 +27,7 @@ pub unsafe extern "C" fn mms_tenants_list(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_tenants_list", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.tenants()?)
     })
@@ -47,10 +50,37 @@ pub unsafe extern "C" fn mms_tenant_create(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_tenant_create", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant: NewTenant = args::json(tenant_json, "tenant_json")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.create_tenant(&tenant)?)
+    })
+}
+
+/// Creates the deterministic sample tenant (John and Ken Myer, `user1..userN@contoso.com`
+/// and their meetings). The store's first tenant becomes its default.
+///
+/// - `store`: required.
+/// - `options_json`: NULL for the defaults, or any of
+///   `{"TenantId":null|"guid","UserCount":100,"MeetingsPerUser":4,"Seed":1}`.
+/// - `out_tenant_json`: required; on success receives the Tenant JSON (free with
+///   `mms_string_free`). Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_ALREADY_EXISTS`
+///   when the tenant exists).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_sample_tenant_create(
+    store: *const MmsStore,
+    options_json: *const c_char,
+    out_tenant_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_sample_tenant_create", out_error, || {
+        let service = MmsStore::service(store)?;
+        let options: SampleOptions = args::optional_json(options_json, "options_json")?;
+        let out = args::out(out_tenant_json, "out_tenant_json")?;
+        out.json(&service.create_sample_tenant(&options)?)
     })
 }
 
@@ -69,7 +99,7 @@ pub unsafe extern "C" fn mms_tenant_get_default(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_tenant_get_default", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.tenant(None)?)
     })
@@ -91,7 +121,7 @@ pub unsafe extern "C" fn mms_tenant_set_default(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_tenant_set_default", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::string(tenant, "tenant")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.set_default_tenant(tenant)?)
@@ -116,7 +146,7 @@ pub unsafe extern "C" fn mms_migration_config_get(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_config_get", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::optional_string(tenant, "tenant")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.migration_configuration(tenant)?)
@@ -142,7 +172,7 @@ pub unsafe extern "C" fn mms_migration_config_set(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_migration_config_set", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::optional_string(tenant, "tenant")?;
         let changes: MigrationConfigurationChanges = args::json(changes_json, "changes_json")?;
         let out = args::out(out_json, "out_json")?;
@@ -168,7 +198,7 @@ pub unsafe extern "C" fn mms_dialin_settings_get(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_dialin_settings_get", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::optional_string(tenant, "tenant")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.dial_in_settings(tenant)?)
@@ -195,7 +225,7 @@ pub unsafe extern "C" fn mms_dialin_settings_set(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_dialin_settings_set", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::optional_string(tenant, "tenant")?;
         let changes: DialInSettingsChanges = args::json(changes_json, "changes_json")?;
         let out = args::out(out_json, "out_json")?;

@@ -1,4 +1,5 @@
-//! Users: resolving an identity, listing users page by page.
+//! Users (`mms_identity_resolve`, `mms_users_list`): resolving an identity, listing users
+//! page by page.
 
 use libc::c_char;
 
@@ -30,7 +31,7 @@ pub unsafe extern "C" fn mms_identity_resolve(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_identity_resolve", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let tenant = args::optional_string(tenant, "tenant")?;
         let identity = args::string(identity, "identity")?;
         let out = args::out(out_user_json, "out_user_json")?;
@@ -56,7 +57,7 @@ pub unsafe extern "C" fn mms_users_list(
     out_error: *mut *mut c_char,
 ) -> i32 {
     boundary("mms_users_list", out_error, || {
-        let service = args::store(store)?;
+        let service = MmsStore::service(store)?;
         let query: UserQuery = args::optional_json(query_json, "query_json")?;
         let out = args::out(out_page_json, "out_page_json")?;
         out.json(&service.list_users(&query)?)

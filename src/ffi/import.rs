@@ -1,0 +1,61 @@
+//! Data in (`mms_data_import`): a tenant's users and meetings from a JSON or CSV file.
+
+use libc::{c_char, c_void};
+use std::path::Path;
+
+use super::args;
+use super::callbacks::{report, MmsProgressFn};
+use super::cancel::MmsCancel;
+use super::panic::boundary;
+use super::store::MmsStore;
+
+/// Imports a `.json` (users and meetings) or `.csv` (users) file into a tenant, all or
+/// nothing.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `path`: required; the file's path (UTF-8).
+/// - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` as
+///   records are read.
+/// - `user_data`: passed to `progress` untouched; may be NULL.
+/// - `cancel`: NULL, or a flag that `progress` or another thread may raise with
+///   `mms_cancel_cancel`; the import then ends with `MMS_STATUS_CANCELLED` and writes
+///   nothing.
+/// - `out_summary_json`: required; on success receives `{"Users":n,"Meetings":n}` (free
+///   with `mms_string_free`). Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
+///   names the record and field; nothing is imported then).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_data_import(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    path: *const c_char,
+    progress: MmsProgressFn,
+    user_data: *mut c_void,
+    cancel: *const MmsCancel,
+    out_summary_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_data_import", out_error, || {
+        let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let path = args::string(path, "path")?;
+        let out = args::out(out_summary_json, "out_summary_json")?;
+        let cancel = MmsCancel::token(cancel);
+        let summary = service.import_file(
+            tenant,
+            Path::new(path),
+            &mut |done, total| {
+                report(
+                    progress,
+                    user_data,
+                    &serde_json::json!({ "Done": done, "Total": total }),
+                )
+            },
+            cancel,
+        )?;
+        out.json(&summary)
+    })
+}
