@@ -292,7 +292,10 @@ fn readme_c_example_runs_on_a_fresh_store() {
     assert!(first.status.success(), "{text}");
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert!(stdout.starts_with("created the sample tenant"), "{text}");
-    assert!(stdout.contains("\"UserPrincipalName\":\"kenmyer@litwareinc.com\""), "{text}");
+    assert!(
+        stdout.contains("\"UserPrincipalName\":\"kenmyer@litwareinc.com\""),
+        "{text}"
+    );
 
     let second = Command::new(dir.path().join("example"))
         .arg(&store)

@@ -195,7 +195,9 @@ function Invoke-LintTask {
                 throw "cargo $component is not installed (Lint and Test need it). Install it with: rustup component add $name"
             }
         }
-        Invoke-Native cargo fmt --all '--' --check
+        # rustfmt colours its diff whenever TERM is set, even into a file: not in a redirected log.
+        $color = if ([Console]::IsOutputRedirected) { 'never' } else { 'auto' }
+        Invoke-Native cargo fmt --all '--' --check --color $color
         Invoke-Cargo clippy --all-targets --quiet '--' -D warnings
     }
     finally { Pop-Location }

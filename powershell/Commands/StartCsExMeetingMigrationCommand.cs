@@ -114,7 +114,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium;
     }
 
-    private static bool? IsOn(System.Collections.Generic.Dictionary<string, object> bound, string name) =>
+    private static bool? IsOn(Dictionary<string, object> bound, string name) =>
         bound.TryGetValue(name, out object? value) ? LanguagePrimitives.IsTrue(value) : null;
 
     protected override void EndProcessing()
