@@ -1,6 +1,6 @@
 # Functions behind build.ps1's tasks. Dot-sourced; $Root, $OutDir and $ModuleDir come from build.ps1.
 
-# Debian packages the build needs: the crates Cargo.toml names (DESIGN.md §9), the system
+# Debian packages the build needs: the crates Cargo.toml names, the system
 # SQLite that rusqlite links, and cbindgen for the header.
 $script:DebianPackages = @(
     'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',

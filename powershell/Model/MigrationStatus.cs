@@ -5,7 +5,7 @@ using System.Linq;
 namespace MeetingMigration.PowerShell.Model;
 
 /// <summary>
-/// One meeting migration request, with the real service's field names (DESIGN.md §4).
+/// One meeting migration request, with the real service's field names.
 /// <see cref="QueuePosition"/> and <see cref="Meetings"/> are filled only for a single request
 /// fetched with <c>Get-CsMeetingMigrationStatus -CorrelationId</c> (and by -AsJob children).
 /// </summary>

@@ -1,4 +1,4 @@
-# Get-CsMeetingMigrationStatus (DESIGN.md §2.2, §4): filters, summary, one request in detail
+# Get-CsMeetingMigrationStatus: filters, summary, one request in detail
 # with queue position and per-meeting outcomes, and Microsoft's failure recipe.
 
 BeforeAll {

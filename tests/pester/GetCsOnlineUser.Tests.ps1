@@ -1,4 +1,4 @@
-# Get-CsOnlineUser (DESIGN.md §2.2, §3): identity forms, -Filter (text and script block),
+# Get-CsOnlineUser: identity forms, -Filter (text and script block),
 # -ResultSize, stable order, streaming, and piping into Start-CsExMeetingMigration.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-# Start-CsExMeetingMigration -AsJob (DESIGN.md §2.4): one job per invocation with a child per
+# Start-CsExMeetingMigration -AsJob: one job per invocation with a child per
 # user, Receive-Job, progress, Completed / Failed / Stopped, HasMoreData, -WhatIf, and scale without a
 # thread per job.
 

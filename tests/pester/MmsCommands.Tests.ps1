@@ -1,4 +1,4 @@
-# The product's own commands (DESIGN.md §2.2): New-MmsSampleTenant, Import-MmsTenantData,
+# The product's own commands: New-MmsSampleTenant, Import-MmsTenantData,
 # Get-/New-/Set-MmsTenant and Get-MmsMeeting.
 
 BeforeAll {

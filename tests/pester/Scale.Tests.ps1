@@ -1,5 +1,5 @@
 # A 100,000-user tenant: Get-CsOnlineUser streams it in flat memory and the -Identity completer
-# answers within 100 ms (DESIGN.md §2.2, §7).
+# answers within 100 ms.
 
 BeforeAll {
     . $PSScriptRoot/TestSupport.ps1

@@ -1,5 +1,5 @@
 # Get-/Set-CsTenantMigrationConfiguration and Get-/Set-CsOnlineDialInConferencingTenantSettings
-# (DESIGN.md §2.2): values, -Instance from the getter, pipeline, ShouldProcess.
+#: values, -Instance from the getter, pipeline, ShouldProcess.
 
 BeforeAll {
     . $PSScriptRoot/TestSupport.ps1

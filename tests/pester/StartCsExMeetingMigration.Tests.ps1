@@ -1,4 +1,4 @@
-# Start-CsExMeetingMigration (DESIGN.md §2.1, §2.3, §3): parameters, identity forms and errors,
+# Start-CsExMeetingMigration: parameters, identity forms and errors,
 # pipelines, ShouldProcess, batching, errors and -Verbose. -AsJob is in Jobs.Tests.ps1.
 
 BeforeAll {

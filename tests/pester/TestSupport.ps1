@@ -41,7 +41,7 @@ function Remove-TestStore {
 }
 
 # SHA-256 of the database file and its WAL, computed by ANOTHER process: opening the store file in
-# this process outside SQLite would drop SQLite's locks (DESIGN.md §9). The -shm index is left out.
+# this process outside SQLite would drop SQLite's locks. The -shm index is left out.
 function Get-StoreHash {
     param([string] $Path)
     $files = @($Path, "$Path-wal") | Where-Object { Test-Path -LiteralPath $_ }
