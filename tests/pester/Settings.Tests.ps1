@@ -1,5 +1,5 @@
-# Get-/Set-CsTenantMigrationConfiguration and Get-/Set-CsOnlineDialInConferencingTenantSettings
-#: values, -Instance from the getter, pipeline, ShouldProcess.
+# Get-/Set-CsTenantMigrationConfiguration and Get-/Set-CsOnlineDialInConferencingTenantSettings:
+# values, -Instance from the getter, pipeline, ShouldProcess.
 
 BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
