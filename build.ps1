@@ -36,13 +36,24 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# A redirected log gets plain text: no colour codes from PowerShell (errors, Write-Host) or from
+# the tools it starts (NO_COLOR is read by pwsh, Pester and cargo's children alike).
+if ([Console]::IsOutputRedirected -or [Console]::IsErrorRedirected) {
+    $PSStyle.OutputRendering = 'PlainText'
+    $env:NO_COLOR = '1'
+}
 $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'MeetingMigration'
 
 . (Join-Path $Root 'tools/BuildSupport.ps1')
 
-Initialize-Toolchain -CrateSource $CrateSource
+# What is missing is said plainly, without an error view around it.
+try { Initialize-Toolchain -CrateSource $CrateSource }
+catch {
+    [Console]::Error.WriteLine("build.ps1: $($_.Exception.Message)")
+    exit 1
+}
 
 foreach ($t in $Task) {
     $watch = [Diagnostics.Stopwatch]::StartNew()

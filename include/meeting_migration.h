@@ -5,8 +5,9 @@
  * - Fallible functions return an int32_t status: 0 (MMS_STATUS_OK) or an mms_status code;
  *   the numbers are fixed forever and never reused.
  * - char **out_error is the last parameter. When it is not NULL and the call fails,
- *   *out_error receives {"code","id","category","message","target"} (free it with
- *   mms_string_free). On success *out_error is not touched.
+ *   *out_error receives {"code","id","category","message","target","hint"} ("hint", what
+ *   to try next, may be null; free the string with mms_string_free). On success
+ *   *out_error is not touched.
  * - out_* parameters are required and written only on success.
  * - Input strings are NUL-terminated UTF-8, borrowed for the call only. Every char * the
  *   library returns is freed with mms_string_free (except mms_version's static string).

@@ -165,6 +165,8 @@ pub struct Error {
     pub message: String,
     /// The value the error is about (an identity, a tenant id, a path), when there is one.
     pub target: Option<String>,
+    /// What to try next, when the service can tell (PowerShell's recommended action).
+    pub hint: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -175,11 +177,17 @@ impl Error {
             code,
             message: message.into(),
             target: None,
+            hint: None,
         }
     }
 
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
         self
     }
 
@@ -201,7 +209,7 @@ impl Error {
         )
     }
 
-    /// The JSON object that crosses the C ABI: `{code, id, category, message, target}`.
+    /// The JSON object that crosses the C ABI: `{code, id, category, message, target, hint}`.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "code": self.code as i32,
@@ -209,6 +217,7 @@ impl Error {
             "category": self.code.category(),
             "message": self.message,
             "target": self.target,
+            "hint": self.hint,
         })
     }
 }

@@ -581,3 +581,97 @@ fn a_sample_tenant_that_fails_half_way_leaves_nothing() {
     assert_eq!(svc.tenants().unwrap(), before, "no half-made sample tenant");
     assert!(svc.resolve(None, "John@contoso.com").is_err());
 }
+
+#[test]
+fn not_found_keeps_microsofts_text_and_hints_at_the_fix() {
+    let (_s, svc) = sample(3, 0);
+    let fabrikam = svc
+        .create_tenant(&NewTenant {
+            name: "Fabrikam".into(),
+            domains: vec![TenantDomain {
+                name: "fabrikam.com".into(),
+                net_bios_name: "FABRIKAM".into(),
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+
+    // Plain not found: the message is Microsoft's, the hint names the tenant searched.
+    let e = svc.resolve(None, "nobody@contoso.com").unwrap_err();
+    assert_eq!(e.code, ErrorCode::IdentityNotFound);
+    assert_eq!(
+        e.message,
+        "Management object not found for identity \"nobody@contoso.com\"."
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some(format!("No user matches it in tenant 'Contoso' ({SAMPLE_TENANT}), the store's default tenant.").as_str())
+    );
+
+    // A user of another tenant: the hint says which one and the -Tenant to add.
+    let e = svc
+        .resolve(Some(&fabrikam.tenant_id.to_string()), "John@contoso.com")
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "Management object not found for identity \"John@contoso.com\"."
+    );
+    let hint = e.hint.unwrap();
+    assert!(
+        hint.starts_with(&format!(
+            "No user matches it in tenant 'Fabrikam' ({}).",
+            fabrikam.tenant_id
+        )),
+        "{hint}"
+    );
+    assert!(
+        hint.ends_with(&format!(
+            "The user is in tenant 'Contoso' ({SAMPLE_TENANT}): add -Tenant {SAMPLE_TENANT}."
+        )),
+        "{hint}"
+    );
+
+    // After the default moves, the default tenant is named as the one searched.
+    svc.set_default_tenant(&fabrikam.tenant_id.to_string())
+        .unwrap();
+    let hint = svc
+        .meetings(None, "John@contoso.com")
+        .unwrap_err()
+        .hint
+        .unwrap();
+    assert!(
+        hint.starts_with("No user matches it in tenant 'Fabrikam'")
+            && hint.contains("the store's default tenant")
+            && hint.contains(&format!("add -Tenant {SAMPLE_TENANT}")),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_bare_logon_name_is_told_the_forms_that_work() {
+    let (_s, svc) = sample(3, 0);
+    let e = svc.resolve(None, "kenmyer").unwrap_err();
+    assert_eq!(e.code, ErrorCode::IdentityNotFound);
+    assert_eq!(
+        e.message,
+        "Management object not found for identity \"kenmyer\"."
+    );
+    let hint = e.hint.unwrap();
+    assert!(
+        hint.ends_with(
+            "A logon name alone is not an identity: use LITWAREINC\\kenmyer or kenmyer@litwareinc.com."
+        ),
+        "{hint}"
+    );
+    // A word that is no one's logon name still gets the forms, with an example.
+    let hint = svc.resolve(None, "nobody").unwrap_err().hint.unwrap();
+    assert!(
+        hint.ends_with(
+            "A logon name alone is not an identity: use DOMAIN\\logon or the user principal name (for example CONTOSO\\nobody or nobody@contoso.com)."
+        ),
+        "{hint}"
+    );
+    // A display name with a space is not taken for a logon name.
+    let hint = svc.resolve(None, "No Body").unwrap_err().hint.unwrap();
+    assert!(!hint.contains("logon"), "{hint}");
+}

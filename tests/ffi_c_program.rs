@@ -1,8 +1,13 @@
 //! tests/c/abi_walkthrough.c, compiled with `cc -Wall -Wextra -Werror -std=c11` against the
-//! committed header and linked to the cdylib cargo built for this test run, walks the ABI
+//! committed header and linked to the cdylib of this very build, walks the ABI
 //! (open → sample tenant → resolve → preview → start → worker → wait → status → close);
 //! then again under valgrind (when installed), which must report no error and no leak.
-//! tests/c/header_cxx.cpp checks the header compiles as C++.
+//! tests/c/header_cxx.cpp checks the header compiles as C++, and the README's C example
+//! builds and runs as the README says.
+//!
+//! Plain `cargo test` is enough: cargo compiles the library's `cdylib` next to the `rlib`
+//! this test links (in target/<profile>/deps), from the same sources in the same step, so
+//! that copy is never stale. Only when it is missing does the test build it itself.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,27 +16,86 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// target/<profile>: this test's executable is in target/<profile>/deps, the cdylib that
-/// `cargo build` makes in target/<profile>.
+/// The folder holding the cdylib of the sources under test.
 fn library_dir() -> PathBuf {
+    // This test's executable is target/<profile>/deps/ffi_c_program-<hash>.
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    let lib = dir.join(library_file());
+    let deps = exe.parent().unwrap().to_path_buf();
+    if is_current(&deps.join(library_file())) {
+        return deps;
+    }
+    let profile_dir = deps.parent().unwrap().to_path_buf();
+    build_cdylib(&profile_dir);
+    let lib = profile_dir.join(library_file());
     assert!(
-        lib.is_file(),
-        "{} is missing: build it first (`cargo build --release`, or build.ps1 Build)",
+        is_current(&lib),
+        "`cargo build --lib` did not leave a current {}",
         lib.display()
     );
-    // `cargo test` builds the rlib it links, not the cdylib: refuse a stale one rather
-    // than test old code.
-    let built = modified(&lib);
-    let newest_source = newest(&root().join("src"));
+    profile_dir
+}
+
+fn is_current(lib: &Path) -> bool {
+    lib.is_file() && modified(lib) >= newest(&root().join("src"))
+}
+
+/// `cargo build --lib` into this run's target folder and profile, with the `--config`
+/// arguments (e.g. a source replacement) the running cargo was given.
+fn build_cdylib(profile_dir: &Path) {
+    let target_dir = profile_dir.parent().unwrap();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["build", "--lib", "--quiet"])
+        .args(parent_cargo_configs())
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(root());
+    match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") => {}
+        Some("release") => {
+            command.arg("--release");
+        }
+        Some(other) => {
+            command.args(["--profile", other]);
+        }
+        None => panic!("unexpected target layout: {}", profile_dir.display()),
+    }
+    let output = command.output().expect("cargo runs");
     assert!(
-        built >= newest_source,
-        "{} is older than the sources: rebuild it (`cargo build --release`, or build.ps1 Build)",
-        lib.display()
+        output.status.success(),
+        "cargo build --lib failed:\n{}",
+        show(&output)
     );
-    dir
+}
+
+/// The `--config` arguments of the cargo that started this test (its parent process).
+fn parent_cargo_configs() -> Vec<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::os::unix::process::parent_id();
+        let Ok(raw) = std::fs::read(format!("/proc/{parent}/cmdline")) else {
+            return Vec::new();
+        };
+        let args: Vec<String> = raw
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let mut configs = Vec::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            if arg == "--config" {
+                if let Some(value) = it.next() {
+                    configs.extend(["--config".to_string(), value.clone()]);
+                }
+            } else if arg.starts_with("--config=") {
+                configs.push(arg.clone());
+            }
+        }
+        configs
+    }
+    #[cfg(not(target_os = "linux"))]
+    Vec::new()
 }
 
 fn modified(path: &Path) -> std::time::SystemTime {
@@ -169,4 +233,77 @@ fn header_compiles_as_cxx() {
         .output()
         .expect("c++ runs");
     assert!(output.status.success(), "c++ failed:\n{}", show(&output));
+}
+
+/// The README's C example and its build commands: compiled as the README says (with the
+/// library folder of this build), it prints Ken Myer on a fresh store and again on a
+/// second run.
+#[cfg(unix)]
+#[test]
+fn readme_c_example_runs_on_a_fresh_store() {
+    if !have("cc") {
+        eprintln!("SKIPPED readme_c_example_runs_on_a_fresh_store: no C compiler (cc).");
+        return;
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Using the library from C")
+        .expect("README has the C section")..];
+    let code_start = section.find("```c\n").expect("a C block") + 5;
+    let code = &section[code_start..code_start + section[code_start..].find("```").unwrap()];
+    let commands = &section[section.find("```sh\n").expect("its commands")..];
+    let cc_line = commands
+        .lines()
+        .find(|l| l.starts_with("cc "))
+        .expect("a cc command");
+    assert_eq!(
+        cc_line,
+        "cc -I include example.c -L target/release -lmeeting_migration -Wl,-rpath,\"$PWD/target/release\" -o example"
+    );
+    assert!(commands.contains("./example /tmp/mms.db"), "{commands}");
+    assert!(section.contains("LD_LIBRARY_PATH=target/release ./example"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("example.c"), code).unwrap();
+    let lib = library_dir();
+    // The README's command, with this build's library folder and warnings as errors.
+    let output = Command::new("cc")
+        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-I"])
+        .arg(root().join("include"))
+        .arg("example.c")
+        .arg("-L")
+        .arg(&lib)
+        .arg("-lmeeting_migration")
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-o", "example"])
+        .current_dir(dir.path())
+        .output()
+        .expect("cc runs");
+    assert!(output.status.success(), "cc failed:\n{}", show(&output));
+
+    let store = dir.path().join("mms.db");
+    // No LD_LIBRARY_PATH: the rpath alone finds the library.
+    let first = Command::new(dir.path().join("example"))
+        .arg(&store)
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .unwrap();
+    let text = show(&first);
+    assert!(first.status.success(), "{text}");
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.starts_with("created the sample tenant"), "{text}");
+    assert!(
+        stdout.contains("\"UserPrincipalName\":\"kenmyer@litwareinc.com\""),
+        "{text}"
+    );
+
+    let second = Command::new(dir.path().join("example"))
+        .arg(&store)
+        .output()
+        .unwrap();
+    let text = show(&second);
+    assert!(second.status.success(), "{text}");
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(!stdout.contains("created"), "{text}");
+    assert!(stdout.contains("kenmyer@litwareinc.com"), "{text}");
 }

@@ -318,3 +318,87 @@ fn mms_worker_rejects_bad_arguments() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn mms_worker_help_is_usage_on_stdout() {
+    for flag in ["--help", "-h"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mms-worker"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{flag}: {stdout}");
+        assert!(
+            stdout.starts_with("usage: mms-worker --store PATH"),
+            "{stdout}"
+        );
+        for option in [
+            "--create",
+            "--lease-ms",
+            "--batch-size",
+            "--poll-ms",
+            "--backoff-ms",
+        ] {
+            assert!(
+                stdout.contains(option),
+                "{flag} documents {option}: {stdout}"
+            );
+        }
+        assert!(out.stderr.is_empty(), "{flag} wrote to stderr");
+    }
+}
+
+#[test]
+fn mms_worker_refuses_unbounded_numbers_with_a_clear_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mms-worker"))
+        .args(["--store", "/tmp/x.db", "--lease-ms", "9223372036854775807"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "mms-worker: --lease-ms: 9223372036854775807 is out of range; use a number from 100 to 86400000"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mms_worker_opens_an_existing_store_only_unless_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("msm.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_mms-worker"))
+        .arg("--store")
+        .arg(&typo)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("there is no store at") && stderr.contains("--create"),
+        "{stderr}"
+    );
+    assert!(!typo.exists(), "a mistyped path was created");
+
+    // With --create it makes the store and works on it until SIGTERM.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mms-worker"))
+        .arg("--store")
+        .arg(&typo)
+        .args(["--create", "--poll-ms", "10"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !typo.exists() {
+        assert!(Instant::now() < deadline, "--create made no store");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The store is usable: the service opens it and finds the schema in place.
+    let svc = Service::open(Some(&typo)).unwrap();
+    assert!(svc.tenants().unwrap().is_empty());
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    assert!(child.wait().unwrap().success());
+}

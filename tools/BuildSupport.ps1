@@ -34,6 +34,52 @@ function Install-DebianPackages {
     if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed (exit $LASTEXITCODE)" }
 }
 
+# What the build really needs, checked before any work with a message that says what to install.
+# Rust: the rust-version Cargo.toml declares (cargo enforces it too, with a less clear message).
+# .NET: an SDK that builds the net8.0 module (8 or later), and the .NET 10 runtime that the
+# pinned PowerShell 7.6.9 tool (dotnet-tools.json) runs on: build.ps1 runs the help converter
+# and the Pester suites in it. The .NET SDK 10 brings both.
+$script:DotnetRuntimeMajor = 10
+$script:DotnetSdkMajor = 8
+
+# The version a `--version` line shows ('rustc 1.95.0 (abc 2026-01-01)' -> 1.95.0), or $null.
+function Get-VersionFromText([string] $Text) {
+    if ($Text -match '(\d+)\.(\d+)(?:\.(\d+))?') { [version]::new([int]$Matches[1], [int]$Matches[2], [int]($Matches[3] ?? 0)) }
+}
+
+# The rust-version of Cargo.toml as written there, e.g. '1.66'.
+function Get-RequiredRustVersion {
+    $toml = Get-Content (Join-Path $Root 'Cargo.toml') -Raw
+    if ($toml -notmatch '(?m)^\s*rust-version\s*=\s*"([^"]+)"') { throw 'Cargo.toml has no rust-version.' }
+    $Matches[1]
+}
+
+# Problems with the toolchain, as messages that say what to do (none: nothing printed). The
+# versions found are parameters so the messages can be tested without another toolchain.
+function Get-ToolchainProblem {
+    param(
+        [string] $RustcVersionText = $(if (Get-Command rustc -ErrorAction Ignore) { & rustc --version 2>$null }),
+        [string[]] $DotnetSdks = @(& dotnet --list-sdks 2>$null),
+        [string[]] $DotnetRuntimes = @(& dotnet --list-runtimes 2>$null)
+    )
+    $required = Get-RequiredRustVersion
+    $rustc = Get-VersionFromText $RustcVersionText
+    if (-not $rustc) {
+        "rustc was not found or did not print its version. Install Rust $required or later with rustup (https://rustup.rs), then: rustup component add rustfmt clippy"
+    }
+    elseif ($rustc -lt (Get-VersionFromText $required)) {
+        "Rust $required or later is needed (Cargo.toml's rust-version); this is rustc $rustc. Update it with: rustup update stable"
+    }
+    $sdks = @($DotnetSdks | ForEach-Object { Get-VersionFromText $_ } | Where-Object { $_ })
+    if (-not ($sdks | Where-Object Major -GE $script:DotnetSdkMajor)) {
+        "A .NET SDK $($script:DotnetSdkMajor) or later is needed to build the module; found: $(if ($sdks) { $sdks -join ', ' } else { 'none' }). Install the .NET SDK $($script:DotnetRuntimeMajor) (apt-get install dotnet-sdk-$($script:DotnetRuntimeMajor).0, or Microsoft's dotnet-install script)."
+    }
+    $runtimes = @($DotnetRuntimes | Where-Object { $_ -match '^Microsoft\.NETCore\.App (\S+)' } | ForEach-Object { Get-VersionFromText $Matches[1] })
+    if (-not ($runtimes | Where-Object Major -EQ $script:DotnetRuntimeMajor)) {
+        "PowerShell 7.6.9 (the .NET local tool in dotnet-tools.json that runs build.ps1's help converter and tests) needs the .NET $($script:DotnetRuntimeMajor) runtime; found: $(if ($runtimes) { $runtimes -join ', ' } else { 'none' }). Install the .NET SDK $($script:DotnetRuntimeMajor) (apt-get install dotnet-sdk-$($script:DotnetRuntimeMajor).0, or Microsoft's dotnet-install script), which includes it."
+    }
+}
+
 function Initialize-Toolchain([string] $CrateSource) {
     # rustup installs into ~/.cargo/bin, which a bare environment may not have on PATH.
     $cargoBin = Join-Path $HOME '.cargo/bin'
@@ -41,7 +87,9 @@ function Initialize-Toolchain([string] $CrateSource) {
         $env:PATH = "$cargoBin$([IO.Path]::PathSeparator)$env:PATH"
     }
     Assert-Command cargo 'rustup (https://rustup.rs), then: rustup component add rustfmt clippy'
-    Assert-Command dotnet 'the .NET SDK 8 or later (apt-get install dotnet-sdk-8.0, or Microsoft''s install script)'
+    Assert-Command dotnet "the .NET SDK $($script:DotnetRuntimeMajor) (apt-get install dotnet-sdk-$($script:DotnetRuntimeMajor).0, or Microsoft's dotnet-install script)"
+    $problems = @(Get-ToolchainProblem)
+    if ($problems) { throw ($problems -join "`n") }
 
     $useDebian = switch ($CrateSource) {
         'Debian' { $true }
@@ -55,7 +103,7 @@ function Initialize-Toolchain([string] $CrateSource) {
             '--config', "source.debian.directory=`"$script:DebianRegistry`"")
     }
     # Test dependencies from NuGet (Pester). Cheap when already restored.
-    Invoke-Native dotnet restore (Join-Path $Root 'tools/TestDependencies.proj') --verbosity quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tools/TestDependencies.proj') --verbosity quiet '-tl:off' '-clp:NoSummary'
 }
 
 # Simple functions (not advanced) on purpose: arguments such as -D reach the native command
@@ -85,11 +133,32 @@ function Get-RuntimeFolder {
     "$os-$arch"
 }
 
+# The Rust library and mms-worker. Says what is being built first: a first build compiles every
+# crate and takes a minute or more; cargo's own progress follows (its "Compiling" lines on a
+# redirected output, a progress bar on a terminal).
+function Invoke-CargoBuild {
+    Write-Host 'Building the Rust library and mms-worker (cargo build --release): the first build compiles every dependency and takes a minute or more; later builds redo only what changed.'
+    Invoke-Cargo build --release
+}
+
+# The C# cmdlet assembly into $OutputPath. Quiet: no MSBuild banner or summary, and no terminal
+# logger, whose progress and colour escape codes would end up in a redirected log; warnings and
+# errors still show.
+function Invoke-DotnetBuild([string] $OutputPath) {
+    Write-Host 'Building the PowerShell module (the C# cmdlets, dotnet msbuild).'
+    $env:DOTNET_NOLOGO = '1'
+    $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+    $logger = if ([Console]::IsOutputRedirected) { 'NoSummary;DisableConsoleColor' } else { 'NoSummary' }
+    # `dotnet msbuild -restore` rather than `dotnet build`, which prints its summary whatever -clp says.
+    Invoke-Native dotnet msbuild (Join-Path $Root 'powershell/MeetingMigration.PowerShell.csproj') -restore -nologo '-v:q' '-tl:off' "-clp:$logger" `
+        '-p:Configuration=Release' "-p:OutDir=$([IO.Path]::TrimEndingDirectorySeparator($OutputPath))/"
+}
+
 function Invoke-BuildTask {
     Push-Location $Root
     try {
-        Invoke-Cargo build --release --quiet
-        Invoke-Native dotnet build (Join-Path $Root 'powershell/MeetingMigration.PowerShell.csproj') -c Release --nologo -v quiet -o (Join-Path $OutDir 'powershell-build')
+        Invoke-CargoBuild
+        Invoke-DotnetBuild -OutputPath (Join-Path $OutDir 'powershell-build')
 
         if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
         $native = Join-Path $ModuleDir "bin/$(Get-RuntimeFolder)"
@@ -119,7 +188,16 @@ function Invoke-HeaderTask {
 function Invoke-LintTask {
     Push-Location $Root
     try {
-        Invoke-Native cargo fmt --all '--' --check
+        foreach ($component in 'fmt', 'clippy') {
+            & cargo $component --version *> $null
+            if ($LASTEXITCODE -ne 0) {
+                $name = @{ fmt = 'rustfmt'; clippy = 'clippy' }[$component]
+                throw "cargo $component is not installed (Lint and Test need it). Install it with: rustup component add $name"
+            }
+        }
+        # rustfmt colours its diff whenever TERM is set, even into a file: not in a redirected log.
+        $color = if ([Console]::IsOutputRedirected) { 'never' } else { 'auto' }
+        Invoke-Native cargo fmt --all '--' --check --color $color
         Invoke-Cargo clippy --all-targets --quiet '--' -D warnings
     }
     finally { Pop-Location }
@@ -127,11 +205,13 @@ function Invoke-LintTask {
 
 function Invoke-TestTask {
     Invoke-LintTask
-    Invoke-BuildTask
     Push-Location $Root
     try {
-        # cargo prints one 'test result:' summary per test binary.
+        # cargo prints one 'test result:' summary per test binary. The tests build the library
+        # with its test-only feature; Build then builds it as shipped, so the Pester suites use
+        # (and find up to date) the library a release has.
         Invoke-Cargo test --release
+        Invoke-BuildTask
         Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Invoke-PesterSuite.ps1') -ModulePath $ModuleDir
     }
     finally { Pop-Location }

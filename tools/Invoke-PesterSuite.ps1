@@ -27,8 +27,10 @@ param(
     [string[]] $Path = @(Join-Path $PSScriptRoot '../tests/pester'),
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/MeetingMigration'),
     [string[]] $ExcludeTag = @(),
-    # Internal: set when this script runs itself in the fresh process.
-    [switch] $InFreshProcess
+    # Internal: set when this script runs itself in the fresh process, with the paths joined by
+    # the path separator (pwsh -File passes each argument as one string).
+    [switch] $InFreshProcess,
+    [string] $PathList
 )
 
 $ErrorActionPreference = 'Stop'
@@ -38,7 +40,8 @@ if (-not $InFreshProcess) {
     $apphost = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $pwsh = (Test-Path $apphost) ? @($apphost) : @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
     $arguments = @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-InFreshProcess',
-        '-ModulePath', (Resolve-Path $ModulePath).ProviderPath, '-Path') + @($Path | ForEach-Object { (Resolve-Path $_).ProviderPath })
+        '-ModulePath', (Resolve-Path $ModulePath).ProviderPath,
+        '-PathList', (@($Path | ForEach-Object { (Resolve-Path $_).ProviderPath }) -join [IO.Path]::PathSeparator))
     if ($ExcludeTag) { $arguments += @('-ExcludeTag') + $ExcludeTag }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) @arguments
     exit $LASTEXITCODE
@@ -52,11 +55,14 @@ if (-not $pesterManifest) {
 }
 Import-Module $pesterManifest.FullName -Force
 
+if ($PathList) { $Path = $PathList -split [regex]::Escape([IO.Path]::PathSeparator) }
 $env:MMS_MODULE_PATH = $ModulePath
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Normal'
+# Plain text in a redirected log (no colour escape codes), colours on a terminal.
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) { $configuration.Output.RenderMode = 'Plaintext' }
 if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag }
 
 $result = Invoke-Pester -Configuration $configuration

@@ -12,7 +12,8 @@ namespace MeetingMigration.PowerShell.Commands;
 /// <c>-SummaryOnly</c> counts users per state; <c>-CorrelationId</c> returns that request with its queue
 /// position (while Pending) and per-meeting outcomes in <c>Meetings</c>.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CsMeetingMigrationStatus", DefaultParameterSetName = QuerySet)]
+[Cmdlet(VerbsCommon.Get, "CsMeetingMigrationStatus", DefaultParameterSetName = QuerySet,
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-csmeetingmigrationstatus")]
 [OutputType(typeof(MigrationStatus), ParameterSetName = [QuerySet, CorrelationIdSet])]
 [OutputType(typeof(MigrationSummary), ParameterSetName = [QuerySet])]
 public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet

@@ -4,7 +4,8 @@ using MeetingMigration.PowerShell.Model;
 namespace MeetingMigration.PowerShell.Commands;
 
 /// <summary><para type="synopsis">Gets the tenant's audio-conferencing settings that matter to meeting migration.</para></summary>
-[Cmdlet(VerbsCommon.Get, "CsOnlineDialInConferencingTenantSettings")]
+[Cmdlet(VerbsCommon.Get, "CsOnlineDialInConferencingTenantSettings",
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-csonlinedialinconferencingtenantsettings")]
 [OutputType(typeof(DialInConferencingTenantSettings))]
 public sealed class GetCsOnlineDialInConferencingTenantSettingsCommand : TenantCmdlet
 {

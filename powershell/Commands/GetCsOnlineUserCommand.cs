@@ -12,7 +12,8 @@ namespace MeetingMigration.PowerShell.Commands;
 /// runs in flat memory. <c>-Filter</c> takes OPath text or a script block such as
 /// <c>{TeamsUpgradeEffectiveMode -eq 'TeamsOnly'}</c>.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "CsOnlineUser")]
+[Cmdlet(VerbsCommon.Get, "CsOnlineUser",
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-csonlineuser")]
 [OutputType(typeof(OnlineUser))]
 public sealed class GetCsOnlineUserCommand : TenantCmdlet
 {

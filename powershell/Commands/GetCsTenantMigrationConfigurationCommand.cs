@@ -4,7 +4,8 @@ using MeetingMigration.PowerShell.Model;
 namespace MeetingMigration.PowerShell.Commands;
 
 /// <summary><para type="synopsis">Gets the tenant's meeting migration configuration (Identity Global).</para></summary>
-[Cmdlet(VerbsCommon.Get, "CsTenantMigrationConfiguration")]
+[Cmdlet(VerbsCommon.Get, "CsTenantMigrationConfiguration",
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-cstenantmigrationconfiguration")]
 [OutputType(typeof(TenantMigrationConfiguration))]
 public sealed class GetCsTenantMigrationConfigurationCommand : TenantCmdlet
 {

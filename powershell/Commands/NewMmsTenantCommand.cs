@@ -16,7 +16,7 @@ public sealed class NewMmsTenantCommand : MmsCmdlet
 
     /// <summary>A new id when omitted.</summary>
     [Parameter]
-    public Guid? TenantId { get; set; }
+    public Guid TenantId { get; set; }
 
     /// <summary>The tenant's domains: <c>@{Name='contoso.com'; NetBiosName='CONTOSO'}</c>.</summary>
     [Parameter]
@@ -33,7 +33,7 @@ public sealed class NewMmsTenantCommand : MmsCmdlet
     {
         if (ShouldProcess(Name, "Create tenant"))
         {
-            WriteObject(Store.CreateTenant(new NewTenantRequest(TenantId?.ToString(), Name, Domain, Default)));
+            WriteObject(Store.CreateTenant(new NewTenantRequest(MyInvocation.BoundParameters.ContainsKey(nameof(TenantId)) ? TenantId.ToString() : null, Name, Domain, Default)));
         }
     }
 }

@@ -11,7 +11,8 @@ namespace MeetingMigration.PowerShell.Commands;
 /// (piped or with <c>-Instance</c>) after changing its properties; explicit parameters win over the instance.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "CsOnlineDialInConferencingTenantSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
-    DefaultParameterSetName = IdentitySet)]
+    DefaultParameterSetName = IdentitySet,
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/set-csonlinedialinconferencingtenantsettings")]
 [OutputType(typeof(DialInConferencingTenantSettings))]
 public sealed class SetCsOnlineDialInConferencingTenantSettingsCommand
     : SetGlobalSettingsCmdlet<DialInConferencingTenantSettings>

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Model;
+using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -11,6 +12,7 @@ public sealed class SetMmsTenantCommand : MmsCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("TenantId")]
+    [ArgumentCompleter(typeof(TenantCompleter))]
     public Guid Tenant { get; set; }
 
     /// <summary>Make the tenant the default (the only change this command makes).</summary>

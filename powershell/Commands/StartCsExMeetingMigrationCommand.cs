@@ -12,10 +12,13 @@ namespace MeetingMigration.PowerShell.Commands;
 /// Per pipeline item: a read-only preview (resolution, migration type, meetings in scope), then
 /// ShouldProcess, then the request joins a batch that is committed in one transaction (at most
 /// <see cref="BatchSize"/> items, and at the end); each record is written once its batch is durable.
+/// When ShouldProcess prompts (-Confirm, or $ConfirmPreference at Medium or below), each confirmed item is
+/// committed and written at once, so its record shows right after its answer.
 /// A user's open request found by the preview joins the batch too (nothing to commit), so records,
 /// warnings and errors come out in input order.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "CsExMeetingMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Start, "CsExMeetingMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    HelpUri = "https://learn.microsoft.com/powershell/module/skype/start-csexmeetingmigration")]
 [OutputType(typeof(MigrationStatus), typeof(MigrationJob))]
 public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 {
@@ -24,6 +27,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
     /// <summary>In input order: a request to commit, or (<c>Request</c> null) the open request the preview found.</summary>
     private readonly List<(MigrationRequest? Request, MigrationStatus? Existing, string Input)> batch = [];
     private MigrationJob? job;
+    private bool? prompting;
 
     /// <summary>Which of the user's meetings are in scope.</summary>
     [Parameter]
@@ -66,7 +70,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             {
                 // Emitted at the flush, after the confirmed items before it; at once when nothing waits.
                 batch.Add((null, existing, Identity));
-                if (batch.Count == 1 || batch.Count >= BatchSize)
+                if (batch.Count == 1 || batch.Count >= BatchSize || Prompting)
                 {
                     Flush();
                 }
@@ -81,11 +85,37 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
         }
 
         batch.Add((request with { Identity = preview.User.Identity.ToString(), Tenant = preview.TenantId.ToString() }, null, Identity));
-        if (batch.Count >= BatchSize)
+        if (batch.Count >= BatchSize || Prompting)
         {
             Flush();
         }
     }
+
+    /// <summary>
+    /// Whether ShouldProcess asks the user for each item: -Confirm, or (without -Confirm and -WhatIf)
+    /// $ConfirmPreference at this cmdlet's impact (Medium) or below. Batching only pays when nobody is asked.
+    /// </summary>
+    private bool Prompting => prompting ??= WillPrompt();
+
+    private bool WillPrompt()
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (IsOn(bound, "WhatIf") ?? LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
+        {
+            return false;
+        }
+
+        if (IsOn(bound, "Confirm") is { } confirm)
+        {
+            return confirm;
+        }
+
+        return LanguagePrimitives.TryConvertTo(GetVariableValue("ConfirmPreference"), out ConfirmImpact preference)
+            && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium;
+    }
+
+    private static bool? IsOn(Dictionary<string, object> bound, string name) =>
+        bound.TryGetValue(name, out object? value) ? LanguagePrimitives.IsTrue(value) : null;
 
     protected override void EndProcessing()
     {

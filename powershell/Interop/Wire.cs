@@ -10,7 +10,7 @@ namespace MeetingMigration.PowerShell.Interop;
 // the source generator reads init-only properties through its parameterized-constructor converter,
 // which is several times slower per record (PowerShell could set init-only properties all the same).
 
-internal sealed record NativeError(int Code, string Id, string Category, string Message, string? Target);
+internal sealed record NativeError(int Code, string Id, string Category, string Message, string? Target, string? Hint = null);
 
 internal sealed record ErrorCodeEntry(int Code, string Id, string Category);
 

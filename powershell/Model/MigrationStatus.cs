@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace MeetingMigration.PowerShell.Model;
 
@@ -30,7 +32,18 @@ public sealed class MigrationStatus
     /// <summary>1 = the next request the worker will take; null when not pending or not fetched singly.</summary>
     public int? QueuePosition { get; set; }
     /// <summary>Per-meeting outcomes; null when not fetched singly.</summary>
-    public MeetingOutcome[]? Meetings { get; set; }
+    public MeetingOutcomeList? Meetings { get; set; }
+}
+
+/// <summary>
+/// A request's per-meeting outcomes. Its string form counts them ("5 meetings: 4 succeeded, 1 failed, 0 pending"),
+/// which is what <c>Export-Csv</c> and string conversion write instead of the type name.
+/// </summary>
+public sealed class MeetingOutcomeList : List<MeetingOutcome>
+{
+    public override string ToString() =>
+        $"{Count} meeting{(Count == 1 ? "" : "s")}: {this.Count(m => m.Outcome == "Succeeded")} succeeded, " +
+        $"{this.Count(m => m.Outcome == "Failed")} failed, {this.Count(m => m.Outcome == "Pending")} pending";
 }
 
 /// <summary>What happened to one meeting of a migration request.</summary>

@@ -146,7 +146,7 @@ fn resolve_scoped(
 ) -> Result<User> {
     let mut users = find_users(reads, scope, key, MAX_CANDIDATES + 1)?;
     match users.len() {
-        0 => Err(identity::not_found(input)),
+        0 => Err(not_found(reads, scope, input, key)),
         1 => Ok(users.pop().expect("one user")),
         n => {
             let shown: Vec<&str> = users
@@ -168,6 +168,103 @@ fn resolve_scoped(
             .with_target(input))
         }
     }
+}
+
+/// Microsoft's not-found error, with a hint (PowerShell's recommended action) that names the
+/// tenant searched and where else the user is, or the identity forms to try for a bare logon
+/// name. Only the failing path pays for the few indexed lookups.
+fn not_found(reads: &dyn StoreReads, scope: &TenantScope, input: &str, key: &IdentityKey) -> Error {
+    let error = identity::not_found(input);
+    // The hint is a courtesy: if looking for it fails, the plain error stands.
+    match not_found_hint(reads, scope, input, key) {
+        Ok(Some(hint)) => error.with_hint(hint),
+        _ => error,
+    }
+}
+
+fn not_found_hint(
+    reads: &dyn StoreReads,
+    scope: &TenantScope,
+    input: &str,
+    key: &IdentityKey,
+) -> Result<Option<String>> {
+    let tenants = reads.tenants()?;
+    let Some(searched) = tenants.iter().find(|t| match scope {
+        TenantScope::Default => t.is_default,
+        TenantScope::Id(id) => t.tenant_id == *id,
+        TenantScope::Key(k) => t.key == *k,
+    }) else {
+        // No such tenant: the caller reports that instead.
+        return Ok(None);
+    };
+    let mut hint = format!(
+        "No user matches it in tenant '{}' ({}){}.",
+        searched.name,
+        searched.tenant_id,
+        if *scope == TenantScope::Default {
+            ", the store's default tenant"
+        } else {
+            ""
+        }
+    );
+    let mut elsewhere: Vec<&Tenant> = Vec::new();
+    for t in tenants.iter().filter(|t| t.key != searched.key) {
+        if !find_users(reads, &TenantScope::Key(t.key), key, 1)?.is_empty() {
+            elsewhere.push(t);
+        }
+    }
+    if let Some(first) = elsewhere.first() {
+        let names: Vec<String> = elsewhere
+            .iter()
+            .map(|t| format!("'{}' ({})", t.name, t.tenant_id))
+            .collect();
+        hint.push_str(&format!(
+            " The user is in tenant {}: add -Tenant {}.",
+            names.join(", "),
+            first.tenant_id
+        ));
+    }
+    // A bare logon name reads as a display name; say which forms name that user.
+    let word = input.trim();
+    if matches!(key, IdentityKey::DisplayName(_)) && !word.contains(char::is_whitespace) {
+        let mut forms = Vec::new();
+        for domain in &searched.domains {
+            let logon = identity::domain_logon_key(&domain.net_bios_name, word);
+            let found = reads.find_users(
+                &TenantScope::Key(searched.key),
+                UserIndex::DomainLogon,
+                &logon,
+                1,
+            )?;
+            if let Some(user) = found.first() {
+                forms.push(format!(
+                    "{}\\{word} or {}",
+                    domain.net_bios_name, user.user_principal_name
+                ));
+            }
+        }
+        if forms.is_empty() {
+            let example = searched
+                .domains
+                .first()
+                .map(|d| {
+                    format!(
+                        " (for example {}\\{word} or {word}@{})",
+                        d.net_bios_name, d.name
+                    )
+                })
+                .unwrap_or_default();
+            hint.push_str(&format!(
+                " A logon name alone is not an identity: use DOMAIN\\logon or the user principal name{example}."
+            ));
+        } else {
+            hint.push_str(&format!(
+                " A logon name alone is not an identity: use {}.",
+                forms.join(", or ")
+            ));
+        }
+    }
+    Ok(Some(hint))
 }
 
 /// One page of the tenant's users in a stable order (creation order, or UPN order with a

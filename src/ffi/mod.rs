@@ -10,9 +10,10 @@
 //! - **Status.** Fallible functions return an `int32_t`: 0 (`MMS_STATUS_OK`) or a
 //!   `mms_status` code: [`ErrorCode`](crate::ErrorCode), whose numbers are fixed forever.
 //! - **Errors.** `char **out_error` is the last parameter. When it is not NULL and the call
-//!   fails, `*out_error` receives `{"code","id","category","message","target"}` (`category`
-//!   is a PowerShell `ErrorCategory` name, `target` the offending value or argument name or
-//!   null). On success `*out_error` is not touched.
+//!   fails, `*out_error` receives `{"code","id","category","message","target","hint"}`
+//!   (`category` is a PowerShell `ErrorCategory` name, `target` the offending value or
+//!   argument name or null, `hint` what to try next or null). On success `*out_error` is
+//!   not touched.
 //! - **Outputs** (`out_*`) are required (NULL is `MMS_STATUS_NULL_ARGUMENT`, checked before
 //!   any work is done) and written only on success; on failure they keep whatever the
 //!   caller put there.

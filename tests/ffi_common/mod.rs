@@ -110,7 +110,7 @@ pub fn check_error_shape(error: &Value) {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["category", "code", "id", "message", "target"],
+        ["category", "code", "hint", "id", "message", "target"],
         "{error}"
     );
     assert!(error["code"].is_i64());
@@ -118,6 +118,7 @@ pub fn check_error_shape(error: &Value) {
     assert!(error["category"].is_string());
     assert!(!error["message"].as_str().unwrap().is_empty());
     assert!(error["target"].is_null() || error["target"].is_string());
+    assert!(error["hint"].is_null() || error["hint"].is_string());
 }
 
 /// A store in a temp dir, opened through the ABI and freed on drop.

@@ -28,7 +28,7 @@ Describe 'Parameters' {
     It 'has -SourceMeetingType, -TargetMeetingType, -Tenant as a Guid, -AsJob and ShouldProcess' {
         $script:Command.Parameters.Keys | Should -Contain 'SourceMeetingType'
         $script:Command.Parameters.Keys | Should -Contain 'TargetMeetingType'
-        $script:Command.Parameters['Tenant'].ParameterType | Should -Be ([Nullable[guid]])
+        $script:Command.Parameters['Tenant'].ParameterType | Should -Be ([guid])
         $script:Command.Parameters['AsJob'].SwitchParameter | Should -BeTrue
         $script:Command.Parameters.Keys | Should -Contain 'WhatIf'
         $script:Command.Parameters.Keys | Should -Contain 'Confirm'
