@@ -86,6 +86,35 @@ error_codes! {
     NoDefaultTenant = 25 => "ObjectNotFound",
 }
 
+/// Characters of an input value a message echoes before cutting it (see [`shorten`]).
+pub const SHOWN_CHARS: usize = 64;
+/// Characters of an input value kept as an error's `target`.
+pub const MAX_TARGET_CHARS: usize = 256;
+
+/// An input value as messages echo it: at most [`SHOWN_CHARS`] characters, then "…" when it
+/// was longer, with a NUL shown as `\0`. A 1 MiB tenant id, filter, correlation id or path
+/// thus gives a short message that still shows how the value starts.
+pub fn shorten(value: &str) -> String {
+    shorten_to(value, SHOWN_CHARS)
+}
+
+/// [`shorten`] with another limit, for text that quotes a value within a longer sentence of
+/// its own (a JSON parser's message).
+pub fn shorten_to(value: &str, limit: usize) -> String {
+    let mut shown = String::with_capacity(value.len().min(limit * 4 + 4));
+    let mut chars = value.chars();
+    for c in chars.by_ref().take(limit) {
+        match c {
+            '\0' => shown.push_str("\\0"),
+            c => shown.push(c),
+        }
+    }
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// An error of the service: a stable code, a message for people and the offending input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -106,8 +135,14 @@ impl Error {
         }
     }
 
+    /// Names the value the error is about; a long value is cut to [`MAX_TARGET_CHARS`].
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
+        let target = target.into();
+        self.target = Some(if target.chars().count() > MAX_TARGET_CHARS {
+            target.chars().take(MAX_TARGET_CHARS).collect()
+        } else {
+            target
+        });
         self
     }
 
@@ -178,6 +213,12 @@ impl From<rusqlite::Error> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::new(ErrorCode::InvalidJson, format!("Invalid JSON: {e}"))
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "Invalid JSON: {}",
+                shorten_to(&e.to_string(), 4 * SHOWN_CHARS)
+            ),
+        )
     }
 }

@@ -6,7 +6,7 @@
 
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 
 /// Longest identity accepted, in bytes: a DN is at most a few hundred characters.
 pub const MAX_IDENTITY_BYTES: usize = 4096;
@@ -36,7 +36,7 @@ impl IdentityKey {
                 ErrorCode::MalformedIdentity,
                 format!("The identity {} {why}", describe(input)),
             )
-            .with_target(truncate_for_target(input))
+            .with_target(input)
         };
         if input.len() > MAX_IDENTITY_BYTES {
             return Err(malformed(&format!(
@@ -59,8 +59,8 @@ impl IdentityKey {
             return Err(Error::new(
                 ErrorCode::WildcardNotAllowed,
                 format!(
-                    "The identity \"{}\" contains a wildcard ('*' or '?'). -Identity names one user; to select several, use Get-CsOnlineUser -Filter and pipe the users in.",
-                    double_quotes(text)
+                    "The identity {} contains a wildcard ('*' or '?'). -Identity names one user; to select several, use Get-CsOnlineUser -Filter and pipe the users in.",
+                    describe(text)
                 ),
             )
             .with_target(input));
@@ -143,13 +143,14 @@ pub fn sip_key(address: &str) -> String {
     }
 }
 
-/// `Management object not found for identity "<input>".` with quotes doubled.
+/// `Management object not found for identity "<input>".` with quotes doubled (a long input
+/// shortened, see [`shorten`]).
 pub fn not_found(input: &str) -> Error {
     Error::new(
         ErrorCode::IdentityNotFound,
         format!(
-            "Management object not found for identity \"{}\".",
-            double_quotes(input)
+            "Management object not found for identity {}.",
+            describe(input)
         ),
     )
     .with_target(input)
@@ -159,18 +160,9 @@ fn double_quotes(text: &str) -> String {
     text.replace('"', "\"\"")
 }
 
-fn describe(input: &str) -> String {
-    let shown: String = input.chars().take(64).collect();
-    let shown = shown.replace('\0', "\\0");
-    if input.chars().count() > 64 {
-        format!("\"{}…\"", double_quotes(&shown))
-    } else {
-        format!("\"{}\"", double_quotes(&shown))
-    }
-}
-
-fn truncate_for_target(input: &str) -> String {
-    input.chars().take(256).collect()
+/// An identity as messages quote it: shortened, in double quotes, its own quotes doubled.
+pub fn describe(input: &str) -> String {
+    format!("\"{}\"", double_quotes(&shorten(input)))
 }
 
 fn parse_guid(text: &str) -> Option<Uuid> {

@@ -1,0 +1,97 @@
+//! Hostile and clumsy input stays bounded: deep or long filters, huge echoed values, odd
+//! JSON shapes, files that are not files. Each case is a clear error, never a crash.
+
+mod support;
+
+use meeting_migration::directory::UserQuery;
+use meeting_migration::{ErrorCode, Service};
+use support::*;
+
+fn list(svc: &Service, filter: &str) -> meeting_migration::Result<usize> {
+    svc.list_users(&UserQuery {
+        filter: Some(filter.to_string()),
+        ..Default::default()
+    })
+    .map(|page| page.users.len())
+}
+
+/// Runs `f` on a thread with a small stack, so unbounded recursion fails here rather than
+/// only on a bigger input.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .expect("no stack overflow")
+}
+
+#[test]
+fn deeply_nested_filters_are_a_clear_error() {
+    let (_store, svc) = sample(3, 0);
+    let comparison = "DisplayName -eq 'x'";
+    let cases = [
+        format!("{}{comparison}{}", "(".repeat(25_000), ")".repeat(25_000)),
+        format!("{}{comparison}", "-not ".repeat(100_000)),
+        vec![comparison; 100_000].join(" -and "),
+        vec![comparison; 100_000].join(" -or "),
+        "(".repeat(1 << 20),
+    ];
+    for text in cases {
+        let e = list(&svc, &text).unwrap_err();
+        assert_eq!(e.code, ErrorCode::FilterSyntax, "{}", e.message);
+        assert!(e.message.len() < 400, "{}", e.message);
+        assert!(
+            e.message.contains("nested") || e.message.contains("at most"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn filters_within_the_bounds_still_work_on_a_small_stack() {
+    let (store, svc) = sample(3, 0);
+    drop(svc);
+    let path = store.path.clone();
+    on_small_stack(move || {
+        let svc = Service::open(Some(&path)).unwrap();
+        // 64 levels of parentheses and -not, and a -or chain of 600 comparisons (28 KB).
+        let nested = format!(
+            "{}UserPrincipalName -like 'user*'{}",
+            "(-not ".repeat(32),
+            ")".repeat(32)
+        );
+        assert_eq!(list(&svc, &nested).unwrap(), 3);
+        let chain = (0..600)
+            .map(|i| format!("UserPrincipalName -eq 'user{i}@contoso.com'"))
+            .collect::<Vec<_>>()
+            .join(" -or ");
+        assert_eq!(list(&svc, &chain).unwrap(), 3);
+        let e = list(&svc, &format!("({nested})")).unwrap_err();
+        assert!(e.message.contains("nested more than 64"), "{}", e.message);
+    });
+}
+
+#[test]
+fn filter_errors_echo_a_short_value() {
+    let (_store, svc) = sample(0, 0);
+    let long = "x".repeat(10_000);
+    for text in [
+        format!("{long} -eq 'a'"),
+        format!("DisplayName -eq '{long}"),
+        format!("DisplayName -gt{long} 'a'"),
+        format!("DisplayName -eq 'a' {long}"),
+    ] {
+        let e = list(&svc, &text).unwrap_err();
+        assert_eq!(e.code, ErrorCode::FilterSyntax);
+        assert!(
+            e.message.len() < 600,
+            "{} bytes: {}",
+            e.message.len(),
+            e.message
+        );
+        assert!(e.message.contains("xxxx…"), "{}", e.message);
+        assert!(e.target.as_ref().unwrap().chars().count() <= 256);
+    }
+}
