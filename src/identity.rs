@@ -207,7 +207,8 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
         return Err("a distinguished name cannot contain a NUL character".into());
     }
     let mut rdns: Vec<String> = Vec::new();
-    let mut chars = text.trim().chars().peekable();
+    // Only leading whitespace goes: at the end, an escaped space (`\ `) is part of the value.
+    let mut chars = text.trim_start().chars().peekable();
     loop {
         let mut avas: Vec<String> = Vec::new();
         loop {
@@ -256,10 +257,10 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                     }
                     '"' | '<' | '>' => return Err(format!("'{c}' must be escaped with '\\'")),
                     // Unescaped spaces around a value are not part of it; an escaped one is.
-                    ' ' if value.is_empty() => {}
-                    ' ' => {
+                    c if c.is_whitespace() && value.is_empty() => {}
+                    c if c.is_whitespace() => {
                         value.push(c);
-                        trailing_spaces += 1;
+                        trailing_spaces += c.len_utf8();
                     }
                     _ => {
                         value.push(c);
@@ -312,15 +313,23 @@ fn decode_hex_escapes(value: &str) -> std::result::Result<String, String> {
 }
 
 fn escape_dn_value(value: &str) -> String {
+    let count = value.chars().count();
     let mut out = String::with_capacity(value.len());
     for (i, c) in value.chars().enumerate() {
-        if ",+\"\\<>;=".contains(c) || (i == 0 && (c == '#' || c == ' ')) {
+        let edge = i == 0 || i + 1 == count;
+        // NUL, and whitespace other than a space at either end of the value (which reading
+        // would drop), are written as hex escapes: the canonical form reads back as itself.
+        if c == '\0' || (edge && c.is_whitespace() && c != ' ') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\{b:02x}"));
+            }
+            continue;
+        }
+        if ",+\"\\<>;=".contains(c) || (i == 0 && c == '#') || (edge && c == ' ') {
             out.push('\\');
         }
         out.push(c);
-    }
-    if out.ends_with(' ') {
-        out.insert(out.len() - 1, '\\');
     }
     out
 }
@@ -373,6 +382,19 @@ mod tests {
         let escaped = canonical_dn("CN=\\ Ken Myer,OU=Redmond").unwrap();
         assert_eq!(escaped, canonical_dn("CN=\\20Ken Myer,OU=Redmond").unwrap());
         assert_ne!(escaped, canonical_dn("CN= Ken Myer,OU=Redmond").unwrap());
+    }
+
+    #[test]
+    fn canonical_dns_read_back_as_themselves() {
+        for dn in [
+            "CN=\\00a\\0A,OU=x",
+            "CN=a\\ ,OU=\\ ",
+            "CN=\\e3\\80\\80a\\e3\\80\\80",
+            "CN= a\n\n,OU=b\t",
+        ] {
+            let canonical = canonical_dn(dn).unwrap();
+            assert_eq!(canonical_dn(&canonical).unwrap(), canonical, "{dn:?}");
+        }
     }
 
     #[test]
