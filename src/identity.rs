@@ -181,6 +181,43 @@ fn parse_guid(text: &str) -> Option<Uuid> {
 /// so a UPN such as `a=b@contoso.com` stays a UPN.
 const DN_FIRST_ATTRIBUTES: &[&str] = &["CN", "UID", "OU", "DC", "O", "L", "ST", "C", "STREET"];
 
+/// The attribute types directories write as OIDs, and the names they stand for
+/// (RFC 4519): `2.5.4.3=John Woods` is `CN=John Woods`.
+const OID_NAMES: &[(&str, &str)] = &[
+    ("2.5.4.3", "cn"),
+    ("2.5.4.6", "c"),
+    ("2.5.4.7", "l"),
+    ("2.5.4.8", "st"),
+    ("2.5.4.9", "street"),
+    ("2.5.4.10", "o"),
+    ("2.5.4.11", "ou"),
+    ("0.9.2342.19200300.100.1.1", "uid"),
+    ("0.9.2342.19200300.100.1.25", "dc"),
+];
+
+/// A numeric OID (`2.5.4.3`), with or without the old `OID.` prefix; the OID's text.
+fn numeric_oid(attr: &str) -> Option<&str> {
+    let oid = match attr.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("oid.") => &attr[4..],
+        _ => attr,
+    };
+    let numeric = !oid.is_empty()
+        && oid.starts_with(|c: char| c.is_ascii_digit())
+        && oid.chars().all(|c| c.is_ascii_digit() || c == '.');
+    numeric.then_some(oid)
+}
+
+/// The canonical attribute type: lower case, a known OID as its name.
+fn canonical_attribute(attr: &str) -> String {
+    match numeric_oid(attr) {
+        Some(oid) => OID_NAMES
+            .iter()
+            .find(|(o, _)| *o == oid)
+            .map_or_else(|| oid.to_string(), |(_, name)| name.to_string()),
+        None => attr.to_ascii_lowercase(),
+    }
+}
+
 /// A DN starts with `attr=`, where attr is one of [`DN_FIRST_ATTRIBUTES`] or an OID.
 fn looks_like_dn(text: &str) -> bool {
     match text.split_once('=') {
@@ -189,9 +226,7 @@ fn looks_like_dn(text: &str) -> bool {
             DN_FIRST_ATTRIBUTES
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(attr))
-                || (!attr.is_empty()
-                    && attr.starts_with(|c: char| c.is_ascii_digit())
-                    && attr.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                || numeric_oid(attr).is_some()
         }
         None => false,
     }
@@ -275,7 +310,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
             }
             avas.push(format!(
                 "{}={}",
-                attr.to_ascii_lowercase(),
+                canonical_attribute(attr),
                 escape_dn_value(&lower(&value))
             ));
             match end {
@@ -382,6 +417,20 @@ mod tests {
         let escaped = canonical_dn("CN=\\ Ken Myer,OU=Redmond").unwrap();
         assert_eq!(escaped, canonical_dn("CN=\\20Ken Myer,OU=Redmond").unwrap());
         assert_ne!(escaped, canonical_dn("CN= Ken Myer,OU=Redmond").unwrap());
+    }
+
+    #[test]
+    fn common_oid_attribute_types_are_their_names() {
+        assert_eq!(
+            canonical_dn("2.5.4.3=John Woods,2.5.4.11=Sales,2.5.4.10=Contoso,OID.0.9.2342.19200300.100.1.25=contoso,0.9.2342.19200300.100.1.25=com").unwrap(),
+            "cn=john woods,ou=sales,o=contoso,dc=contoso,dc=com"
+        );
+        assert_eq!(
+            canonical_dn("0.9.2342.19200300.100.1.1=jw+2.5.4.6=US,2.5.4.7=Redmond,2.5.4.8=WA,2.5.4.9=1 Main St").unwrap(),
+            canonical_dn("UID=jw+C=US,L=Redmond,ST=WA,STREET=1 Main St").unwrap()
+        );
+        // An OID without a common name stays an OID, in one spelling.
+        assert_eq!(canonical_dn("oid.1.2.3=x").unwrap(), "1.2.3=x");
     }
 
     #[test]

@@ -95,3 +95,15 @@ fn filter_errors_echo_a_short_value() {
         assert!(e.target.as_ref().unwrap().chars().count() <= 256);
     }
 }
+
+#[test]
+fn a_dn_with_oid_attribute_types_resolves() {
+    let (_store, svc) = sample(0, 0);
+    for dn in [
+        "2.5.4.3=Ken Myer,2.5.4.11=Redmond,0.9.2342.19200300.100.1.25=litwareinc,0.9.2342.19200300.100.1.25=com",
+        "OID.2.5.4.3=Ken Myer,OU=Redmond,DC=litwareinc,DC=com",
+    ] {
+        let user = svc.resolve(None, dn).unwrap();
+        assert_eq!(user.user_principal_name, "kenmyer@litwareinc.com", "{dn}");
+    }
+}
