@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod ffi;
 pub mod identity;
+pub mod json;
 pub mod migration;
 pub mod model;
 pub mod rng;

@@ -128,7 +128,7 @@ impl RequestState {
 
 /// One of a tenant's domains with its NetBIOS name (for `DOMAIN\logon` identities).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TenantDomain {
     pub name: String,
     pub net_bios_name: String,

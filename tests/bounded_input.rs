@@ -1,9 +1,12 @@
 //! Hostile and clumsy input stays bounded: deep or long filters, huge echoed values, odd
 //! JSON shapes, files that are not files. Each case is a clear error, never a crash.
 
+mod ffi_common;
 mod support;
 
+use ffi_common::{c, call, expect_err, expect_ok, Store};
 use meeting_migration::directory::UserQuery;
+use meeting_migration::ffi::*;
 use meeting_migration::{ErrorCode, Service};
 use support::*;
 
@@ -106,4 +109,47 @@ fn a_dn_with_oid_attribute_types_resolves() {
         let user = svc.resolve(None, dn).unwrap();
         assert_eq!(user.user_principal_name, "kenmyer@litwareinc.com", "{dn}");
     }
+}
+
+#[test]
+fn json_arguments_are_objects_at_every_depth() {
+    let store = Store::sample(1, 0);
+    let start = |json: &str| {
+        let json = c(json);
+        call(|o, e| unsafe { mms_migration_start(store.handle, json.as_ptr(), o, e) })
+    };
+    let create = |json: &str| {
+        let json = c(json);
+        call(|o, e| unsafe { mms_tenant_create(store.handle, json.as_ptr(), o, e) })
+    };
+    for json in [
+        r#"["John@contoso.com"]"#,
+        r#"["John@contoso.com", null, "SfB", "Teams"]"#,
+    ] {
+        let e = expect_err(start(json), MmsStatus::InvalidJson);
+        assert!(
+            e["message"].as_str().unwrap().contains("expected struct"),
+            "{e}"
+        );
+    }
+    let batch = c(r#"[["John@contoso.com"]]"#);
+    expect_err(
+        call(|o, e| unsafe { mms_migration_start_batch(store.handle, batch.as_ptr(), o, e) }),
+        MmsStatus::InvalidJson,
+    );
+    for json in [
+        r#"[null,"Positional Inc",[],false]"#,
+        r#"{"Name":"Nested Inc","Domains":[["nested.com","NESTED"]]}"#,
+        r#"{"Name":"Typo Inc","Domains":[{"Name":"typo.com","NetBiosName":"TYPO","Netbios":"x"}]}"#,
+        r#"{"Name":"Extra Inc","Color":"blue"}"#,
+    ] {
+        expect_err(create(json), MmsStatus::InvalidJson);
+    }
+    let list = expect_ok(call(|o, e| unsafe { mms_tenants_list(store.handle, o, e) }));
+    assert_eq!(list.as_array().unwrap().len(), 1, "no tenant was created");
+    // Objects still work.
+    expect_ok(start(r#"{"Identity":"John@contoso.com"}"#));
+    expect_ok(create(
+        r#"{"Name":"Fabrikam","Domains":[{"Name":"fabrikam.com","NetBiosName":"FABRIKAM"}]}"#,
+    ));
 }
