@@ -27,7 +27,7 @@ macro_rules! named_enum {
                 let accepted: Vec<&str> = vec![$($text,)*];
                 Err(Error::new(
                     ErrorCode::InvalidArgument,
-                    format!("'{}' is not a valid {}; use one of: {}.", text, $what, accepted.join(", ")),
+                    format!("'{}' is not a valid {}; use one of: {}.", $crate::error::shorten(text), $what, accepted.join(", ")),
                 ).with_target(text))
             }
         }

@@ -117,7 +117,7 @@ pub fn parse_tenant_id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(inner).map_err(|_| {
         Error::new(
             ErrorCode::InvalidTenantId,
-            format!("'{text}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308."),
+            format!("'{}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308.", crate::error::shorten(text)),
         )
         .with_target(text)
     })

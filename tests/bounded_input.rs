@@ -153,3 +153,98 @@ fn json_arguments_are_objects_at_every_depth() {
         r#"{"Name":"Fabrikam","Domains":[{"Name":"fabrikam.com","NetBiosName":"FABRIKAM"}]}"#,
     ));
 }
+
+/// Every error message of the C ABI quotes its input shortened: 64 characters and "…".
+#[test]
+fn errors_echo_huge_values_shortened() {
+    let store = Store::sample(1, 0);
+    let huge = "z".repeat(1 << 20);
+    let check = |what: &str, result: Result<serde_json::Value, (i32, serde_json::Value)>| {
+        let (_, e) = result.expect_err(what);
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            message.chars().count() < 600,
+            "{what}: {} characters: {}",
+            message.chars().count(),
+            &message[..200]
+        );
+        assert!(message.contains("zzz…"), "{what}: {message}");
+        let target = e["target"].as_str().unwrap_or_default();
+        assert!(target.chars().count() <= 256, "{what}: long target");
+    };
+    let h = c(&huge);
+    let s = store.handle;
+    check(
+        "tenant",
+        call(|o, e| unsafe { mms_migration_config_get(s, h.as_ptr(), o, e) }),
+    );
+    check(
+        "correlation id",
+        call(|o, e| unsafe { mms_status_get(s, h.as_ptr(), o, e) }),
+    );
+    check(
+        "identity",
+        call(|o, e| unsafe { mms_identity_resolve(s, std::ptr::null(), h.as_ptr(), o, e) }),
+    );
+    let json = |value: serde_json::Value| c(&value.to_string());
+    let request =
+        json(serde_json::json!({"Identity": "John@contoso.com", "SourceMeetingType": huge}));
+    check(
+        "meeting type",
+        call(|o, e| unsafe { mms_migration_start(s, request.as_ptr(), o, e) }),
+    );
+    let request = json(serde_json::json!({"Identity": "John@contoso.com", "Tenant": huge}));
+    check(
+        "tenant in a request",
+        call(|o, e| unsafe { mms_migration_start(s, request.as_ptr(), o, e) }),
+    );
+    let query = json(serde_json::json!({ "Filter": huge }));
+    check(
+        "filter",
+        call(|o, e| unsafe { mms_users_list(s, query.as_ptr(), o, e) }),
+    );
+    let tenant =
+        json(serde_json::json!({"Name": "X", "Domains": [{"Name": huge, "NetBiosName": "X"}]}));
+    check(
+        "domain",
+        call(|o, e| unsafe { mms_tenant_create(s, tenant.as_ptr(), o, e) }),
+    );
+    let unknown = c(&format!(r#"{{"Name":"X","{huge}":1}}"#));
+    check(
+        "unknown field",
+        call(|o, e| unsafe { mms_tenant_create(s, unknown.as_ptr(), o, e) }),
+    );
+}
+
+#[test]
+fn import_errors_echo_huge_values_shortened() {
+    let (store, svc) = sample(0, 0);
+    let huge = "z".repeat(1 << 20);
+    for (name, text) in [
+        (
+            "upn.json",
+            serde_json::json!([{ "UserPrincipalName": huge }]).to_string(),
+        ),
+        (
+            "mode.json",
+            serde_json::json!([{"UserPrincipalName": "a@contoso.com", "TeamsUpgradeEffectiveMode": huge}]).to_string(),
+        ),
+        (
+            "field.json",
+            format!(r#"[{{"UserPrincipalName":"a@contoso.com","{huge}":1}}]"#),
+        ),
+        (
+            "value.json",
+            format!(r#"[{{"UserPrincipalName":["{huge}"]}}]"#),
+        ),
+        ("upn.csv", format!("UserPrincipalName\n{huge}\n")),
+    ] {
+        let e = import_text(&store, &svc, None, name, &text).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ImportFailed, "{name}");
+        assert!(
+            e.message.chars().count() < 600 && e.message.contains("zzz…"),
+            "{name}: {}",
+            &e.message[..e.message.len().min(300)]
+        );
+    }
+}

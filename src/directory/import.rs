@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
 use crate::migration::rewrite;
 use crate::migration::status::CancelToken;
@@ -102,9 +102,12 @@ pub struct UserFields {
 fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorCode::ImportFailed,
-        format!("{source}, field {field}: {why}. Nothing was imported."),
+        format!(
+            "{source}, field {}: {why}. Nothing was imported.",
+            shorten(field)
+        ),
     )
-    .with_target(format!("{source}.{field}"))
+    .with_target(format!("{source}.{}", shorten(field)))
 }
 
 /// Checks a phone number: `+`, digits, spaces, `-`, `(`, `)`, with at least 7 digits.
@@ -116,7 +119,7 @@ pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
             .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
         || digits < 7
     {
-        return Err(format!("'{number}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)"));
+        return Err(format!("'{}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)", shorten(number)));
     }
     Ok(())
 }
@@ -152,12 +155,20 @@ impl NewUser {
             return Err(bad(
                 source,
                 "UserPrincipalName",
-                format!("'{upn}' is not a user principal name (name@domain.com)"),
+                format!(
+                    "'{}' is not a user principal name (name@domain.com)",
+                    shorten(&upn)
+                ),
             ));
         }
         let object_id = match non_empty(f.identity) {
-            Some(text) => Uuid::parse_str(text.trim_matches(['{', '}']))
-                .map_err(|_| bad(source, "Identity", format!("'{text}' is not a GUID")))?,
+            Some(text) => Uuid::parse_str(text.trim_matches(['{', '}'])).map_err(|_| {
+                bad(
+                    source,
+                    "Identity",
+                    format!("'{}' is not a GUID", shorten(&text)),
+                )
+            })?,
             None => Uuid::new_v4(),
         };
         // Stored as given apart from the prefix, which is always lower-case `sip:`.
@@ -168,7 +179,10 @@ impl NewUser {
                     return Err(bad(
                         source,
                         "SipAddress",
-                        format!("'{s}' is not a SIP address (sip:name@domain.com)"),
+                        format!(
+                            "'{}' is not a SIP address (sip:name@domain.com)",
+                            shorten(&s)
+                        ),
                     ));
                 }
                 Some(s)
@@ -182,7 +196,7 @@ impl NewUser {
             return Err(bad(
                 source,
                 "DisplayName",
-                format!("'{display_name}' contains '*', '?' or NUL"),
+                format!("'{}' contains '*', '?' or NUL", shorten(&display_name)),
             ));
         }
         let sam = non_empty(f.sam_account_name);
@@ -191,7 +205,10 @@ impl NewUser {
                 return Err(bad(
                     source,
                     "SamAccountName",
-                    format!("'{s}' is not a logon name (no spaces, '\\', '@' or wildcards)"),
+                    format!(
+                        "'{}' is not a logon name (no spaces, '\\', '@' or wildcards)",
+                        shorten(s)
+                    ),
                 ));
             }
         }
@@ -211,7 +228,7 @@ impl NewUser {
                 bad(
                     source,
                     "DistinguishedName",
-                    format!("'{d}' is not a distinguished name: {why}"),
+                    format!("'{}' is not a distinguished name: {why}", shorten(d)),
                 )
             })?),
             None => None,
@@ -225,7 +242,11 @@ impl NewUser {
                     bad(
                         source,
                         "TeamsUpgradeEffectiveMode",
-                        format!("'{m}' is not one of {}", UPGRADE_MODES.join(", ")),
+                        format!(
+                            "'{}' is not one of {}",
+                            shorten(&m),
+                            UPGRADE_MODES.join(", ")
+                        ),
                     )
                 })?,
             None => "Islands".to_string(),
@@ -332,7 +353,7 @@ impl<'a> Record<'a> {
             Some(other) => Err(bad(
                 &self.source,
                 name,
-                format!("expected a string, found {other}"),
+                format!("expected a string, found {}", shorten(&other.to_string())),
             )),
         }
     }
@@ -362,7 +383,7 @@ fn meeting(r: &Record, tenant: &Tenant) -> Result<NewMeeting> {
     let src = &r.source;
     let meeting_id = match r.text("MeetingId")? {
         Some(t) => Uuid::parse_str(t.trim())
-            .map_err(|_| bad(src, "MeetingId", format!("'{t}' is not a GUID")))?,
+            .map_err(|_| bad(src, "MeetingId", format!("'{}' is not a GUID", shorten(&t))))?,
         None => Uuid::new_v4(),
     };
     let organizer = r.text("Organizer")?.ok_or_else(|| {
@@ -404,7 +425,10 @@ fn meeting(r: &Record, tenant: &Tenant) -> Result<NewMeeting> {
             return Err(bad(
                 src,
                 "Attendees",
-                format!("expected an array of addresses, found {other}"),
+                format!(
+                    "expected an array of addresses, found {}",
+                    shorten(&other.to_string())
+                ),
             ))
         }
     };
@@ -461,7 +485,7 @@ fn check_unique(users: &[NewUser]) -> Result<()> {
                     return Err(bad(
                         &u.source,
                         field,
-                        format!("'{k}' repeats an earlier record of the file"),
+                        format!("'{}' repeats an earlier record of the file", shorten(k)),
                     ));
                 }
             }

@@ -7,7 +7,7 @@ pub mod sample;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{self, IdentityKey};
 use crate::model::*;
 use crate::service::{parse_tenant_id, Service};
@@ -86,8 +86,8 @@ impl Service {
                 Err(Error::new(
                     ErrorCode::IdentityAmbiguous,
                     format!(
-                        "The identity \"{}\" matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
-                        input.replace('"', "\"\""),
+                        "The identity {} matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
+                        identity::describe(input),
                         if n > MAX_CANDIDATES { format!("over {MAX_CANDIDATES}") } else { n.to_string() },
                         key.form(),
                         shown.join(", ")
@@ -161,7 +161,7 @@ impl Service {
             {
                 return Err(Error::invalid(format!(
                     "The domain '{}' (NetBIOS '{}') is not valid: give a DNS name such as contoso.com and a NetBIOS name such as CONTOSO.",
-                    d.name, d.net_bios_name
+                    shorten(&d.name), shorten(&d.net_bios_name)
                 ))
                 .with_target(d.name.clone()));
             }
