@@ -248,3 +248,161 @@ fn import_errors_echo_huge_values_shortened() {
         );
     }
 }
+
+/// Runs an import on another thread and fails the test, instead of hanging, if it does not
+/// return within ten seconds.
+fn import_within_10s(
+    store: &TestStore,
+    path: std::path::PathBuf,
+    options: meeting_migration::directory::import::ImportOptions,
+    cancel: Option<std::sync::Arc<meeting_migration::migration::status::CancelToken>>,
+) -> meeting_migration::Result<meeting_migration::directory::import::ImportSummary> {
+    let db = store.path.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let svc = Service::open(Some(&db)).unwrap();
+        let result = svc.import_file_with(None, &path, &options, &mut |_, _| {}, cancel.as_deref());
+        let _ = tx.send(result);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the import returned within 10 s")
+}
+
+#[test]
+fn imports_refuse_what_is_not_a_regular_file_before_reading() {
+    let (store, _svc) = sample(0, 0);
+    let fifo = store.file("users.json");
+    let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let folder = store.file("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    let devices = [
+        std::path::PathBuf::from("/dev/urandom"),
+        std::path::PathBuf::from("/dev/zero"),
+    ];
+    for path in [fifo, folder].into_iter().chain(devices) {
+        // Devices have no .json/.csv extension: reach them through a symlink that has one.
+        let path = if path.starts_with("/dev") {
+            let link = store.file(&format!(
+                "{}.json",
+                path.file_name().unwrap().to_str().unwrap()
+            ));
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            link
+        } else {
+            path
+        };
+        let e = import_within_10s(&store, path.clone(), Default::default(), None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ImportFailed, "{}", e.message);
+        assert!(
+            e.message.contains("not a regular file") || e.message.contains("a folder"),
+            "{}: {}",
+            path.display(),
+            e.message
+        );
+    }
+}
+
+#[test]
+fn import_files_are_capped_and_the_cap_can_be_raised() {
+    use meeting_migration::directory::import::{ImportOptions, DEFAULT_MAX_IMPORT_BYTES};
+    let (store, svc) = sample(0, 0);
+    // A sparse file one byte over the default limit: refused before anything is read.
+    let huge = store.file("huge.json");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(DEFAULT_MAX_IMPORT_BYTES + 1).unwrap();
+    let e = import_within_10s(&store, huge, Default::default(), None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ImportFailed);
+    assert!(e.message.contains("over the import limit"), "{}", e.message);
+    assert!(e.message.contains("-MaximumFileSize"), "{}", e.message);
+
+    let users = store.file("users.json");
+    let text = (0..40)
+        .map(|i| format!(r#"{{"UserPrincipalName":"capped{i}@contoso.com"}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    std::fs::write(&users, format!("[{text}]")).unwrap();
+    let small = ImportOptions {
+        max_bytes: Some(1024),
+    };
+    let e = import_within_10s(&store, users.clone(), small, None).unwrap_err();
+    assert!(e.message.contains("limit of 1024 bytes"), "{}", e.message);
+    assert!(svc.resolve(None, "capped0@contoso.com").is_err());
+    let raised = ImportOptions {
+        max_bytes: Some(1 << 20),
+    };
+    assert_eq!(
+        import_within_10s(&store, users, raised, None)
+            .unwrap()
+            .users,
+        40
+    );
+}
+
+#[test]
+fn a_cancelled_import_stops_while_reading_the_file() {
+    let (store, svc) = sample(0, 0);
+    // 64 MiB that would take a while to read and then fail to parse.
+    let path = store.file("zeros.csv");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    let cancel = std::sync::Arc::new(meeting_migration::migration::status::CancelToken::new());
+    cancel.cancel();
+    let e = import_within_10s(&store, path, Default::default(), Some(cancel)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Cancelled, "{}", e.message);
+    drop(svc);
+}
+
+#[test]
+fn json_and_csv_imports_accept_a_utf8_bom() {
+    let (store, svc) = sample(0, 0);
+    let json = "\u{feff}{\"Users\":[{\"UserPrincipalName\":\"bom-json@contoso.com\"}]}";
+    assert_eq!(
+        import_text(&store, &svc, None, "bom.json", json)
+            .unwrap()
+            .users,
+        1
+    );
+    let csv = "\u{feff}UserPrincipalName,DisplayName\nbom-csv@contoso.com,Bom Csv\n";
+    assert_eq!(
+        import_text(&store, &svc, None, "bom.csv", csv)
+            .unwrap()
+            .users,
+        1
+    );
+    assert_eq!(
+        svc.resolve(None, "Bom Csv").unwrap().user_principal_name,
+        "bom-csv@contoso.com"
+    );
+    assert!(svc.resolve(None, "bom-json@contoso.com").is_ok());
+}
+
+#[test]
+fn the_c_abi_imports_with_a_raised_limit() {
+    let store = Store::sample(0, 0);
+    let path = store.dir.path().join("abi.csv");
+    std::fs::write(&path, "UserPrincipalName\nabi-import@contoso.com\n").unwrap();
+    let p = c(path.to_str().unwrap());
+    let import = |options: Option<&str>| {
+        let options = options.map(c);
+        call(|o, e| unsafe {
+            mms_data_import_with_options(
+                store.handle,
+                std::ptr::null(),
+                p.as_ptr(),
+                options.as_ref().map_or(std::ptr::null(), |o| o.as_ptr()),
+                None,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                o,
+                e,
+            )
+        })
+    };
+    let e = expect_err(import(Some(r#"{"MaxBytes":10}"#)), MmsStatus::ImportFailed);
+    assert!(e["message"].as_str().unwrap().contains("limit of 10 bytes"));
+    expect_err(import(Some(r#"[10]"#)), MmsStatus::InvalidJson);
+    assert_eq!(expect_ok(import(None))["Users"], 1);
+}

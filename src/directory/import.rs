@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -512,7 +512,7 @@ pub fn parse_json(
     tenant: &Tenant,
     progress: &mut ImportProgress,
 ) -> Result<DirectoryData> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let root: Value = serde_json::from_str(without_bom(text)).map_err(|e| {
         Error::new(
             ErrorCode::ImportFailed,
             format!(
@@ -578,6 +578,7 @@ pub fn parse_csv(
         )
         .with_target(line)
     };
+    let text = without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -627,11 +628,91 @@ pub fn parse_csv(
     Ok(data)
 }
 
+/// Largest import file read unless the caller raises the limit: about a million users as
+/// JSON. The whole file is held in memory while it is validated, so the limit bounds that.
+pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// Bytes read between two looks at the cancellation flag.
+const READ_CHUNK: usize = 1 << 20;
+
+/// How an import reads its file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ImportOptions {
+    /// Largest file accepted, in bytes; `None` for [`DEFAULT_MAX_IMPORT_BYTES`].
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+}
+
+/// Reads an import file: a regular file only (a FIFO, device or folder is refused before
+/// any read, and opening never waits for a FIFO's writer), at most `max_bytes`, in chunks
+/// with `check` (cancellation) between them, without a UTF-8 BOM.
+fn read_import_file(path: &Path, max_bytes: u64, check: &dyn Fn() -> Result<()>) -> Result<String> {
+    use std::io::Read;
+    let shown = shorten(&path.display().to_string());
+    let failed = |why: String| {
+        Error::new(ErrorCode::ImportFailed, why).with_target(path.display().to_string())
+    };
+    let io = |e: std::io::Error| failed(format!("Cannot read '{shown}': {e}."));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(failed(format!(
+            "'{shown}' is {what}; Import-MmsTenantData reads a .json or .csv file. Nothing was imported."
+        )));
+    }
+    let too_big = |size: String| {
+        failed(format!(
+            "'{shown}' is {size} bytes, over the import limit of {max_bytes} bytes; nothing was imported. Split the file, or raise the limit: Import-MmsTenantData -MaximumFileSize <bytes> (the MaxBytes option of mms_data_import_with_options)."
+        ))
+    };
+    if metadata.len() > max_bytes {
+        return Err(too_big(metadata.len().to_string()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        check()?;
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        // The file may have grown since it was measured.
+        if (bytes.len() + n) as u64 > max_bytes {
+            return Err(too_big(format!("more than {max_bytes}")));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        failed(format!(
+            "'{shown}' is not UTF-8 text (invalid byte at offset {}); save it as UTF-8. Nothing was imported.",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(text)
+}
+
+/// The text without a UTF-8 byte order mark (Windows PowerShell 5.1 writes one).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 impl Service {
     /// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
-    /// nothing. `progress(done, total)` is called on this thread as records are read; when
-    /// `cancel` is raised (from `progress` or another thread) the import stops with
-    /// `Cancelled` before anything is written.
+    /// nothing, with the default [`ImportOptions`]; see [`Service::import_file_with`].
     pub fn import_file(
         &self,
         tenant: Option<&str>,
@@ -639,46 +720,56 @@ impl Service {
         progress: &mut dyn FnMut(usize, usize),
         cancel: Option<&CancelToken>,
     ) -> Result<ImportSummary> {
+        self.import_file_with(tenant, path, &ImportOptions::default(), progress, cancel)
+    }
+
+    /// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
+    /// nothing. Only a regular file of at most `options.max_bytes` is read. `progress(done,
+    /// total)` is called on this thread as records are read; when `cancel` is raised (from
+    /// `progress` or another thread) the import stops with `Cancelled`, while reading the
+    /// file or its records, before anything is written.
+    pub fn import_file_with(
+        &self,
+        tenant: Option<&str>,
+        path: &Path,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: Option<&CancelToken>,
+    ) -> Result<ImportSummary> {
+        let shown = shorten(&path.display().to_string());
         let check = || match cancel {
             Some(c) if c.is_cancelled() => Err(Error::new(
                 ErrorCode::Cancelled,
-                format!(
-                    "The import of '{}' was cancelled; nothing was imported.",
-                    path.display()
-                ),
+                format!("The import of '{shown}' was cancelled; nothing was imported."),
             )
             .with_target(path.display().to_string())),
             _ => Ok(()),
         };
-        let progress = &mut |done, total| {
-            progress(done, total);
-            check()
-        };
         let tenant = self.tenant(tenant)?;
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorCode::ImportFailed,
-                format!("Cannot read '{shown}': {e}."),
-            )
-            .with_target(shown.clone())
-        })?;
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let data = match extension.as_str() {
-            "json" => parse_json(&text, &tenant, progress)?,
-            "csv" => parse_csv(&text, &tenant, progress)?,
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::ImportFailed,
-                    format!("'{shown}' is neither a .json nor a .csv file."),
-                )
-                .with_target(shown))
-            }
+        if extension != "json" && extension != "csv" {
+            return Err(Error::new(
+                ErrorCode::ImportFailed,
+                format!("'{shown}' is neither a .json nor a .csv file."),
+            )
+            .with_target(path.display().to_string()));
+        }
+        let max_bytes = options.max_bytes.unwrap_or(DEFAULT_MAX_IMPORT_BYTES);
+        let text = read_import_file(path, max_bytes, &check)?;
+        let progress = &mut |done, total| {
+            progress(done, total);
+            check()
         };
+        let data = if extension == "json" {
+            parse_json(&text, &tenant, progress)?
+        } else {
+            parse_csv(&text, &tenant, progress)?
+        };
+        drop(text);
         check()?;
         self.store.import(&tenant, &data)?;
         Ok(ImportSummary {
