@@ -20,6 +20,11 @@ public sealed class ImportMmsTenantDataCommand : TenantCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>The largest file read, in bytes (e.g. <c>1GB</c>); by default 256 MiB, about a million users.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaximumFileSize { get; set; }
+
     private protected override object? ErrorTarget => Path;
 
     private protected override void ProcessItem()
@@ -30,9 +35,10 @@ public sealed class ImportMmsTenantDataCommand : TenantCmdlet
             return;
         }
 
+        long? maxBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MaximumFileSize)) ? MaximumFileSize : null;
         try
         {
-            WriteObject(Store.ImportData(TenantArgument, file, p => WriteProgress(new ProgressRecord(ActivityId, Activity, $"{p.Done} of {p.Total} records")
+            WriteObject(Store.ImportData(TenantArgument, file, maxBytes, p => WriteProgress(new ProgressRecord(ActivityId, Activity, $"{p.Done} of {p.Total} records")
             {
                 PercentComplete = p.Total > 0 ? (int)(p.Done * 100 / p.Total) : 0,
             })));
