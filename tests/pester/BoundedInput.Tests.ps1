@@ -1,10 +1,59 @@
 # Hostile and clumsy input at the cmdlets: NUL characters, files that are not files, files too
-# large and a byte order mark.
+# large, a byte order mark, and Ctrl+C landing while a change is being committed.
 
 BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
     $script:Store = Initialize-TestStore -UserCount 5 -MeetingsPerUser 1
     $script:Scratch = New-TestScratch
+
+    # Runs $Script in a child pwsh against the store, holds the store's write lock from another
+    # process once the child prints READY, sends the child SIGINT (what Ctrl+C sends) while its
+    # commit waits for that lock, then lets the commit go through. Returns the child's output.
+    function Invoke-StoppedDuringCommit {
+        param([string] $Script)
+        $signal = Join-Path $script:Scratch "go-$([guid]::NewGuid().ToString('N'))"
+        $out = "$signal.out"
+        $file = "$signal.ps1"
+        Set-Content $file @"
+`$env:MEETING_MIGRATION_STORE = '$script:Store'
+Import-Module '$script:MmsModulePath'
+`$null = Get-MmsTenant
+'READY'
+while (-not (Test-Path '$signal')) { Start-Sleep -Milliseconds 20 }
+$Script
+'NOT STOPPED'
+"@
+        $child = Start-Process $script:Pwsh -ArgumentList '-NoProfile', '-File', $file -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        $lock = [Diagnostics.Process]::new()
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Get-Content $out -Raw -ErrorAction Ignore) -match 'READY')) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "The child never got ready: $(Get-Content "$out.err" -Raw)" }
+                Start-Sleep -Milliseconds 50
+            }
+            $lock.StartInfo = [Diagnostics.ProcessStartInfo]::new('sqlite3', $script:Store)
+            $lock.StartInfo.RedirectStandardInput = $true
+            $lock.StartInfo.RedirectStandardOutput = $true
+            $null = $lock.Start()
+            $lock.StandardInput.WriteLine('.timeout 30000')
+            $lock.StandardInput.WriteLine("BEGIN IMMEDIATE; SELECT 'LOCKED';")
+            $lock.StandardInput.Flush()
+            $lock.StandardOutput.ReadLine() | Should -Be 'LOCKED'
+            $null = New-Item $signal
+            # The child reads its input and reaches the commit, which waits for the lock.
+            Start-Sleep -Milliseconds 2000
+            & kill -INT $child.Id
+            Start-Sleep -Milliseconds 1000
+            $lock.StandardInput.WriteLine('COMMIT;')
+            $lock.StandardInput.Close()
+            $child.WaitForExit(60000) | Should -BeTrue
+            Get-Content $out -Raw
+        }
+        finally {
+            if (-not $lock.HasExited) { $lock.Kill() }
+            if (-not $child.HasExited) { $child.Kill() }
+        }
+    }
 }
 
 AfterAll {
@@ -66,5 +115,29 @@ Describe 'Import-MmsTenantData input' {
         $failures[0].Exception.Message | Should -BeLike '*over the import limit of 100 bytes*-MaximumFileSize*'
         Get-CsOnlineUser limited1@contoso.com -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         (Import-MmsTenantData $file -MaximumFileSize 1MB -Confirm:$false).Users | Should -Be 50
+    }
+}
+
+Describe 'Ctrl+C while a change is committed' {
+    It 'Start-CsExMeetingMigration still shows the requests its committed batch queued' {
+        $output = Invoke-StoppedDuringCommit "'user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com' | Start-CsExMeetingMigration -Confirm:`$false"
+        $output | Should -Not -Match 'NOT STOPPED'
+        $output | Should -Match 'stopped after its batch was committed'
+        $queued = Get-CsMeetingMigrationStatus | Where-Object UserPrincipalName -In 'user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'
+        $queued.Count | Should -Be 3
+        foreach ($request in $queued) {
+            $output | Should -Match ([regex]::Escape("$($request.UserPrincipalName)  ")) -Because 'every queued request is shown'
+            $output | Should -Match $request.CorrelationId
+        }
+    }
+
+    It 'Import-MmsTenantData still shows the summary of the import it committed' {
+        $file = Join-Path $script:Scratch 'stopped.csv'
+        "UserPrincipalName`nstopped1@contoso.com`nstopped2@contoso.com" | Set-Content $file
+        $output = Invoke-StoppedDuringCommit "Import-MmsTenantData '$file' -Confirm:`$false"
+        $output | Should -Not -Match 'NOT STOPPED'
+        $output | Should -Match 'stopped after its import was committed'
+        $output | Should -Match '2 users and 0 meetings'
+        (Get-CsOnlineUser stopped2@contoso.com).UserPrincipalName | Should -Be 'stopped2@contoso.com'
     }
 }
