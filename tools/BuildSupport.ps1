@@ -122,6 +122,8 @@ function Invoke-LintTask {
     Push-Location $Root
     try {
         Invoke-Native cargo fmt --all '--' --check
+        # The fuzz crate is its own workspace; its formatting is checked too (it builds only in Fuzz).
+        Invoke-Native cargo fmt --manifest-path fuzz/Cargo.toml '--' --check
         Invoke-Cargo clippy --all-targets --quiet '--' -D warnings
     }
     finally { Pop-Location }

@@ -48,7 +48,9 @@ pub unsafe extern "C" fn LLVMFuzzerInitialize(
 ) -> libc::c_int {
     let mut name = std::env::var("MMS_FUZZ_TARGET").unwrap_or_default();
     if name.is_empty() && !argc.is_null() && *argc > 0 && !argv.is_null() {
-        let program = std::ffi::CStr::from_ptr(**argv).to_string_lossy().into_owned();
+        let program = std::ffi::CStr::from_ptr(**argv)
+            .to_string_lossy()
+            .into_owned();
         let file = program.rsplit('/').next().unwrap_or_default();
         name = file.strip_prefix("mms-fuzz-").unwrap_or(file).to_string();
     }
