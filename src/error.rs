@@ -88,6 +88,8 @@ error_codes! {
 
 /// Characters of an input value a message echoes before cutting it (see [`shorten`]).
 pub const SHOWN_CHARS: usize = 64;
+/// Longest message that crosses the C ABI, in characters (see [`Error::to_json`]).
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
 /// Characters of an input value kept as an error's `target`.
 pub const MAX_TARGET_CHARS: usize = 256;
 
@@ -165,12 +167,14 @@ impl Error {
     }
 
     /// The JSON object that crosses the C ABI: `{code, id, category, message, target}`.
+    /// The message is cut at [`MAX_MESSAGE_CHARS`]: the last guard for a message that quotes
+    /// an input without [`shorten`].
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "code": self.code as i32,
             "id": self.code.id(),
             "category": self.code.category(),
-            "message": self.message,
+            "message": shorten_to(&self.message, MAX_MESSAGE_CHARS),
             "target": self.target,
         })
     }

@@ -406,3 +406,21 @@ fn the_c_abi_imports_with_a_raised_limit() {
     expect_err(import(Some(r#"[10]"#)), MmsStatus::InvalidJson);
     assert_eq!(expect_ok(import(None))["Users"], 1);
 }
+
+/// A message that quotes an input whole (a store path) is still cut where it crosses the C ABI.
+#[test]
+fn no_error_crossing_the_c_abi_is_longer_than_2000_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("x".repeat(1 << 20)).join("mms.db");
+    let path = c(long.to_str().unwrap());
+    let mut handle = std::ptr::null_mut();
+    let (status, e) = call(|_, e| unsafe { mms_store_open(path.as_ptr(), &mut handle, e) })
+        .expect_err("a 1 MiB path cannot be opened");
+    assert_ne!(status, 0);
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.chars().count() <= 2_001,
+        "{} characters",
+        message.chars().count()
+    );
+}
