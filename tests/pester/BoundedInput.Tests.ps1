@@ -60,6 +60,20 @@ AfterAll {
     Remove-TestStore $script:Store -Scratch $script:Scratch
 }
 
+Describe 'Get-CsOnlineUser -Filter bounds' {
+    It 'gives a clear error, not a stack overflow, for <Name>' -ForEach @(
+        @{ Name = '25,000 nested parentheses'; Filter = ('(' * 25000) + "DisplayName -eq 'x'" + (')' * 25000) }
+        @{ Name = '100,000 -not'; Filter = ('-not ' * 100000) + "DisplayName -eq 'x'" }
+        @{ Name = 'a 100,000-term -and chain'; Filter = (@("DisplayName -eq 'x'") * 100000) -join ' -and ' }
+    ) {
+        Get-CsOnlineUser -Filter $Filter -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.FilterSyntax*'
+        $failures[0].Exception.Message.Length | Should -BeLessThan 400
+        (Get-CsOnlineUser -Filter "UserPrincipalName -like 'user*'").Count | Should -Be 5
+    }
+}
+
 Describe 'NUL characters' {
     It 'refuses an identity with a NUL instead of using what comes before it (<Command>)' -ForEach @(
         @{ Command = 'Get-MmsMeeting' }
