@@ -260,7 +260,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
             {
-                return Err(format!("'{attr}' is not an attribute type (expected a name such as CN, OU or DC followed by '=')"));
+                return Err(format!("'{}' is not an attribute type (expected a name such as CN, OU or DC followed by '=')", shorten(attr)));
             }
             let mut value = String::new();
             let mut trailing_spaces = 0usize;
@@ -306,7 +306,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
             value.truncate(value.len() - trailing_spaces);
             let value = decode_hex_escapes(&value)?;
             if value.is_empty() {
-                return Err(format!("the attribute '{attr}' has no value"));
+                return Err(format!("the attribute '{}' has no value", shorten(attr)));
             }
             avas.push(format!(
                 "{}={}",
