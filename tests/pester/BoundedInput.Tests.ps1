@@ -7,10 +7,11 @@ BeforeAll {
     $script:Scratch = New-TestScratch
 
     # Runs $Script in a child pwsh against the store, holds the store's write lock from another
-    # process once the child prints READY, sends the child SIGINT (what Ctrl+C sends) while its
+    # process once the child prints READY, lets the script run until its output matches $Until
+    # (its last step before the commit), sends the child SIGINT (what Ctrl+C sends) while its
     # commit waits for that lock, then lets the commit go through. Returns the child's output.
     function Invoke-StoppedDuringCommit {
-        param([string] $Script)
+        param([string] $Script, [string] $Until)
         $signal = Join-Path $script:Scratch "go-$([guid]::NewGuid().ToString('N'))"
         $out = "$signal.out"
         $file = "$signal.ps1"
@@ -41,7 +42,11 @@ $Script
             $lock.StandardOutput.ReadLine() | Should -Be 'LOCKED'
             $null = New-Item $signal
             # The child reads its input and reaches the commit, which waits for the lock.
-            Start-Sleep -Milliseconds 2000
+            while (-not ((Get-Content $out -Raw) -match $Until)) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "The child never got to '$Until': $(Get-Content $out -Raw)" }
+                Start-Sleep -Milliseconds 50
+            }
+            Start-Sleep -Milliseconds 1000
             & kill -INT $child.Id
             Start-Sleep -Milliseconds 1000
             $lock.StandardInput.WriteLine('COMMIT;')
@@ -134,7 +139,8 @@ Describe 'Import-MmsTenantData input' {
 
 Describe 'Ctrl+C while a change is committed' {
     It 'Start-CsExMeetingMigration still shows the requests its committed batch queued' {
-        $output = Invoke-StoppedDuringCommit "'user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com' | Start-CsExMeetingMigration -Confirm:`$false"
+        $output = Invoke-StoppedDuringCommit "'user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com' | Start-CsExMeetingMigration -Confirm:`$false -Verbose" -Until 'on target "user3@contoso.com"'
+
         $output | Should -Not -Match 'NOT STOPPED'
         $output | Should -Match 'stopped after its batch was committed'
         $queued = Get-CsMeetingMigrationStatus | Where-Object UserPrincipalName -In 'user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'
@@ -148,7 +154,8 @@ Describe 'Ctrl+C while a change is committed' {
     It 'Import-MmsTenantData still shows the summary of the import it committed' {
         $file = Join-Path $script:Scratch 'stopped.csv'
         "UserPrincipalName`nstopped1@contoso.com`nstopped2@contoso.com" | Set-Content $file
-        $output = Invoke-StoppedDuringCommit "Import-MmsTenantData '$file' -Confirm:`$false"
+        $output = Invoke-StoppedDuringCommit "Import-MmsTenantData '$file' -Confirm:`$false -Verbose" -Until 'Performing the operation'
+
         $output | Should -Not -Match 'NOT STOPPED'
         $output | Should -Match 'stopped after its import was committed'
         $output | Should -Match '2 users and 0 meetings'
