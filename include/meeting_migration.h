@@ -217,7 +217,8 @@ mms_cancel *mms_cancel_new(void);
  * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
  *   names the record and field; nothing is imported then).
  *
- * Thread-safe.
+ * Reads regular files of at most 256 MiB; see `mms_data_import_with_options` for the
+ * checks and for a higher limit. Thread-safe.
  */
 int32_t mms_data_import(const mms_store *store,
                         const char *tenant,
@@ -227,6 +228,29 @@ int32_t mms_data_import(const mms_store *store,
                         const mms_cancel *cancel,
                         char **out_summary_json,
                         char **out_error);
+
+/**
+ * `mms_data_import` with options: `options_json` is NULL for the defaults, or
+ * `{"MaxBytes":n}` to accept files of up to `n` bytes instead of the default 256 MiB
+ * (the file is held in memory while it is validated).
+ *
+ * Whatever the options, only a regular file is read: a folder, FIFO, socket or device is
+ * `MMS_STATUS_IMPORT_FAILED` before any read (opening never waits for a FIFO's writer);
+ * a file over the limit is refused before it is read; `cancel` is also checked while the
+ * file is read, every MiB. A UTF-8 byte order mark at the start is skipped.
+ *
+ * Other arguments, outputs and errors as `mms_data_import`; `options_json` that does
+ * not parse is `MMS_STATUS_INVALID_JSON`. Thread-safe.
+ */
+int32_t mms_data_import_with_options(const mms_store *store,
+                                     const char *tenant,
+                                     const char *path,
+                                     const char *options_json,
+                                     mms_progress_fn progress,
+                                     void *user_data,
+                                     const mms_cancel *cancel,
+                                     char **out_summary_json,
+                                     char **out_error);
 
 /**
  * A tenant's dial-in conferencing settings.

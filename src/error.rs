@@ -158,6 +158,37 @@ const _: () = {
     }
 };
 
+/// Characters of an input value a message echoes before cutting it (see [`shorten`]).
+pub const SHOWN_CHARS: usize = 64;
+/// Longest message that crosses the C ABI, in characters (see [`Error::to_json`]).
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+/// Characters of an input value kept as an error's `target`.
+pub const MAX_TARGET_CHARS: usize = 256;
+
+/// An input value as messages echo it: at most [`SHOWN_CHARS`] characters, then "…" when it
+/// was longer, with a NUL shown as `\0`. A 1 MiB tenant id, filter, correlation id or path
+/// thus gives a short message that still shows how the value starts.
+pub fn shorten(value: &str) -> String {
+    shorten_to(value, SHOWN_CHARS)
+}
+
+/// [`shorten`] with another limit, for text that quotes a value within a longer sentence of
+/// its own (a JSON parser's message).
+pub fn shorten_to(value: &str, limit: usize) -> String {
+    let mut shown = String::with_capacity(value.len().min(limit * 4 + 4));
+    let mut chars = value.chars();
+    for c in chars.by_ref().take(limit) {
+        match c {
+            '\0' => shown.push_str("\\0"),
+            c => shown.push(c),
+        }
+    }
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// An error of the service: a stable code, a message for people and the offending input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -181,8 +212,14 @@ impl Error {
         }
     }
 
+    /// Names the value the error is about; a long value is cut to [`MAX_TARGET_CHARS`].
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
+        let target = target.into();
+        self.target = Some(if target.chars().count() > MAX_TARGET_CHARS {
+            target.chars().take(MAX_TARGET_CHARS).collect()
+        } else {
+            target
+        });
         self
     }
 
@@ -210,12 +247,14 @@ impl Error {
     }
 
     /// The JSON object that crosses the C ABI: `{code, id, category, message, target, hint}`.
+    /// The message is cut at [`MAX_MESSAGE_CHARS`]: the last guard for a message that quotes
+    /// an input without [`shorten`].
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "code": self.code as i32,
             "id": self.code.id(),
             "category": self.code.category(),
-            "message": self.message,
+            "message": shorten_to(&self.message, MAX_MESSAGE_CHARS),
             "target": self.target,
             "hint": self.hint,
         })
@@ -232,7 +271,13 @@ impl std::error::Error for Error {}
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::new(ErrorCode::InvalidJson, format!("Invalid JSON: {e}"))
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "Invalid JSON: {}",
+                shorten_to(&e.to_string(), 4 * SHOWN_CHARS)
+            ),
+        )
     }
 }
 

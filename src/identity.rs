@@ -7,7 +7,7 @@
 
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::model::parse_guid;
 
 /// Longest identity accepted, in bytes: a DN is at most a few hundred characters.
@@ -38,7 +38,7 @@ impl IdentityKey {
                 ErrorCode::MalformedIdentity,
                 format!("The identity {} {why}", describe(input)),
             )
-            .with_target(truncate_for_target(input))
+            .with_target(input)
         };
         if input.len() > MAX_IDENTITY_BYTES {
             return Err(malformed(&format!(
@@ -61,8 +61,8 @@ impl IdentityKey {
             return Err(Error::new(
                 ErrorCode::WildcardNotAllowed,
                 format!(
-                    "The identity \"{}\" contains a wildcard ('*' or '?'). -Identity names one user; to select several, use Get-CsOnlineUser -Filter and pipe the users in.",
-                    double_quotes(text)
+                    "The identity {} contains a wildcard ('*' or '?'). -Identity names one user; to select several, use Get-CsOnlineUser -Filter and pipe the users in.",
+                    describe(text)
                 ),
             )
             .with_target(input));
@@ -145,13 +145,14 @@ pub fn sip_key(address: &str) -> String {
     }
 }
 
-/// `Management object not found for identity "<input>".` with quotes doubled.
+/// `Management object not found for identity "<input>".` with quotes doubled (a long input
+/// shortened, see [`shorten`]).
 pub fn not_found(input: &str) -> Error {
     Error::new(
         ErrorCode::IdentityNotFound,
         format!(
-            "Management object not found for identity \"{}\".",
-            double_quotes(input)
+            "Management object not found for identity {}.",
+            describe(input)
         ),
     )
     .with_target(input)
@@ -161,23 +162,51 @@ fn double_quotes(text: &str) -> String {
     text.replace('"', "\"\"")
 }
 
-fn describe(input: &str) -> String {
-    let shown: String = input.chars().take(64).collect();
-    let shown = shown.replace('\0', "\\0");
-    if input.chars().count() > 64 {
-        format!("\"{}…\"", double_quotes(&shown))
-    } else {
-        format!("\"{}\"", double_quotes(&shown))
-    }
-}
-
-fn truncate_for_target(input: &str) -> String {
-    input.chars().take(256).collect()
+/// An identity as messages quote it: shortened, in double quotes, its own quotes doubled.
+pub fn describe(input: &str) -> String {
+    format!("\"{}\"", double_quotes(&shorten(input)))
 }
 
 /// Attribute types a user's DN starts with. Only these (or an OID) make an identity a DN,
 /// so a UPN such as `a=b@contoso.com` stays a UPN.
 const DN_FIRST_ATTRIBUTES: &[&str] = &["CN", "UID", "OU", "DC", "O", "L", "ST", "C", "STREET"];
+
+/// The attribute types directories write as OIDs, and the names they stand for
+/// (RFC 4519): `2.5.4.3=John Woods` is `CN=John Woods`.
+const OID_NAMES: &[(&str, &str)] = &[
+    ("2.5.4.3", "cn"),
+    ("2.5.4.6", "c"),
+    ("2.5.4.7", "l"),
+    ("2.5.4.8", "st"),
+    ("2.5.4.9", "street"),
+    ("2.5.4.10", "o"),
+    ("2.5.4.11", "ou"),
+    ("0.9.2342.19200300.100.1.1", "uid"),
+    ("0.9.2342.19200300.100.1.25", "dc"),
+];
+
+/// A numeric OID (`2.5.4.3`), with or without the old `OID.` prefix; the OID's text.
+fn numeric_oid(attr: &str) -> Option<&str> {
+    let oid = match attr.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("oid.") => &attr[4..],
+        _ => attr,
+    };
+    let numeric = !oid.is_empty()
+        && oid.starts_with(|c: char| c.is_ascii_digit())
+        && oid.chars().all(|c| c.is_ascii_digit() || c == '.');
+    numeric.then_some(oid)
+}
+
+/// The canonical attribute type: lower case, a known OID as its name.
+fn canonical_attribute(attr: &str) -> String {
+    match numeric_oid(attr) {
+        Some(oid) => OID_NAMES
+            .iter()
+            .find(|(o, _)| *o == oid)
+            .map_or_else(|| oid.to_string(), |(_, name)| name.to_string()),
+        None => attr.to_ascii_lowercase(),
+    }
+}
 
 /// A DN starts with `attr=`, where attr is one of [`DN_FIRST_ATTRIBUTES`] or an OID.
 fn looks_like_dn(text: &str) -> bool {
@@ -187,9 +216,7 @@ fn looks_like_dn(text: &str) -> bool {
             DN_FIRST_ATTRIBUTES
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(attr))
-                || (!attr.is_empty()
-                    && attr.starts_with(|c: char| c.is_ascii_digit())
-                    && attr.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                || numeric_oid(attr).is_some()
         }
         None => false,
     }
@@ -205,7 +232,8 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
         return Err("a distinguished name cannot contain a NUL character".into());
     }
     let mut rdns: Vec<String> = Vec::new();
-    let mut chars = text.trim().chars().peekable();
+    // Only leading whitespace goes: at the end, an escaped space (`\ `) is part of the value.
+    let mut chars = text.trim_start().chars().peekable();
     loop {
         let mut avas: Vec<String> = Vec::new();
         loop {
@@ -222,7 +250,7 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
             {
-                return Err(format!("'{attr}' is not an attribute type (expected a name such as CN, OU or DC followed by '=')"));
+                return Err(format!("'{}' is not an attribute type (expected a name such as CN, OU or DC followed by '=')", shorten(attr)));
             }
             let mut value = String::new();
             let mut trailing_spaces = 0usize;
@@ -254,10 +282,10 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
                     }
                     '"' | '<' | '>' => return Err(format!("'{c}' must be escaped with '\\'")),
                     // Unescaped spaces around a value are not part of it; an escaped one is.
-                    ' ' if value.is_empty() => {}
-                    ' ' => {
+                    c if c.is_whitespace() && value.is_empty() => {}
+                    c if c.is_whitespace() => {
                         value.push(c);
-                        trailing_spaces += 1;
+                        trailing_spaces += c.len_utf8();
                     }
                     _ => {
                         value.push(c);
@@ -268,11 +296,11 @@ pub fn canonical_dn(text: &str) -> std::result::Result<String, String> {
             value.truncate(value.len() - trailing_spaces);
             let value = decode_hex_escapes(&value)?;
             if value.is_empty() {
-                return Err(format!("the attribute '{attr}' has no value"));
+                return Err(format!("the attribute '{}' has no value", shorten(attr)));
             }
             avas.push(format!(
                 "{}={}",
-                attr.to_ascii_lowercase(),
+                canonical_attribute(attr),
                 escape_dn_value(&lower(&value))
             ));
             match end {
@@ -310,15 +338,23 @@ fn decode_hex_escapes(value: &str) -> std::result::Result<String, String> {
 }
 
 fn escape_dn_value(value: &str) -> String {
+    let count = value.chars().count();
     let mut out = String::with_capacity(value.len());
     for (i, c) in value.chars().enumerate() {
-        if ",+\"\\<>;=".contains(c) || (i == 0 && (c == '#' || c == ' ')) {
+        let edge = i == 0 || i + 1 == count;
+        // NUL, and whitespace other than a space at either end of the value (which reading
+        // would drop), are written as hex escapes: the canonical form reads back as itself.
+        if c == '\0' || (edge && c.is_whitespace() && c != ' ') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\{b:02x}"));
+            }
+            continue;
+        }
+        if ",+\"\\<>;=".contains(c) || (i == 0 && c == '#') || (edge && c == ' ') {
             out.push('\\');
         }
         out.push(c);
-    }
-    if out.ends_with(' ') {
-        out.insert(out.len() - 1, '\\');
     }
     out
 }
@@ -371,6 +407,33 @@ mod tests {
         let escaped = canonical_dn("CN=\\ Ken Myer,OU=Redmond").unwrap();
         assert_eq!(escaped, canonical_dn("CN=\\20Ken Myer,OU=Redmond").unwrap());
         assert_ne!(escaped, canonical_dn("CN= Ken Myer,OU=Redmond").unwrap());
+    }
+
+    #[test]
+    fn common_oid_attribute_types_are_their_names() {
+        assert_eq!(
+            canonical_dn("2.5.4.3=John Woods,2.5.4.11=Sales,2.5.4.10=Contoso,OID.0.9.2342.19200300.100.1.25=contoso,0.9.2342.19200300.100.1.25=com").unwrap(),
+            "cn=john woods,ou=sales,o=contoso,dc=contoso,dc=com"
+        );
+        assert_eq!(
+            canonical_dn("0.9.2342.19200300.100.1.1=jw+2.5.4.6=US,2.5.4.7=Redmond,2.5.4.8=WA,2.5.4.9=1 Main St").unwrap(),
+            canonical_dn("UID=jw+C=US,L=Redmond,ST=WA,STREET=1 Main St").unwrap()
+        );
+        // An OID without a common name stays an OID, in one spelling.
+        assert_eq!(canonical_dn("oid.1.2.3=x").unwrap(), "1.2.3=x");
+    }
+
+    #[test]
+    fn canonical_dns_read_back_as_themselves() {
+        for dn in [
+            "CN=\\00a\\0A,OU=x",
+            "CN=a\\ ,OU=\\ ",
+            "CN=\\e3\\80\\80a\\e3\\80\\80",
+            "CN= a\n\n,OU=b\t",
+        ] {
+            let canonical = canonical_dn(dn).unwrap();
+            assert_eq!(canonical_dn(&canonical).unwrap(), canonical, "{dn:?}");
+        }
     }
 
     #[test]

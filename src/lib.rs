@@ -24,6 +24,7 @@ pub mod error;
 pub mod ffi;
 pub mod identity;
 pub mod invitation;
+pub mod json;
 pub mod migration;
 pub mod model;
 pub mod rng;

@@ -42,7 +42,7 @@ macro_rules! named_enum {
                 let accepted: Vec<&str> = vec![$($text,)*];
                 Err(Error::new(
                     ErrorCode::InvalidArgument,
-                    format!("'{}' is not a valid {}; use one of: {}.", text, $what, accepted.join(", ")),
+                    format!("'{}' is not a valid {}; use one of: {}.", $crate::error::shorten(text), $what, accepted.join(", ")),
                 ).with_target(text))
             }
         }
@@ -151,7 +151,7 @@ impl RequestState {
 
 /// One of a tenant's domains with its NetBIOS name (for `DOMAIN\logon` identities).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TenantDomain {
     pub name: String,
     pub net_bios_name: String,

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::cancel::CancelToken;
+use crate::directory::import::ImportOptions;
 use crate::directory::sample::{self, SampleOptions};
 use crate::directory::{self, UserPage, UserQuery};
 use crate::error::{Error, ErrorCode, Result};
@@ -171,8 +172,8 @@ impl Service {
         self.in_read_scope(|reads| directory::meetings(reads, tenant, identity))
     }
 
-    /// Imports a `.json` or `.csv` file into the tenant, all or nothing (see
-    /// [`directory::import_file`]).
+    /// Imports a `.json` or `.csv` file into the tenant, all or nothing, with the default
+    /// [`ImportOptions`] (see [`directory::import_file`]).
     pub fn import_file(
         &self,
         tenant: Option<&str>,
@@ -180,7 +181,20 @@ impl Service {
         progress: &mut dyn FnMut(usize, usize),
         cancel: Option<&CancelToken>,
     ) -> Result<ImportSummary> {
-        directory::import_file(&*self.store, tenant, path, progress, cancel)
+        self.import_file_with(tenant, path, &ImportOptions::default(), progress, cancel)
+    }
+
+    /// Imports a `.json` or `.csv` file into the tenant, all or nothing, read as `options`
+    /// say (see [`directory::import_file`]).
+    pub fn import_file_with(
+        &self,
+        tenant: Option<&str>,
+        path: &Path,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: Option<&CancelToken>,
+    ) -> Result<ImportSummary> {
+        directory::import_file(&*self.store, tenant, path, options, progress, cancel)
     }
 
     // Migrations.

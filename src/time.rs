@@ -43,7 +43,8 @@ impl Timestamp {
             }
         }
         Err(Error::invalid(format!(
-            "'{text}' is not a date and time; use ISO 8601, for example 2026-11-26T10:00:00Z."
+            "'{}' is not a date and time; use ISO 8601, for example 2026-11-26T10:00:00Z.",
+            crate::error::shorten(text)
         ))
         .with_target(text))
     }

@@ -8,6 +8,8 @@ $script:DebianPackages = @(
     'librust-csv-dev', 'librust-signal-hook-dev', 'librust-criterion-dev', 'librust-proptest-dev',
     'librust-tempfile-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
 )
+# Only the Fuzz task needs these: clang links libFuzzer's runtime into the fuzz targets.
+$script:FuzzDebianPackages = @('clang', 'libclang-rt-14-dev')
 $script:DebianRegistry = '/usr/share/cargo/registry'
 $script:CargoSourceArgs = @()
 
@@ -17,12 +19,12 @@ function Assert-Command([string] $Name, [string] $Install) {
     }
 }
 
-function Install-DebianPackages {
+function Install-DebianPackages([string[]] $Packages = $script:DebianPackages) {
     if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return }
     # One query for all packages; unknown ones print nothing and are missing.
-    $installed = & dpkg-query -W -f '${Package} ${Status}\n' @script:DebianPackages 2>$null |
+    $installed = & dpkg-query -W -f '${Package} ${Status}\n' @Packages 2>$null |
         Where-Object { $_ -match ' install ok installed$' } | ForEach-Object { ($_ -split ' ')[0] -replace ':.*$' }
-    $missing = @($script:DebianPackages | Where-Object { $_ -notin $installed })
+    $missing = @($Packages | Where-Object { $_ -notin $installed })
     if ($missing.Count -eq 0) { return }
     $command = "apt-get update && apt-get install -y $($missing -join ' ')"
     if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Install them with: sudo $command" }
@@ -198,6 +200,8 @@ function Invoke-LintTask {
         # rustfmt colours its diff whenever TERM is set, even into a file: not in a redirected log.
         $color = if ([Console]::IsOutputRedirected) { 'never' } else { 'auto' }
         Invoke-Native cargo fmt --all '--' --check --color $color
+        # The fuzz crate is its own workspace; its formatting is checked too (it builds only in Fuzz).
+        Invoke-Native cargo fmt --manifest-path fuzz/Cargo.toml '--' --check --color $color
         Invoke-Cargo clippy --all-targets --quiet '--' -D warnings
     }
     finally { Pop-Location }
@@ -230,4 +234,75 @@ function Invoke-BenchTask {
 function Invoke-DemoTask {
     Invoke-BuildTask
     Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Demo.ps1') -ModulePath $ModuleDir
+}
+
+# Fuzzing: the fuzz/ crate (its own workspace, never part of the root build) is a staticlib
+# exporting LLVMFuzzerTestOneInput, built with sanitizer coverage on stable Rust and linked
+# by clang -fsanitize=fuzzer into one mms-fuzz-<target> binary per target. Each target runs
+# alone (one core) within its budget; new inputs go to out/fuzz/corpus/<target>, the
+# committed seeds in fuzz/corpus/<target> are only read. A crash stops the task and names
+# the input to add to tests/fuzz_regressions/<target>/ once fixed. On a shared machine:
+# nice dotnet pwsh ./build.ps1 Fuzz.
+function Invoke-FuzzTask([string[]] $Targets, [int] $Seconds, [long] $Runs) {
+    if ($IsLinux -and (Get-Command apt-get -ErrorAction Ignore)) { Install-DebianPackages -Packages $script:FuzzDebianPackages }
+    Assert-Command clang 'apt-get install clang libclang-rt-14-dev'
+    $runtimeDir = (& clang --print-runtime-dir).Trim()
+    if (-not (Get-ChildItem $runtimeDir -Filter 'libclang_rt.fuzzer-*.a' -ErrorAction Ignore)) {
+        throw "clang has no libFuzzer runtime in $runtimeDir. Install it with: apt-get install libclang-rt-14-dev"
+    }
+    $triple = ((& rustc -vV) -match '^host: ' -replace '^host: ').Trim()
+    $fuzzOut = Join-Path $OutDir 'fuzz'
+    $binDir = Join-Path $fuzzOut 'bin'
+    New-Item -ItemType Directory -Force $binDir | Out-Null
+
+    $savedFlags = $env:RUSTFLAGS
+    # --target keeps these flags off build scripts and proc macros, which run on the host.
+    $env:RUSTFLAGS = @(
+        '-C passes=sancov-module', '-C llvm-args=-sanitizer-coverage-level=4',
+        '-C llvm-args=-sanitizer-coverage-inline-8bit-counters', '-C llvm-args=-sanitizer-coverage-pc-table',
+        '-C llvm-args=-sanitizer-coverage-trace-compares') -join ' '
+    Push-Location $Root
+    try {
+        Invoke-Cargo build --release --quiet --manifest-path fuzz/Cargo.toml --target $triple --target-dir (Join-Path $fuzzOut 'target')
+    }
+    finally {
+        Pop-Location
+        $env:RUSTFLAGS = $savedFlags
+    }
+    $lib = Join-Path $fuzzOut "target/$triple/release/libmeeting_migration_fuzz.a"
+
+    $report = foreach ($t in $Targets) {
+        $bin = Join-Path $binDir "mms-fuzz-$t"
+        Invoke-Native clang -fsanitize=fuzzer $lib -lsqlite3 -lpthread -ldl -lm -o $bin
+        $work = Join-Path $fuzzOut "corpus/$t"
+        $artifacts = Join-Path $fuzzOut "artifacts/$t/"
+        $store = Join-Path $fuzzOut "store-$t"
+        New-Item -ItemType Directory -Force $work, $artifacts | Out-Null
+        if (Test-Path $store) { Remove-Item $store -Recurse -Force }
+        $log = Join-Path $fuzzOut "$t.log"
+        # Inputs longer than these reach no new code: an identity over 4 KiB is refused whole,
+        # and shorter inputs run several times faster under comparison tracing.
+        $maxLen = @{ identity = 1024; filter = 2048; json = 4096; csv = 4096; abi = 1024 }[$t]
+        $arguments = @($work, (Join-Path $Root "fuzz/corpus/$t"), "-max_total_time=$Seconds", '-timeout=10',
+            "-max_len=$maxLen", '-print_final_stats=1', "-artifact_prefix=$artifacts")
+        if ($Runs -gt 0) { $arguments += "-runs=$Runs" }
+        Write-Host "Fuzzing $t (at most $Seconds s$(if ($Runs -gt 0) { ", $Runs runs" })); log: $log"
+        $env:MMS_FUZZ_STORE_DIR = $store
+        try {
+            # One process, one core; on a shared machine run the task under nice.
+            $process = Start-Process $bin -ArgumentList $arguments -NoNewWindow -Wait -PassThru `
+                -RedirectStandardError $log -RedirectStandardOutput "$log.out"
+        }
+        finally { Remove-Item Env:MMS_FUZZ_STORE_DIR }
+        $text = Get-Content $log -Raw
+        $units = if ($text -match 'stat::number_of_executed_units:\s+(\d+)') { [long]$Matches[1] } else { 0 }
+        $rate = if ($text -match 'stat::average_exec_per_sec:\s+(\d+)') { [long]$Matches[1] } else { 0 }
+        $elapsed = if ($text -match 'Done \d+ runs in (\d+) second') { [int]$Matches[1] } else { $null }
+        if ($process.ExitCode -ne 0) {
+            $crash = if ($text -match "Test unit written to (\S+)") { $Matches[1] } else { '(see the log)' }
+            throw "The $t target failed after $units executions: $crash. Fix it, then copy the input into tests/fuzz_regressions/$t/ (log: $log)."
+        }
+        [pscustomobject]@{ Target = $t; Executions = $units; ExecPerSecond = $rate; Seconds = $elapsed; Crashes = 0 }
+    }
+    $report | Format-Table -AutoSize | Out-String | Write-Host
 }

@@ -20,6 +20,11 @@ public sealed class ImportMmsTenantDataCommand : TenantCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>The largest file read, in bytes (e.g. <c>1GB</c>); by default 256 MiB, about a million users.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaximumFileSize { get; set; }
+
     private protected override object? ErrorTarget => Path;
 
     private protected override void ProcessItem()
@@ -30,16 +35,30 @@ public sealed class ImportMmsTenantDataCommand : TenantCmdlet
             return;
         }
 
+        long? maxBytes = MyInvocation.BoundParameters.ContainsKey(nameof(MaximumFileSize)) ? MaximumFileSize : null;
+        ImportSummary? summary = null;
         try
         {
-            WriteObject(Store.ImportData(TenantArgument, file, p => WriteProgress(new ProgressRecord(ActivityId, Activity, $"{p.Done} of {p.Total} records")
+            summary = Store.ImportData(TenantArgument, file, maxBytes, p => WriteProgress(new ProgressRecord(ActivityId, Activity, $"{p.Done} of {p.Total} records")
             {
                 PercentComplete = p.Total > 0 ? (int)(p.Done * 100 / p.Total) : 0,
-            })));
+            }));
         }
         finally
         {
-            WriteProgress(new ProgressRecord(ActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            // Ctrl+C during the commit: the import is done, and its summary must still reach the user.
+            WriteCommitted(
+                [summary],
+                s =>
+                {
+                    WriteProgress(new ProgressRecord(ActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                    if (s is not null)
+                    {
+                        WriteObject(s);
+                    }
+                },
+                s => s is null ? null : $"  {s.Users} users and {s.Meetings} meetings from {file}",
+                "Import-MmsTenantData was stopped after its import was committed; it imported:");
         }
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 
@@ -50,6 +52,53 @@ public abstract class MmsCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The cmdlet's work for one pipeline record; library errors become non-terminating errors.</summary>
     private protected abstract void ProcessItem();
+
+    /// <summary>
+    /// Writes, in order, what a change produced once the change is durable. When Ctrl+C lands while the
+    /// library commits, PowerShell refuses every later write (<see cref="PipelineStoppedException"/>), so
+    /// the outputs not yet written are shown on the host instead, under <paramref name="heading"/>
+    /// (each as <paramref name="describe"/> puts it; null leaves one out), and then the stop goes on:
+    /// nothing a stopped command did goes unreported.
+    /// </summary>
+    private protected void WriteCommitted<T>(IReadOnlyList<T> outputs, Action<T> write, Func<T, string?> describe, string heading)
+    {
+        int next = 0;
+        try
+        {
+            for (; next < outputs.Count; next++)
+            {
+                write(outputs[next]);
+            }
+        }
+        catch (PipelineStoppedException)
+        {
+            WriteToHost(heading, outputs.Skip(next).Select(describe).OfType<string>());
+            throw;
+        }
+    }
+
+    /// <summary>Lines for the user when the pipeline can no longer take output (see <see cref="WriteCommitted"/>).</summary>
+    private protected void WriteToHost(string heading, IEnumerable<string> lines)
+    {
+        var shown = lines.ToList();
+        if (shown.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Host.UI.WriteWarningLine(heading);
+            foreach (string line in shown)
+            {
+                Host.UI.WriteLine(line);
+            }
+        }
+        catch (Exception e) when (e is NotImplementedException or NotSupportedException or InvalidOperationException)
+        {
+            // A host without a user interface: there is nowhere left to report to.
+        }
+    }
 
     public void Dispose()
     {

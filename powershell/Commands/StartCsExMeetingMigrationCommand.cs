@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -128,7 +129,11 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
         }
     }
 
-    /// <summary>Commits the batch's requests in one transaction, then writes each item's record, warning or error in input order.</summary>
+    /// <summary>
+    /// Commits the batch's requests in one transaction, then writes each item's record, warning or error in input
+    /// order. A stop asked for before the commit is honoured at once (nothing of the batch is queued); once the
+    /// commit is durable, what it produced is reported even when Ctrl+C landed during it (see <see cref="MmsCmdlet.WriteCommitted"/>).
+    /// </summary>
     private void Flush()
     {
         if (batch.Count == 0)
@@ -138,6 +143,11 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 
         var items = batch.ToArray();
         batch.Clear();
+        if (Stopping)
+        {
+            throw new PipelineStoppedException();
+        }
+
         MigrationRequest[] requests = items.Where(i => i.Request is not null).Select(i => i.Request!).ToArray();
         StartResult[] results = [];
         MmsException? failure = null;
@@ -153,43 +163,91 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             }
         }
 
+        // One outcome per item, in input order.
+        var outcomes = new List<(MigrationStatus? Status, bool Existing, MmsException? Error, string Input)>(items.Length);
         int next = 0;
         foreach (var item in items)
         {
             if (item.Existing is { } existing)
             {
-                WriteWarning(ExistingWarning(existing));
-                Emit(existing);
-                continue;
+                outcomes.Add((existing, true, null, item.Input));
             }
-
-            if (failure is not null)
+            else if (failure is not null)
             {
-                WriteError(failure.ToErrorRecord(item.Input));
-                continue;
-            }
-
-            StartResult result = results[next++];
-            if (result.Error is { } error)
-            {
-                WriteError(MmsException.FromNative(error.Code, error).ToErrorRecord(item.Input));
-            }
-            else if (result.Existing)
-            {
-                WriteWarning(ExistingWarning(result.Status!));
-                Emit(result.Status!);
+                outcomes.Add((null, false, failure, item.Input));
             }
             else
             {
-                if (VerboseEnabled)
-                {
-                    WriteVerbose($"Queued {result.Status!.MigrationType} meeting migration for {result.Status.UserPrincipalName} (CorrelationId {result.Status.CorrelationId}).");
-                }
-
-                Emit(result.Status!);
+                StartResult result = results[next++];
+                outcomes.Add(result.Error is { } error
+                    ? (null, false, MmsException.FromNative(error.Code, error), item.Input)
+                    : (result.Status!, result.Existing, null, item.Input));
             }
         }
+
+        var emitted = new HashSet<Guid>();
+        try
+        {
+            WriteCommitted(outcomes, o =>
+                {
+                    Write(o);
+                    if (o.Status is { } s)
+                    {
+                        emitted.Add(s.CorrelationId);
+                    }
+                },
+                Describe,
+                $"Start-CsExMeetingMigration was stopped after its batch was committed; these requests are queued{(AsJob ? " and followed by the job below" : "")} (Get-CsMeetingMigrationStatus shows them):");
+            if (AsJob && Stopping)
+            {
+                // Nothing was written to the pipeline, so nothing noticed the stop: the job must be registered now.
+                throw new PipelineStoppedException();
+            }
+        }
+        catch (PipelineStoppedException) when (AsJob)
+        {
+            // The job was to be written at the end: register it now, so Get-Job and Receive-Job find the queued requests.
+            foreach (var outcome in outcomes.Where(o => o.Status is not null && !emitted.Contains(o.Status.CorrelationId)))
+            {
+                Emit(outcome.Status!);
+            }
+
+            if (job is not null)
+            {
+                JobRepository.Add(job);
+                job.Start();
+                WriteToHost("Start-CsExMeetingMigration was stopped after queueing its requests; their job is registered:", [$"  {job.Name} (Id {job.Id}): Receive-Job -Id {job.Id} -Wait"]);
+            }
+
+            throw;
+        }
     }
+
+    private void Write((MigrationStatus? Status, bool Existing, MmsException? Error, string Input) outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            WriteError(error.ToErrorRecord(outcome.Input));
+            return;
+        }
+
+        MigrationStatus status = outcome.Status!;
+        if (outcome.Existing)
+        {
+            WriteWarning(ExistingWarning(status));
+        }
+        else if (VerboseEnabled)
+        {
+            WriteVerbose($"Queued {status.MigrationType} meeting migration for {status.UserPrincipalName} (CorrelationId {status.CorrelationId}).");
+        }
+
+        Emit(status);
+    }
+
+    private static string Describe((MigrationStatus? Status, bool Existing, MmsException? Error, string Input) outcome) =>
+        outcome.Status is { } s
+            ? $"  {s.UserPrincipalName}  {s.State}  {s.MigrationType}  CorrelationId {s.CorrelationId}{(outcome.Existing ? "  (already open)" : "")}"
+            : $"  {outcome.Input}: {outcome.Error!.Message}";
 
     private void Emit(MigrationStatus status)
     {

@@ -26,6 +26,7 @@ internal sealed unsafe class MmsStore
     /// and starts its worker; the caller holds the first lease.</summary>
     internal static MmsStore Open(string path)
     {
+        CStringArgument.Other(path, "store path");
         MmsStoreHandle? handle = null;
         NativeCall.Invoke((out IntPtr error) => NativeMethods.mms_store_open(path, out handle, out error));
         var store = new MmsStore(path, handle!);
@@ -67,9 +68,13 @@ internal sealed unsafe class MmsStore
         }
     }
 
-    internal OnlineUser ResolveIdentity(string? tenant, string identity) =>
-        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_identity_resolve(handle, tenant, identity, out r, out e),
+    internal OnlineUser ResolveIdentity(string? tenant, string identity)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        CStringArgument.Identity(identity);
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_identity_resolve(handle, tenant, identity, out r, out e),
             WireJson.Default.OnlineUser);
+    }
 
     internal UsersPage ListUsers(UsersQuery query) =>
         NativeCall.Invoke(query, WireJson.Default.UsersQuery,
@@ -121,37 +126,64 @@ internal sealed unsafe class MmsStore
         NativeCall.Invoke(request, WireJson.Default.NewTenantRequest,
             (json, out r, out e) => NativeMethods.mms_tenant_create(handle, json, out r, out e), WireJson.Default.MmsTenant);
 
-    internal MmsTenant SetDefaultTenant(string tenant) =>
-        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenant_set_default(handle, tenant, out r, out e),
+    internal MmsTenant SetDefaultTenant(string tenant)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenant_set_default(handle, tenant, out r, out e),
             WireJson.Default.MmsTenant);
+    }
 
     internal MmsTenant CreateSampleTenant(SampleTenantOptions options) =>
         NativeCall.Invoke(options, WireJson.Default.SampleTenantOptions,
             (json, out r, out e) => NativeMethods.mms_sample_tenant_create(handle, json, out r, out e), WireJson.Default.MmsTenant);
 
-    internal TenantMigrationConfiguration GetMigrationConfiguration(string? tenant) =>
-        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_config_get(handle, tenant, out r, out e),
+    internal TenantMigrationConfiguration GetMigrationConfiguration(string? tenant)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_migration_config_get(handle, tenant, out r, out e),
             WireJson.Default.TenantMigrationConfiguration);
+    }
 
-    internal TenantMigrationConfiguration SetMigrationConfiguration(string? tenant, MigrationConfigChanges changes) =>
-        NativeCall.Invoke(changes, WireJson.Default.MigrationConfigChanges,
+    internal TenantMigrationConfiguration SetMigrationConfiguration(string? tenant, MigrationConfigChanges changes)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke(changes, WireJson.Default.MigrationConfigChanges,
             (json, out r, out e) => NativeMethods.mms_migration_config_set(handle, tenant, json, out r, out e), WireJson.Default.TenantMigrationConfiguration);
+    }
 
-    internal DialInConferencingTenantSettings GetDialInSettings(string? tenant) =>
-        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_dialin_settings_get(handle, tenant, out r, out e),
+    internal DialInConferencingTenantSettings GetDialInSettings(string? tenant)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_dialin_settings_get(handle, tenant, out r, out e),
             WireJson.Default.DialInConferencingTenantSettings);
+    }
 
-    internal DialInConferencingTenantSettings SetDialInSettings(string? tenant, DialInSettingsChanges changes) =>
-        NativeCall.Invoke(changes, WireJson.Default.DialInSettingsChanges,
+    internal DialInConferencingTenantSettings SetDialInSettings(string? tenant, DialInSettingsChanges changes)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke(changes, WireJson.Default.DialInSettingsChanges,
             (json, out r, out e) => NativeMethods.mms_dialin_settings_set(handle, tenant, json, out r, out e), WireJson.Default.DialInConferencingTenantSettings);
+    }
 
-    /// <summary>Imports users and meetings; <paramref name="progress"/> is called on this thread (see <see cref="ImportProgressCallback"/>).</summary>
-    internal ImportSummary ImportData(string? tenant, string path, Action<ImportProgress> progress) =>
-        ImportProgressCallback.Run(progress, (callback, userData, cancel) =>
-            NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_data_import(handle, tenant, path, callback, userData, cancel, out r, out e),
+    /// <summary>
+    /// Imports users and meetings from a file of at most <paramref name="maxBytes"/> bytes (null: the library's default);
+    /// <paramref name="progress"/> is called on this thread (see <see cref="ImportProgressCallback"/>).
+    /// </summary>
+    internal ImportSummary ImportData(string? tenant, string path, long? maxBytes, Action<ImportProgress> progress)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        CStringArgument.Other(path, "path");
+        string? options = maxBytes is { } max ? $"{{\"MaxBytes\":{max.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}" : null;
+        return ImportProgressCallback.Run(progress, (callback, userData, cancel) =>
+            NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_data_import_with_options(handle, tenant, path, options, callback, userData, cancel, out r, out e),
                 WireJson.Default.ImportSummary));
+    }
 
-    internal MmsMeeting[] ListMeetings(string? tenant, string identity) =>
-        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_meetings_list(handle, tenant, identity, out r, out e),
+    internal MmsMeeting[] ListMeetings(string? tenant, string identity)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        CStringArgument.Identity(identity);
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_meetings_list(handle, tenant, identity, out r, out e),
             WireJson.Default.MmsMeetingArray);
+    }
 }

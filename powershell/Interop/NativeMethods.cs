@@ -80,10 +80,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_dialin_settings_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
+    /// <param name="optionsJson">NULL, or <c>{"MaxBytes":n}</c>: the largest file accepted (default 256 MiB).</param>
     /// <param name="progress">An unmanaged <c>void (*)(void *user_data, const char *json)</c>, called on the calling thread.</param>
     /// <param name="cancel">Raised (by <paramref name="progress"/> or another thread), the import ends with status Cancelled and writes nothing.</param>
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_data_import(MmsStoreHandle store, string? tenant, string path, IntPtr progress, IntPtr userData, MmsCancelHandle cancel, out IntPtr outSummaryJson, out IntPtr outError);
+    internal static partial int mms_data_import_with_options(MmsStoreHandle store, string? tenant, string path, string? optionsJson, IntPtr progress, IntPtr userData, MmsCancelHandle cancel, out IntPtr outSummaryJson, out IntPtr outError);
 
     [LibraryImport(LibraryName)]
     internal static partial MmsCancelHandle mms_cancel_new();

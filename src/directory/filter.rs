@@ -2,7 +2,7 @@
 //! `-notlike` on user properties, joined by `-and`, `-or`, `-not` and parentheses.
 //! Comparisons are case-insensitive, as in OPath.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::model::{User, UserField};
 
@@ -14,10 +14,19 @@ pub enum Filter {
         op: Op,
         value: Option<String>,
     },
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
+    /// Every operand matches: `a -and b -and c` is one node of three, not a chain.
+    And(Vec<Filter>),
+    /// Some operand matches.
+    Or(Vec<Filter>),
     Not(Box<Filter>),
 }
+
+/// Longest filter accepted, in bytes. Real filters are a few comparisons long; the limit
+/// keeps a pasted or generated monster from costing more than a clear error.
+pub const MAX_FILTER_BYTES: usize = 32 * 1024;
+/// Deepest nesting of parentheses and `-not` accepted. Parsing and evaluation recurse once
+/// per level, so this bounds their stack use whatever the input.
+pub const MAX_FILTER_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -30,6 +39,15 @@ pub enum Op {
 impl Filter {
     /// Parses filter text; a script block's braces (`{...}`) are accepted around it.
     pub fn parse(text: &str) -> Result<Self> {
+        if text.len() > MAX_FILTER_BYTES {
+            return Err(syntax(
+                text,
+                &format!(
+                    "it is {} bytes long and a filter is at most {MAX_FILTER_BYTES} bytes; select with fewer comparisons (-like 'prefix*' covers many users at once)",
+                    text.len()
+                ),
+            ));
+        }
         let trimmed = text.trim();
         let inner = trimmed
             .strip_prefix('{')
@@ -39,6 +57,7 @@ impl Filter {
         let mut parser = Parser {
             tokens,
             pos: 0,
+            depth: 0,
             text,
         };
         if parser.tokens.is_empty() {
@@ -48,7 +67,10 @@ impl Filter {
         if let Some(extra) = parser.tokens.get(parser.pos) {
             return Err(syntax(
                 text,
-                &format!("unexpected '{}' after a complete expression", extra.text()),
+                &format!(
+                    "unexpected '{}' after a complete expression",
+                    shorten(&extra.text())
+                ),
             ));
         }
         Ok(filter)
@@ -76,8 +98,8 @@ impl Filter {
                     }
                 }
             }
-            Filter::And(a, b) => a.matches(user) && b.matches(user),
-            Filter::Or(a, b) => a.matches(user) || b.matches(user),
+            Filter::And(all) => all.iter().all(|f| f.matches(user)),
+            Filter::Or(any) => any.iter().any(|f| f.matches(user)),
             Filter::Not(a) => !a.matches(user),
         }
     }
@@ -86,7 +108,7 @@ impl Filter {
 fn syntax(text: &str, why: &str) -> Error {
     Error::new(
         ErrorCode::FilterSyntax,
-        format!("The filter \"{text}\" is not valid: {why}."),
+        format!("The filter \"{}\" is not valid: {why}.", shorten(text)),
     )
     .with_target(text)
 }
@@ -145,7 +167,7 @@ fn tokenize(input: &str, original: &str) -> Result<Vec<Token>> {
                         None => {
                             return Err(syntax(
                                 original,
-                                &format!("the string {c}{value} has no closing {c}"),
+                                &format!("the string {c}{} has no closing {c}", shorten(&value)),
                             ))
                         }
                     }
@@ -175,6 +197,8 @@ fn tokenize(input: &str, original: &str) -> Result<Vec<Token>> {
 struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
+    /// Parentheses and `-not` open around the current position (see [`MAX_FILTER_DEPTH`]).
+    depth: usize,
     text: &'a str,
 }
 
@@ -184,32 +208,66 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Filter> {
-        let mut left = self.and()?;
+        let mut any = vec![self.and()?];
         while self.peek_operator("-or") {
             self.pos += 1;
-            left = Filter::Or(Box::new(left), Box::new(self.and()?));
+            any.push(self.and()?);
         }
-        Ok(left)
+        Ok(if any.len() == 1 {
+            any.pop().expect("one operand")
+        } else {
+            Filter::Or(any)
+        })
     }
 
     fn and(&mut self) -> Result<Filter> {
-        let mut left = self.unary()?;
+        let mut all = vec![self.unary()?];
         while self.peek_operator("-and") {
             self.pos += 1;
-            left = Filter::And(Box::new(left), Box::new(self.unary()?));
+            all.push(self.unary()?);
         }
-        Ok(left)
+        Ok(if all.len() == 1 {
+            all.pop().expect("one operand")
+        } else {
+            Filter::And(all)
+        })
+    }
+
+    /// One more level of nesting, refused past [`MAX_FILTER_DEPTH`].
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_FILTER_DEPTH {
+            return Err(syntax(
+                self.text,
+                &format!("parentheses and -not are nested more than {MAX_FILTER_DEPTH} deep"),
+            ));
+        }
+        Ok(())
     }
 
     fn unary(&mut self) -> Result<Filter> {
-        if self.peek_operator("-not") {
+        // A run of -not is counted, not recursed into.
+        let mut nots = 0;
+        while self.peek_operator("-not") {
             self.pos += 1;
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+            self.enter()?;
+            nots += 1;
         }
+        let mut filter = self.primary()?;
+        for _ in 0..nots {
+            filter = Filter::Not(Box::new(filter));
+        }
+        self.depth -= nots;
+        Ok(filter)
+    }
+
+    fn primary(&mut self) -> Result<Filter> {
         match self.tokens.get(self.pos).cloned() {
             Some(Token::Open) => {
                 self.pos += 1;
+                self.enter()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.tokens.get(self.pos) {
                     Some(Token::Close) => {
                         self.pos += 1;
@@ -224,7 +282,10 @@ impl Parser<'_> {
             }
             Some(other) => Err(syntax(
                 self.text,
-                &format!("expected a property name but found '{}'", other.text()),
+                &format!(
+                    "expected a property name but found '{}'",
+                    shorten(&other.text())
+                ),
             )),
             None => Err(syntax(
                 self.text,
@@ -234,6 +295,7 @@ impl Parser<'_> {
     }
 
     fn comparison(&mut self, name: &str) -> Result<Filter> {
+        let name = &shorten(name);
         let property = UserField::parse(name).ok_or_else(|| {
             syntax(
                 self.text,
@@ -254,12 +316,13 @@ impl Parser<'_> {
                 "-like" => Op::Like,
                 "-notlike" => Op::NotLike,
                 other => {
+                    let other = shorten(other);
                     return Err(syntax(
                         self.text,
                         &format!(
                         "'{other}' is not a supported operator (use -eq, -ne, -like or -notlike)"
                     ),
-                    ))
+                    ));
                 }
             },
             Some(other) => {
@@ -267,7 +330,7 @@ impl Parser<'_> {
                     self.text,
                     &format!(
                         "expected an operator after '{name}' but found '{}'",
-                        other.text()
+                        shorten(&other.text())
                     ),
                 ))
             }
@@ -288,7 +351,7 @@ impl Parser<'_> {
             Some(other) => {
                 return Err(syntax(
                     self.text,
-                    &format!("'{}' is not a value (quote it; variables are not expanded, use -Filter \"...$x...\")", other.text()),
+                    &format!("'{}' is not a value (quote it; variables are not expanded, use -Filter \"...$x...\")", shorten(&other.text())),
                 ))
             }
             None => return Err(syntax(self.text, &format!("the comparison on '{name}' has no value"))),

@@ -3,12 +3,14 @@
 //! its place (`Users[3]`, `line 7`) and field; nothing is written then.
 
 use std::collections::HashSet;
+use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::validate::{bad, UserFields};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::invitation;
 use crate::model::{
@@ -72,7 +74,7 @@ impl<'a> Record<'a> {
             Some(other) => Err(bad(
                 &self.source,
                 name,
-                format!("expected a string, found {other}"),
+                format!("expected a string, found {}", shorten(&other.to_string())),
             )),
         }
     }
@@ -97,9 +99,8 @@ fn user_fields(r: &Record) -> Result<UserFields> {
 fn meeting(r: &Record) -> Result<NewMeeting> {
     let src = &r.source;
     let meeting_id = match r.text("MeetingId")? {
-        Some(t) => {
-            parse_guid(&t).ok_or_else(|| bad(src, "MeetingId", format!("'{t}' is not a GUID")))?
-        }
+        Some(t) => parse_guid(&t)
+            .ok_or_else(|| bad(src, "MeetingId", format!("'{}' is not a GUID", shorten(&t))))?,
         None => Uuid::new_v4(),
     };
     let organizer = r.text("Organizer")?.ok_or_else(|| {
@@ -141,7 +142,10 @@ fn meeting(r: &Record) -> Result<NewMeeting> {
             return Err(bad(
                 src,
                 "Attendees",
-                format!("expected an array of addresses, found {other}"),
+                format!(
+                    "expected an array of addresses, found {}",
+                    shorten(&other.to_string())
+                ),
             ))
         }
     };
@@ -195,7 +199,7 @@ fn check_unique(users: &[NewUser]) -> Result<()> {
                     return Err(bad(
                         &u.source,
                         field,
-                        format!("'{k}' repeats an earlier record of the file"),
+                        format!("'{}' repeats an earlier record of the file", shorten(k)),
                     ));
                 }
             }
@@ -222,7 +226,7 @@ pub fn parse_json(
     tenant: &Tenant,
     progress: &mut ImportProgress,
 ) -> Result<DirectoryData> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let root: Value = serde_json::from_str(without_bom(text)).map_err(|e| {
         Error::new(
             ErrorCode::ImportFailed,
             format!(
@@ -288,6 +292,7 @@ pub fn parse_csv(
         )
         .with_target(line)
     };
+    let text = without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -323,4 +328,90 @@ pub fn parse_csv(
     }
     check_unique(&data.users)?;
     Ok(data)
+}
+
+/// Largest import file read unless the caller raises the limit: about a million users as
+/// JSON. The whole file is held in memory while it is validated, so the limit bounds that.
+pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// Bytes read between two looks at the cancellation flag.
+const READ_CHUNK: usize = 1 << 20;
+
+/// How an import reads its file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ImportOptions {
+    /// Largest file accepted, in bytes; `None` for [`DEFAULT_MAX_IMPORT_BYTES`].
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+}
+
+/// Reads an import file: a regular file only (a FIFO, device or folder is refused before
+/// any read, and opening never waits for a FIFO's writer), at most `max_bytes`, in chunks
+/// with `check` (cancellation) between them, without a UTF-8 BOM.
+pub fn read_import_file(
+    path: &Path,
+    max_bytes: u64,
+    check: &dyn Fn() -> Result<()>,
+) -> Result<String> {
+    use std::io::Read;
+    let shown = shorten(&path.display().to_string());
+    let failed = |why: String| {
+        Error::new(ErrorCode::ImportFailed, why).with_target(path.display().to_string())
+    };
+    let io = |e: std::io::Error| failed(format!("Cannot read '{shown}': {e}."));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(failed(format!(
+            "'{shown}' is {what}; Import-MmsTenantData reads a .json or .csv file. Nothing was imported."
+        )));
+    }
+    let too_big = |size: String| {
+        failed(format!(
+            "'{shown}' is {size} bytes, over the import limit of {max_bytes} bytes; nothing was imported. Split the file, or raise the limit: Import-MmsTenantData -MaximumFileSize <bytes> (the MaxBytes option of mms_data_import_with_options)."
+        ))
+    };
+    if metadata.len() > max_bytes {
+        return Err(too_big(metadata.len().to_string()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        check()?;
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        // The file may have grown since it was measured.
+        if (bytes.len() + n) as u64 > max_bytes {
+            return Err(too_big(format!("more than {max_bytes}")));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        failed(format!(
+            "'{shown}' is not UTF-8 text (invalid byte at offset {}); save it as UTF-8. Nothing was imported.",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(text)
+}
+
+/// The text without a UTF-8 byte order mark (Windows PowerShell 5.1 writes one).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cancel::CancelToken;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{self, IdentityKey};
 use crate::invitation::OnlineMeetingBlock;
 use crate::model::*;
@@ -57,7 +57,7 @@ pub fn parse_tenant_id(text: &str) -> Result<Uuid> {
     parse_guid(text).ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidTenantId,
-            format!("'{text}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308."),
+            format!("'{}' is not a tenant id: a tenant id is a GUID such as 38aad667-af54-4397-aaa7-e94c79ec2308.", crate::error::shorten(text)),
         )
         .with_target(text)
     })
@@ -158,8 +158,8 @@ fn resolve_scoped(
             Err(Error::new(
                 ErrorCode::IdentityAmbiguous,
                 format!(
-                    "The identity \"{}\" matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
-                    input.replace('"', "\"\""),
+                    "The identity {} matches more than one user ({} by {}): {}{more}. Use one of these user principal names instead.",
+                    identity::describe(input),
                     if n > MAX_CANDIDATES { format!("over {MAX_CANDIDATES}") } else { n.to_string() },
                     key.form(),
                     shown.join(", ")
@@ -355,7 +355,8 @@ pub fn checked_tenant(reads: &dyn StoreReads, tenant: &NewTenant) -> Result<NewT
         {
             return Err(Error::invalid(format!(
                 "The domain '{}' (NetBIOS '{}') is not valid: give a DNS name such as contoso.com and a NetBIOS name such as CONTOSO.",
-                d.name, d.net_bios_name
+                shorten(&d.name),
+                shorten(&d.net_bios_name)
             ))
             .with_target(d.name.clone()));
         }
@@ -487,56 +488,54 @@ pub fn set_dial_in_settings(
 }
 
 /// Imports a `.json` (users and meetings) or `.csv` (users) file into the tenant, all or
-/// nothing. `progress(done, total)` is called on this thread as records are read; when
-/// `cancel` is raised (from `progress` or another thread) the import stops with
-/// `Cancelled` before anything is written.
+/// nothing. Only a regular file of at most `options.max_bytes` is read. `progress(done,
+/// total)` is called on this thread as records are read; when `cancel` is raised (from
+/// `progress` or another thread) the import stops with `Cancelled`, while reading the file
+/// or its records, before anything is written.
 pub fn import_file(
     store: &dyn Store,
     tenant: Option<&str>,
     path: &Path,
+    options: &import::ImportOptions,
     progress: &mut dyn FnMut(usize, usize),
     cancel: Option<&CancelToken>,
 ) -> Result<ImportSummary> {
+    let shown = shorten(&path.display().to_string());
     let check = || match cancel {
         Some(c) if c.is_cancelled() => Err(Error::new(
             ErrorCode::Cancelled,
-            format!(
-                "The import of '{}' was cancelled; nothing was imported.",
-                path.display()
-            ),
+            format!("The import of '{shown}' was cancelled; nothing was imported."),
         )
         .with_target(path.display().to_string())),
         _ => Ok(()),
     };
-    let progress = &mut |done, total| {
-        progress(done, total);
-        check()
-    };
     let tenant = self::tenant(store.reads(), tenant)?;
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::new(
-            ErrorCode::ImportFailed,
-            format!("Cannot read '{shown}': {e}."),
-        )
-        .with_target(shown.clone())
-    })?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let data = match extension.as_str() {
-        "json" => import::parse_json(&text, &tenant, progress)?,
-        "csv" => import::parse_csv(&text, &tenant, progress)?,
-        _ => {
-            return Err(Error::new(
-                ErrorCode::ImportFailed,
-                format!("'{shown}' is neither a .json nor a .csv file."),
-            )
-            .with_target(shown))
-        }
+    if extension != "json" && extension != "csv" {
+        return Err(Error::new(
+            ErrorCode::ImportFailed,
+            format!("'{shown}' is neither a .json nor a .csv file."),
+        )
+        .with_target(path.display().to_string()));
+    }
+    let max_bytes = options
+        .max_bytes
+        .unwrap_or(import::DEFAULT_MAX_IMPORT_BYTES);
+    let text = import::read_import_file(path, max_bytes, &check)?;
+    let progress = &mut |done, total| {
+        progress(done, total);
+        check()
     };
+    let data = if extension == "json" {
+        import::parse_json(&text, &tenant, progress)?
+    } else {
+        import::parse_csv(&text, &tenant, progress)?
+    };
+    drop(text);
     check()?;
     store.import(&tenant, &data)?;
     Ok(ImportSummary {

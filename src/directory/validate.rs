@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
 use crate::model::{parse_guid, NewUser, Tenant, User, UserField, UserKeys};
 
@@ -52,9 +52,12 @@ impl<const N: usize> From<[(UserField, &str); N]> for UserFields {
 pub(super) fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorCode::ImportFailed,
-        format!("{source}, field {field}: {why}. Nothing was imported."),
+        format!(
+            "{source}, field {}: {why}. Nothing was imported.",
+            shorten(field)
+        ),
     )
-    .with_target(format!("{source}.{field}"))
+    .with_target(format!("{source}.{}", shorten(field)))
 }
 
 /// Checks a phone number: `+`, digits, spaces, `-`, `(`, `)`, with at least 7 digits.
@@ -66,7 +69,7 @@ pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
             .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
         || digits < 7
     {
-        return Err(format!("'{number}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)"));
+        return Err(format!("'{}' is not a phone number: use digits with an optional leading + (e.g. +1 425 555 0100)", shorten(number)));
     }
     Ok(())
 }
@@ -102,12 +105,20 @@ impl NewUser {
             return Err(bad(
                 source,
                 "UserPrincipalName",
-                format!("'{upn}' is not a user principal name (name@domain.com)"),
+                format!(
+                    "'{}' is not a user principal name (name@domain.com)",
+                    shorten(&upn)
+                ),
             ));
         }
         let object_id = match f.get(F::Identity) {
-            Some(text) => parse_guid(&text)
-                .ok_or_else(|| bad(source, "Identity", format!("'{text}' is not a GUID")))?,
+            Some(text) => parse_guid(&text).ok_or_else(|| {
+                bad(
+                    source,
+                    "Identity",
+                    format!("'{}' is not a GUID", shorten(&text)),
+                )
+            })?,
             None => Uuid::new_v4(),
         };
         // Stored as given apart from the prefix, which is always lower-case `sip:`.
@@ -118,7 +129,10 @@ impl NewUser {
                     return Err(bad(
                         source,
                         "SipAddress",
-                        format!("'{s}' is not a SIP address (sip:name@domain.com)"),
+                        format!(
+                            "'{}' is not a SIP address (sip:name@domain.com)",
+                            shorten(&s)
+                        ),
                     ));
                 }
                 Some(s)
@@ -133,7 +147,7 @@ impl NewUser {
             return Err(bad(
                 source,
                 "DisplayName",
-                format!("'{display_name}' contains '*', '?' or NUL"),
+                format!("'{}' contains '*', '?' or NUL", shorten(&display_name)),
             ));
         }
         let sam = f.get(F::SamAccountName);
@@ -142,7 +156,10 @@ impl NewUser {
                 return Err(bad(
                     source,
                     "SamAccountName",
-                    format!("'{s}' is not a logon name (no spaces, '\\', '@' or wildcards)"),
+                    format!(
+                        "'{}' is not a logon name (no spaces, '\\', '@' or wildcards)",
+                        shorten(s)
+                    ),
                 ));
             }
         }
@@ -162,7 +179,7 @@ impl NewUser {
                 bad(
                     source,
                     "DistinguishedName",
-                    format!("'{d}' is not a distinguished name: {why}"),
+                    format!("'{}' is not a distinguished name: {why}", shorten(d)),
                 )
             })?),
             None => None,
@@ -176,7 +193,11 @@ impl NewUser {
                     bad(
                         source,
                         "TeamsUpgradeEffectiveMode",
-                        format!("'{m}' is not one of {}", UPGRADE_MODES.join(", ")),
+                        format!(
+                            "'{}' is not one of {}",
+                            shorten(&m),
+                            UPGRADE_MODES.join(", ")
+                        ),
                     )
                 })?,
             None => "Islands".to_string(),

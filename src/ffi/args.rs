@@ -12,7 +12,7 @@ use std::ffi::{CStr, CString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{shorten_to, Error, ErrorCode, Result, SHOWN_CHARS};
 
 /// The error of a required pointer argument that is NULL.
 pub fn null(name: &str) -> Error {
@@ -55,11 +55,16 @@ pub unsafe fn optional_string<'a>(p: *const c_char, name: &str) -> Result<Option
     }
 }
 
+/// Objects only where a struct is expected (see [`crate::json`]); unknown fields are
+/// refused by the types themselves (`deny_unknown_fields`).
 fn parse_json<T: DeserializeOwned>(text: &str, name: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
+    crate::json::from_str(text).map_err(|e| {
         Error::new(
             ErrorCode::InvalidJson,
-            format!("The argument {name} is not valid JSON for this call: {e}."),
+            format!(
+                "The argument {name} is not valid JSON for this call: {}.",
+                shorten_to(&e.to_string(), 4 * SHOWN_CHARS)
+            ),
         )
         .with_target(name)
     })

@@ -1,7 +1,9 @@
-//! Data in (`mms_data_import`): a tenant's users and meetings from a JSON or CSV file.
+//! Data in (`mms_data_import`, `mms_data_import_with_options`): a tenant's users and meetings from a JSON or CSV file.
 
 use libc::{c_char, c_void};
 use std::path::Path;
+
+use crate::directory::import::ImportOptions;
 
 use super::args;
 use super::callbacks::{report, MmsProgressFn};
@@ -26,7 +28,8 @@ use super::store::MmsStore;
 /// - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_IMPORT_FAILED`
 ///   names the record and field; nothing is imported then).
 ///
-/// Thread-safe.
+/// Reads regular files of at most 256 MiB; see `mms_data_import_with_options` for the
+/// checks and for a higher limit. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn mms_data_import(
     store: *const MmsStore,
@@ -47,6 +50,53 @@ pub unsafe extern "C" fn mms_data_import(
         let summary = service.import_file(
             tenant,
             Path::new(path),
+            &mut |done, total| {
+                report(
+                    progress,
+                    user_data,
+                    &serde_json::json!({ "Done": done, "Total": total }),
+                )
+            },
+            cancel,
+        )?;
+        out.json(&summary)
+    })
+}
+
+/// `mms_data_import` with options: `options_json` is NULL for the defaults, or
+/// `{"MaxBytes":n}` to accept files of up to `n` bytes instead of the default 256 MiB
+/// (the file is held in memory while it is validated).
+///
+/// Whatever the options, only a regular file is read: a folder, FIFO, socket or device is
+/// `MMS_STATUS_IMPORT_FAILED` before any read (opening never waits for a FIFO's writer);
+/// a file over the limit is refused before it is read; `cancel` is also checked while the
+/// file is read, every MiB. A UTF-8 byte order mark at the start is skipped.
+///
+/// Other arguments, outputs and errors as `mms_data_import`; `options_json` that does
+/// not parse is `MMS_STATUS_INVALID_JSON`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_data_import_with_options(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    path: *const c_char,
+    options_json: *const c_char,
+    progress: MmsProgressFn,
+    user_data: *mut c_void,
+    cancel: *const MmsCancel,
+    out_summary_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_data_import_with_options", out_error, || {
+        let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let path = args::string(path, "path")?;
+        let options: ImportOptions = args::optional_json(options_json, "options_json")?;
+        let out = args::out(out_summary_json, "out_summary_json")?;
+        let cancel = MmsCancel::token(cancel);
+        let summary = service.import_file_with(
+            tenant,
+            Path::new(path),
+            &options,
             &mut |done, total| {
                 report(
                     progress,

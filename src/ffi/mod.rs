@@ -22,7 +22,8 @@
 //!   and freed with `mms_string_free` (NULL is a no-op); `mms_version` is the exception
 //!   (static).
 //! - **JSON** arguments parse into the service's serde types (PascalCase, unknown fields
-//!   rejected); a parse error is `MMS_STATUS_INVALID_JSON` naming the argument. Optional
+//!   rejected, an object wherever an object is expected: never an array of its fields, see
+//!   [`crate::json`]); a parse error is `MMS_STATUS_INVALID_JSON` naming the argument. Optional
 //!   arguments (a tenant, options, queries) accept NULL for the default.
 //! - **Panics** are caught at the boundary and returned as `MMS_STATUS_PANIC` with the
 //!   message; nothing is printed to stderr (see `ffi/panic.rs` for how).

@@ -45,7 +45,11 @@ fn request_not_found(correlation_id: &str) -> Error {
 
 fn parse_correlation_id(text: &str) -> Result<Uuid> {
     parse_guid(text).ok_or_else(|| {
-        Error::invalid(format!("'{text}' is not a correlation id (a GUID).")).with_target(text)
+        Error::invalid(format!(
+            "'{}' is not a correlation id (a GUID).",
+            crate::error::shorten(text)
+        ))
+        .with_target(text)
     })
 }
 

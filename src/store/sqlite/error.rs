@@ -23,6 +23,9 @@ impl From<rusqlite::Error> for Error {
             ErrorCode::StoreCorrupt => format!(
                 "The store file is not a MeetingMigration database or is damaged ({e}). Restore it from a copy or point MEETING_MIGRATION_STORE at another file."
             ),
+            ErrorCode::StoreIo if e.sqlite_error_code() == Some(Sqlite::DiskFull) => format!(
+                "The disk holding the store is full ({e}); the change was not made. Free some space and retry: the store is intact."
+            ),
             ErrorCode::StoreIo => format!("The store file could not be read or written ({e})."),
             _ => format!("Store error: {e}"),
         };
