@@ -41,26 +41,17 @@ pub unsafe extern "C" fn mms_data_import(
     out_summary_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    boundary("mms_data_import", out_error, || {
-        let service = MmsStore::service(store)?;
-        let tenant = args::optional_string(tenant, "tenant")?;
-        let path = args::string(path, "path")?;
-        let out = args::out(out_summary_json, "out_summary_json")?;
-        let cancel = MmsCancel::token(cancel);
-        let summary = service.import_file(
-            tenant,
-            Path::new(path),
-            &mut |done, total| {
-                report(
-                    progress,
-                    user_data,
-                    &serde_json::json!({ "Done": done, "Total": total }),
-                )
-            },
-            cancel,
-        )?;
-        out.json(&summary)
-    })
+    mms_data_import_with_options(
+        store,
+        tenant,
+        path,
+        std::ptr::null(),
+        progress,
+        user_data,
+        cancel,
+        out_summary_json,
+        out_error,
+    )
 }
 
 /// `mms_data_import` with options: `options_json` is NULL for the defaults, or
