@@ -104,6 +104,12 @@ impl Drop for Fixture {
 
 fn fixture() -> Fixture {
     let store = Store::sample(5, 2);
+    // Held for hours: the worker the mms_worker_start case starts must not finish it, or
+    // the 0 ms wait on it would not time out.
+    let hold = c(r#"{"HoldMinutes":600}"#);
+    expect_ok(call(|o, e| unsafe {
+        mms_migration_config_set(store.handle, ptr::null(), hold.as_ptr(), o, e)
+    }));
     let started = store.start("user1@contoso.com");
     let correlation_id = c(started["Status"]["CorrelationId"].as_str().unwrap());
     let tenant = c(started["Status"]["TenantId"].as_str().unwrap());
