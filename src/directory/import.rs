@@ -88,9 +88,9 @@ impl<'a> Record<'a> {
 
 fn user_fields(r: &Record) -> Result<UserFields> {
     let mut fields = UserFields::default();
-    for name in UserField::importable_names() {
-        if let Some(value) = r.text(name)? {
-            fields.set(UserField::parse(name).expect("a field's own name"), value);
+    for &field in UserField::ALL.iter().filter(|f| f.importable()) {
+        if let Some(value) = r.text(field.name())? {
+            fields.set(field, value);
         }
     }
     Ok(fields)
@@ -248,8 +248,9 @@ pub fn parse_json(
     };
     let total = users.len() + meetings.len();
     let mut data = DirectoryData::default();
+    let user_columns = UserField::importable_names();
     for (i, value) in users.iter().enumerate() {
-        let record = Record::new(format!("Users[{i}]"), value, &UserField::importable_names())?;
+        let record = Record::new(format!("Users[{i}]"), value, &user_columns)?;
         data.users.push(NewUser::from_fields(
             user_fields(&record)?,
             tenant,
