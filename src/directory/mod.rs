@@ -393,20 +393,36 @@ pub const HOLD_MINUTES: std::ops::RangeInclusive<i64> = 0..=10_080;
 /// The range of `PinLength`: digits of a conference PIN.
 pub const PIN_LENGTH: std::ops::RangeInclusive<i64> = 4..=12;
 
+/// A setting's value checked against its range: the one check the cmdlets rely on.
+fn check_range(
+    setting: &str,
+    value: i64,
+    range: &std::ops::RangeInclusive<i64>,
+    unit: &str,
+) -> Result<()> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{setting} {value} is out of range: use {} to {} {unit}.",
+        range.start(),
+        range.end()
+    ))
+    .with_target(value.to_string()))
+}
+
 pub fn set_migration_configuration(
     store: &dyn Store,
     tenant: Option<&str>,
     changes: &MigrationConfigurationChanges,
 ) -> Result<MigrationConfiguration> {
     if let Some(h) = changes.hold_minutes {
-        if !HOLD_MINUTES.contains(&h) {
-            return Err(Error::invalid(format!(
-                "HoldMinutes {h} is out of range: use {} to {} (one week).",
-                HOLD_MINUTES.start(),
-                HOLD_MINUTES.end()
-            ))
-            .with_target(h.to_string()));
-        }
+        check_range(
+            "HoldMinutes",
+            h,
+            &HOLD_MINUTES,
+            "minutes (one week at most)",
+        )?;
     }
     let tenant = self::tenant(store.reads(), tenant)?;
     store.update_migration_configuration(&tenant, &mut |c| {
@@ -427,14 +443,7 @@ pub fn dial_in_settings(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<
 /// Checks dial-in changes (PIN length, number shapes) before they reach the store.
 fn check_dial_in_changes(changes: &DialInSettingsChanges) -> Result<()> {
     if let Some(p) = changes.pin_length {
-        if !PIN_LENGTH.contains(&p) {
-            return Err(Error::invalid(format!(
-                "PinLength {p} is out of range: a PIN has {} to {} digits.",
-                PIN_LENGTH.start(),
-                PIN_LENGTH.end()
-            ))
-            .with_target(p.to_string()));
-        }
+        check_range("PinLength", p, &PIN_LENGTH, "digits")?;
     }
     for number in [
         &changes.default_toll_number,
