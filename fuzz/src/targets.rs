@@ -18,9 +18,10 @@ use std::ptr;
 use libc::c_char;
 use meeting_migration::directory::filter::Filter;
 use meeting_migration::directory::import::{parse_csv, parse_json};
+use meeting_migration::directory::sample::sample_domains;
 use meeting_migration::ffi::*;
 use meeting_migration::identity::{canonical_dn, sip_key, IdentityKey};
-use meeting_migration::model::{Tenant, TenantDomain, User};
+use meeting_migration::model::{Tenant, User};
 use meeting_migration::Error;
 
 /// Longest error message any input may produce, in characters. Messages quote inputs
@@ -96,16 +97,7 @@ fn tenant() -> Tenant {
         key: 1,
         tenant_id: Default::default(),
         name: "Contoso".into(),
-        domains: vec![
-            TenantDomain {
-                name: "contoso.com".into(),
-                net_bios_name: "CONTOSO".into(),
-            },
-            TenantDomain {
-                name: "litwareinc.com".into(),
-                net_bios_name: "LITWAREINC".into(),
-            },
-        ],
+        domains: sample_domains(),
         is_default: true,
         user_count: 0,
         meeting_migration_enabled: true,

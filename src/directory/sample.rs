@@ -299,6 +299,17 @@ impl SampleGenerator {
     }
 }
 
+/// The sample tenant's domains: `contoso.com` (`CONTOSO`) and `litwareinc.com` (`LITWAREINC`).
+pub fn sample_domains() -> Vec<TenantDomain> {
+    [("contoso.com", "CONTOSO"), ("litwareinc.com", "LITWAREINC")]
+        .into_iter()
+        .map(|(name, net_bios_name)| TenantDomain {
+            name: name.into(),
+            net_bios_name: net_bios_name.into(),
+        })
+        .collect()
+}
+
 /// Creates the sample tenant: John and Ken Myer with every identity form and every kind of
 /// meeting, and `user1..userN@contoso.com`. The first tenant of a store becomes the
 /// default. Meetings are placed around `now`.
@@ -318,16 +329,7 @@ pub fn create_sample_tenant(
         &NewTenant {
             tenant_id: Some(tenant_id),
             name: "Contoso".into(),
-            domains: vec![
-                TenantDomain {
-                    name: "contoso.com".into(),
-                    net_bios_name: "CONTOSO".into(),
-                },
-                TenantDomain {
-                    name: "litwareinc.com".into(),
-                    net_bios_name: "LITWAREINC".into(),
-                },
-            ],
+            domains: sample_domains(),
             default: false,
         },
     )?;
