@@ -144,6 +144,12 @@ enum mms_status
    * The store has no tenant yet, so there is no default tenant.
    */
   MMS_STATUS_NO_DEFAULT_TENANT = 25,
+  /**
+   * The store path is not a private regular file of the current user: a symbolic link
+   * it does not expect, a file other users can read or write or that another user owns,
+   * a device, FIFO or folder. Nothing was opened or changed.
+   */
+  MMS_STATUS_STORE_UNSAFE = 26,
 };
 #ifndef __cplusplus
 typedef int32_t mms_status;
@@ -545,6 +551,46 @@ int32_t mms_status_summary(const mms_store *store,
                            char **out_error);
 
 /**
+ * Writes a consistent copy of the store to the file `path` while the store stays in use
+ * (SQLite's online backup), private to the user (mode 0600). The copy is made under a
+ * temporary name beside `path` and then moved into place, so `path` never holds half a
+ * copy.
+ *
+ * - `store`: required.
+ * - `path`: required; UTF-8 path of the copy. Its folder must exist.
+ * - `replace`: 0 to fail with `MMS_STATUS_ALREADY_EXISTS` (changing nothing) when `path`
+ *   exists; non-zero to replace it (a symbolic link at `path` is replaced, not followed).
+ * - `out_json`: required; on success receives `{"Path":"...","Bytes":n}` (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_store_backup(const mms_store *store,
+                         const char *path,
+                         int32_t replace,
+                         char **out_json,
+                         char **out_error);
+
+/**
+ * Checks the whole store for damage: SQLite's `integrity_check` and a read of every text
+ * value. Slow on a large store (it reads all of it); other threads and processes may use
+ * the store meanwhile. Damage found makes this handle's later writes fail with
+ * `MMS_STATUS_STORE_CORRUPT`.
+ *
+ * - `store`: required.
+ * - `out_json`: required; on success receives
+ *   `{"Path":"...","Healthy":true|false,"Problems":["...", ...]}` (at most 100 problems;
+ *   free with `mms_string_free`). A damaged store is a success with `"Healthy":false`.
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_store_check(const mms_store *store,
+                        char **out_json,
+                        char **out_error);
+
+/**
  * Closes a store: stops its worker (waiting for the worker thread to finish its current
  * batch) and releases the handle. NULL is a no-op.
  *
@@ -564,8 +610,17 @@ void mms_store_free(mms_store *store);
  *   with `mms_store_free`. Untouched on failure.
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
- * Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_CORRUPT`,
- * `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...). May be called from any thread.
+ * A path that is not a private regular file of the current user is refused before
+ * anything is opened or changed (`MMS_STATUS_STORE_UNSAFE`): a symbolic link to a missing
+ * file or to anything but such a file, a file other users may read or write or that
+ * another user owns (the message gives the fix, `chmod 600`), a folder, device or FIFO.
+ * Another program's SQLite database is `MMS_STATUS_STORE_CORRUPT` and is left as it was.
+ * A damaged store opens, but its writes fail with `MMS_STATUS_STORE_CORRUPT` (see
+ * `mms_store_check`).
+ *
+ * Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_UNSAFE`,
+ * `MMS_STATUS_STORE_CORRUPT`, `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...).
+ * May be called from any thread.
  */
 int32_t mms_store_open(const char *path,
                        mms_store **out_store,

@@ -71,6 +71,10 @@ pub enum ErrorCode {
     Internal = 24,
     /// The store has no tenant yet, so there is no default tenant.
     NoDefaultTenant = 25,
+    /// The store path is not a private regular file of the current user: a symbolic link
+    /// it does not expect, a file other users can read or write or that another user owns,
+    /// a device, FIFO or folder. Nothing was opened or changed.
+    StoreUnsafe = 26,
 }
 
 impl ErrorCode {
@@ -102,6 +106,7 @@ impl ErrorCode {
         ErrorCode::AlreadyExists,
         ErrorCode::Internal,
         ErrorCode::NoDefaultTenant,
+        ErrorCode::StoreUnsafe,
     ];
 
     /// The name used in error ids (`MeetingMigration.<Id>`): the variant's name.
@@ -145,6 +150,7 @@ impl ErrorCode {
             AlreadyExists => ("AlreadyExists", "ResourceExists"),
             Internal => ("Internal", "NotSpecified"),
             NoDefaultTenant => ("NoDefaultTenant", "ObjectNotFound"),
+            StoreUnsafe => ("StoreUnsafe", "SecurityError"),
         }
     }
 }

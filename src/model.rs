@@ -494,6 +494,34 @@ pub struct ImportSummary {
     pub meetings: usize,
 }
 
+// The store file itself.
+
+/// A full check of the store (`Test-MmsStore`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StoreCheck {
+    /// The store's location.
+    pub path: String,
+    pub healthy: bool,
+    /// What is wrong, one line each (at most [`StoreCheck::MAX_PROBLEMS`]); empty when healthy.
+    pub problems: Vec<String>,
+}
+
+impl StoreCheck {
+    /// Problems a check lists before it stops looking: a badly damaged file has thousands.
+    pub const MAX_PROBLEMS: usize = 100;
+}
+
+/// A copy of the store made by `Backup-MmsStore`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StoreBackup {
+    /// Where the copy is.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
 // The queue's input and answer.
 
 /// A request to queue, already validated and resolved.

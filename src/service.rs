@@ -93,6 +93,16 @@ impl Service {
             .is_some()
     }
 
+    /// Checks the whole store for damage (see [`Store::check`]).
+    pub fn check_store(&self) -> Result<StoreCheck> {
+        self.store.check()
+    }
+
+    /// Writes a consistent copy of the store to `to` (see [`Store::backup`]).
+    pub fn backup_store(&self, to: &Path, replace: bool) -> Result<StoreBackup> {
+        self.store.backup(to, replace)
+    }
+
     /// Runs `f` over one consistent view of the store (see [`Store::read_scope`]).
     pub(crate) fn in_read_scope<T>(
         &self,
@@ -100,11 +110,14 @@ impl Service {
     ) -> Result<T> {
         let mut f = Some(f);
         let mut value = None;
+        // The body's error goes through the store, which notices damage in it.
         self.store.read_scope(&mut |reads| {
-            value = f.take().map(|f| f(reads));
+            if let Some(f) = f.take() {
+                value = Some(f(reads)?);
+            }
             Ok(())
         })?;
-        value.expect("the read scope ran its body")
+        value.ok_or_else(|| Error::internal("the read scope did not run its body"))
     }
 
     // The directory.

@@ -183,6 +183,19 @@ fn cases() -> Vec<Case> {
             run: |x, f, _o, e| unsafe { mms_worker_stop(x.store(0, f), e) },
         },
         Case {
+            function: "mms_store_check",
+            params: &[("store", Handle), ("out_json", Out)],
+            run: |x, f, o, e| unsafe { mms_store_check(x.store(0, f), x.out(1, o), e) },
+        },
+        Case {
+            function: "mms_store_backup",
+            params: &[("store", Handle), ("path", Str(true)), ("out_json", Out)],
+            run: |x, f, o, e| unsafe {
+                let path = c(f.store.dir.path().join("backup.db").to_str().unwrap());
+                mms_store_backup(x.store(0, f), x.s(1, &path), 1, x.out(2, o), e)
+            },
+        },
+        Case {
             function: "mms_identity_resolve",
             params: &[
                 ("store", Handle),
@@ -768,6 +781,8 @@ fn a_store_that_cannot_be_opened_is_a_store_error() {
     let dir = tempfile::tempdir().unwrap();
     let not_a_db = dir.path().join("junk.db");
     std::fs::write(&not_a_db, vec![0x42u8; 8192]).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&not_a_db, std::fs::Permissions::from_mode(0o600)).unwrap();
     let path = c(not_a_db.to_str().unwrap());
     let mut store: *mut MmsStore = sentinel();
     let mut err = ptr::null_mut();

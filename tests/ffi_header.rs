@@ -77,6 +77,8 @@ fn header_states_the_abi_version_and_keeps_test_hooks_out() {
         "mms_store_free",
         "mms_worker_start",
         "mms_worker_stop",
+        "mms_store_check",
+        "mms_store_backup",
         "mms_identity_resolve",
         "mms_users_list",
         "mms_migration_preview",

@@ -716,6 +716,32 @@ pub fn a_read_scope_sees_one_state_and_ends_when_its_body_panics(store: &dyn Sto
     );
 }
 
+fn a_sound_store_checks_healthy_and_a_backup_is_refused_or_complete(store: &dyn Store) {
+    let t = directory(store, 3, 2);
+    let check = store.check().unwrap();
+    assert!(check.healthy, "{:?}", check.problems);
+    assert!(check.problems.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("copy");
+    match store.backup(&to, false) {
+        // A backend with its own backup tool says so and writes nothing.
+        Err(e) => {
+            assert_eq!(e.code, ErrorCode::InvalidArgument, "{}", e.message);
+            assert!(!to.exists());
+        }
+        Ok(copy) => {
+            assert_eq!(copy.bytes, std::fs::metadata(&to).unwrap().len());
+            let copied = meeting_migration::store::open(&to).unwrap();
+            assert_eq!(copied.tenants().unwrap(), store.tenants().unwrap());
+            assert_eq!(copied.users_page(&t, None, None, 10).unwrap().len(), 3);
+            assert_eq!(
+                store.backup(&to, false).unwrap_err().code,
+                ErrorCode::AlreadyExists
+            );
+        }
+    }
+}
+
 /// Runs every case of the contract against a fresh store from `$open` each.
 macro_rules! conformance {
     ($backend:ident => $open:expr) => {
@@ -736,6 +762,7 @@ macro_rules! conformance {
                 purge_deletes_only_old_terminal_requests,
                 status_filters_and_users_per_state,
                 a_read_scope_sees_one_state_and_ends_when_its_body_panics,
+                a_sound_store_checks_healthy_and_a_backup_is_refused_or_complete,
             );
         }
     };

@@ -35,4 +35,5 @@ public enum MmsStatusCode
     AlreadyExists = 23,
     Internal = 24,
     NoDefaultTenant = 25,
+    StoreUnsafe = 26,
 }

@@ -42,8 +42,17 @@ impl MmsStore {
 ///   with `mms_store_free`. Untouched on failure.
 /// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
 ///
-/// Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_CORRUPT`,
-/// `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...). May be called from any thread.
+/// A path that is not a private regular file of the current user is refused before
+/// anything is opened or changed (`MMS_STATUS_STORE_UNSAFE`): a symbolic link to a missing
+/// file or to anything but such a file, a file other users may read or write or that
+/// another user owns (the message gives the fix, `chmod 600`), a folder, device or FIFO.
+/// Another program's SQLite database is `MMS_STATUS_STORE_CORRUPT` and is left as it was.
+/// A damaged store opens, but its writes fail with `MMS_STATUS_STORE_CORRUPT` (see
+/// `mms_store_check`).
+///
+/// Returns 0 or a `mms_status` (`MMS_STATUS_STORE_IO`, `MMS_STATUS_STORE_UNSAFE`,
+/// `MMS_STATUS_STORE_CORRUPT`, `MMS_STATUS_STORE_TOO_NEW`, `MMS_STATUS_STORE_BUSY`, ...).
+/// May be called from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn mms_store_open(
     path: *const c_char,
@@ -117,5 +126,65 @@ pub unsafe extern "C" fn mms_worker_stop(
     boundary("mms_worker_stop", out_error, || {
         MmsStore::service(store)?.stop_worker();
         Ok(())
+    })
+}
+
+/// Checks the whole store for damage: SQLite's `integrity_check` and a read of every text
+/// value. Slow on a large store (it reads all of it); other threads and processes may use
+/// the store meanwhile. Damage found makes this handle's later writes fail with
+/// `MMS_STATUS_STORE_CORRUPT`.
+///
+/// - `store`: required.
+/// - `out_json`: required; on success receives
+///   `{"Path":"...","Healthy":true|false,"Problems":["...", ...]}` (at most 100 problems;
+///   free with `mms_string_free`). A damaged store is a success with `"Healthy":false`.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_store_check(
+    store: *const MmsStore,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_store_check", out_error, || {
+        let service = MmsStore::service(store)?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.check_store()?)
+    })
+}
+
+/// Writes a consistent copy of the store to the file `path` while the store stays in use
+/// (SQLite's online backup), private to the user (mode 0600). The copy is made under a
+/// temporary name beside `path` and then moved into place, so `path` never holds half a
+/// copy.
+///
+/// - `store`: required.
+/// - `path`: required; UTF-8 path of the copy. Its folder must exist.
+/// - `replace`: 0 to fail with `MMS_STATUS_ALREADY_EXISTS` (changing nothing) when `path`
+///   exists; non-zero to replace it (a symbolic link at `path` is replaced, not followed).
+/// - `out_json`: required; on success receives `{"Path":"...","Bytes":n}` (free with
+///   `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_store_backup(
+    store: *const MmsStore,
+    path: *const c_char,
+    replace: i32,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_store_backup", out_error, || {
+        let service = MmsStore::service(store)?;
+        let path = args::string(path, "path")?;
+        let out = args::out(out_json, "out_json")?;
+        if path.is_empty() {
+            return Err(
+                Error::invalid("The backup path is empty; pass a file path.").with_target("path"),
+            );
+        }
+        out.json(&service.backup_store(Path::new(path), replace != 0)?)
     })
 }

@@ -261,4 +261,14 @@ pub trait Store: StoreReads + Send + Sync {
     /// Deletes Succeeded and Failed requests (with their outcomes) created before `before`;
     /// returns how many requests.
     fn purge(&self, before: Timestamp) -> Result<usize>;
+
+    // The store itself.
+    /// Checks everything the store holds for damage (a full scan: slow on a large store).
+    /// Damage found makes later writes of this process fail with `StoreCorrupt`.
+    fn check(&self) -> Result<StoreCheck>;
+    /// Writes a consistent copy of the store to the file `to` (private to the user) while
+    /// the store stays in use. An existing `to` is `AlreadyExists` unless `replace`; it is
+    /// then replaced as a whole (a symbolic link there is replaced, never written through).
+    /// A backend without a file copy fails with `InvalidArgument` naming its own tool.
+    fn backup(&self, to: &Path, replace: bool) -> Result<StoreBackup>;
 }

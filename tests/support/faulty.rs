@@ -36,7 +36,7 @@ impl FaultyStore {
         *self.failures.lock().unwrap().get(method).unwrap_or(&0)
     }
 
-    fn check(&self, method: &'static str) -> Result<()> {
+    fn maybe_fail(&self, method: &'static str) -> Result<()> {
         let mut failures = self.failures.lock().unwrap();
         match failures.get_mut(method) {
             Some(n) if *n > 0 => {
@@ -51,11 +51,11 @@ impl FaultyStore {
     }
 }
 
-/// Delegates each call to the inner store after [`FaultyStore::check`].
+/// Delegates each call to the inner store after [`FaultyStore::maybe_fail`].
 macro_rules! faulty_calls {
     ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $(fn $name(&self, $($arg: $ty),*) -> Result<$ret> {
-            self.check(stringify!($name))?;
+            self.maybe_fail(stringify!($name))?;
             self.inner.$name($($arg),*)
         })*
     };
@@ -84,7 +84,7 @@ impl Store for FaultyStore {
         self
     }
     fn read_scope(&self, f: &mut dyn FnMut(&dyn StoreReads) -> Result<()>) -> Result<()> {
-        self.check("read_scope")?;
+        self.maybe_fail("read_scope")?;
         // The scope's reads go through this wrapper too, so their faults apply inside it.
         f(self)
     }
@@ -95,7 +95,7 @@ impl Store for FaultyStore {
         dial_in: &mut Apply<DialInSettings>,
         next_chunk: &mut dyn FnMut(&Tenant) -> Result<Option<DirectoryData>>,
     ) -> Result<Tenant> {
-        self.check("create_filled_tenant")?;
+        self.maybe_fail("create_filled_tenant")?;
         self.inner
             .create_filled_tenant(tenant, id, dial_in, next_chunk)
     }
@@ -104,7 +104,7 @@ impl Store for FaultyStore {
         tenant: &Tenant,
         apply: &mut Apply<MigrationConfiguration>,
     ) -> Result<MigrationConfiguration> {
-        self.check("update_migration_configuration")?;
+        self.maybe_fail("update_migration_configuration")?;
         self.inner.update_migration_configuration(tenant, apply)
     }
     fn update_dial_in_settings(
@@ -112,7 +112,7 @@ impl Store for FaultyStore {
         tenant: &Tenant,
         apply: &mut Apply<DialInSettings>,
     ) -> Result<DialInSettings> {
-        self.check("update_dial_in_settings")?;
+        self.maybe_fail("update_dial_in_settings")?;
         self.inner.update_dial_in_settings(tenant, apply)
     }
     faulty_calls! {
@@ -125,5 +125,7 @@ impl Store for FaultyStore {
         commit_batch(claim: &Claim, results: &[MeetingResult], now: Timestamp, lease_ms: i64) -> bool;
         end_request(claim: &Claim, end: &RequestEnd, now: Timestamp) -> bool;
         purge(before: Timestamp) -> usize;
+        check() -> StoreCheck;
+        backup(to: &std::path::Path, replace: bool) -> StoreBackup;
     }
 }

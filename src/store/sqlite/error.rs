@@ -1,12 +1,23 @@
 //! SQLite's errors as the service's: busy, corrupt and I/O failures get their own codes
-//! and a message that says what to do; anything else is `Internal`.
+//! and a message that says what to do; anything else is `Internal`. A value that does not
+//! read as its column's type (text that is not UTF-8, a GUID or state that does not parse)
+//! was damaged in the file: `StoreCorrupt` too.
 
 use crate::error::{Error, ErrorCode};
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode as Sqlite;
+        use rusqlite::Error as E;
+        let unreadable_value = matches!(
+            e,
+            E::FromSqlConversionFailure(..)
+                | E::Utf8Error(_)
+                | E::InvalidColumnType(..)
+                | E::IntegralValueOutOfRange(..)
+        );
         let code = match e.sqlite_error_code() {
+            _ if unreadable_value => ErrorCode::StoreCorrupt,
             Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => ErrorCode::StoreBusy,
             Some(Sqlite::DatabaseCorrupt) | Some(Sqlite::NotADatabase) => ErrorCode::StoreCorrupt,
             Some(Sqlite::CannotOpen)
@@ -20,9 +31,9 @@ impl From<rusqlite::Error> for Error {
             ErrorCode::StoreBusy => format!(
                 "The store is locked by another process and stayed locked past the busy timeout ({e}); nothing was changed. Retry when the other process has finished."
             ),
-            ErrorCode::StoreCorrupt => format!(
-                "The store file is not a MeetingMigration database or is damaged ({e}). Restore it from a copy or point MEETING_MIGRATION_STORE at another file."
-            ),
+            // The store names its file around these (see `damaged` in the parent module).
+            ErrorCode::StoreCorrupt if unreadable_value => format!("a value cannot be read ({e})"),
+            ErrorCode::StoreCorrupt => format!("SQLite reports \"{e}\""),
             ErrorCode::StoreIo if e.sqlite_error_code() == Some(Sqlite::DiskFull) => format!(
                 "The disk holding the store is full ({e}); the change was not made. Free some space and retry: the store is intact."
             ),

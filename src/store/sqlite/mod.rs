@@ -2,14 +2,17 @@
 //! of threads and processes. Writers wait on a busy timeout instead of failing with
 //! SQLITE_BUSY; readers never wait for writers.
 
+mod backup;
+mod check;
 mod directory;
 mod error;
+mod file;
 mod queue;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
@@ -25,15 +28,25 @@ const READER_POOL: usize = 8;
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
-    path: PathBuf,
+    /// The path as given: what messages name.
+    location: PathBuf,
+    /// The file SQLite opens (`location` with a symbolic link resolved).
+    file: PathBuf,
     busy_timeout: Duration,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The first damage this process saw in the file; writes are refused once it is set.
+    damage: Mutex<Option<String>>,
 }
+
+/// Stores up to this size get SQLite's `quick_check` when they are opened (a few
+/// milliseconds); larger ones are checked by [`Store::check`] when asked.
+const QUICK_CHECK_MAX_BYTES: u64 = 8 << 20;
 
 impl SqliteStore {
     /// Opens the store at `path`, creating the file (owner-only permissions) and its folder
-    /// on first use, and upgrading its schema to the current version.
+    /// on first use, and upgrading its schema to the current version. A path that is not a
+    /// private regular file of the user is refused first (see [`file`]).
     pub fn open(path: &Path) -> Result<Self> {
         Self::open_with(path, DEFAULT_BUSY_TIMEOUT, schema::STEPS.len())
     }
@@ -51,14 +64,31 @@ impl SqliteStore {
     }
 
     fn open_with(path: &Path, busy_timeout: Duration, version: usize) -> Result<Self> {
-        create_file(path)?;
-        let writer = connect(path, busy_timeout)?;
-        upgrade(&writer, path, version)?;
+        let file = file::prepare(path)?;
+        let writer = connect(&file, path, busy_timeout)?;
+        // Several processes may create one store at once: setting it up waits on the busy
+        // timeout like every write, and each step is idempotent.
+        let deadline = Instant::now() + busy_timeout;
+        let damage = loop {
+            match set_up(&writer, path, &file, version) {
+                Err(e) if e.code == ErrorCode::StoreBusy && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                result => {
+                    break result.map_err(|e| match e.target {
+                        None if e.code == ErrorCode::StoreCorrupt => damaged(path, &e.message),
+                        _ => e,
+                    })?
+                }
+            }
+        };
         Ok(SqliteStore {
-            path: path.to_path_buf(),
+            location: path.to_path_buf(),
+            file,
             busy_timeout,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            damage: Mutex::new(damage),
         })
     }
 
@@ -73,14 +103,14 @@ impl SqliteStore {
         let conn = self.reader()?;
         let result = f(&conn);
         self.release(conn);
-        result
+        self.noticing_damage(result)
     }
 
     fn reader(&self) -> Result<Connection> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match pooled {
             Some(c) => Ok(c),
-            None => connect(&self.path, self.busy_timeout),
+            None => connect(&self.file, &self.location, self.busy_timeout),
         }
     }
 
@@ -93,86 +123,129 @@ impl SqliteStore {
 
     /// Runs `f` in an immediate write transaction, committed when `f` succeeds.
     fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.write_if(|tx| f(tx).map(Some))
+            .map(|v| v.expect("committed"))
     }
 
     /// Like [`write`](Self::write), but `f` may ask for a rollback by returning `Ok(None)`.
+    /// Refused while the file is known to be damaged, so the damage does not spread.
     fn write_if<T>(&self, f: impl FnOnce(&Transaction) -> Result<Option<T>>) -> Result<Option<T>> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        match f(&tx)? {
-            Some(v) => {
-                tx.commit()?;
-                Ok(Some(v))
-            }
-            None => Ok(None), // dropping the transaction rolls it back
-        }
-    }
-}
-
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::new(
-        ErrorCode::StoreIo,
-        format!("Cannot {what} the store '{}': {e}.", path.display()),
-    )
-    .with_target(path.display().to_string())
-}
-
-/// Creates the file with owner-only permissions before SQLite sees it (SQLite gives its
-/// -wal and -shm files the same permissions).
-fn create_file(path: &Path) -> Result<()> {
-    // The one place the product creates the store's folder: private to the user.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut folder = std::fs::DirBuilder::new();
-        folder.recursive(true);
-        #[cfg(unix)]
+        if let Some(damage) = self
+            .damage
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
         {
-            use std::os::unix::fs::DirBuilderExt;
-            folder.mode(0o700);
+            return Err(damaged(&self.location, &damage));
         }
-        folder
-            .create(dir)
-            .map_err(|e| io_error(path, "create the folder of", e))?;
+        let result = (|| {
+            let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            match f(&tx)? {
+                Some(v) => {
+                    tx.commit()?;
+                    Ok(Some(v))
+                }
+                None => Ok(None), // dropping the transaction rolls it back
+            }
+        })();
+        self.noticing_damage(result)
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+
+    /// Remembers a `StoreCorrupt` failure (later writes are refused) and names the file
+    /// and the way out in its message.
+    fn noticing_damage<T>(&self, result: Result<T>) -> Result<T> {
+        result.map_err(|e| {
+            if e.code != ErrorCode::StoreCorrupt {
+                return e;
+            }
+            self.damage
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| e.message.clone());
+            match e.target {
+                Some(_) => e, // names its file already
+                None => damaged(&self.location, &e.message),
+            }
+        })
     }
-    options
-        .open(path)
-        .map(drop)
-        .map_err(|e| io_error(path, "create", e))
 }
 
-fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection> {
+/// `StoreCorrupt` for the store at `location`, with what was found and the way out.
+fn damaged(location: &Path, detail: &str) -> Error {
+    Error::new(
+        ErrorCode::StoreCorrupt,
+        format!(
+            "The store '{}' is damaged ({detail}). Writes to it are refused so that the damage does not spread. Run Test-MmsStore for a full report, then restore a copy of the store or point MEETING_MIGRATION_STORE at another file.",
+            location.display()
+        ),
+    )
+    .with_target(location.display().to_string())
+}
+
+/// Opens a connection to the vetted store `file` (`location` is what messages name).
+fn connect(file: &Path, location: &Path, busy_timeout: Duration) -> Result<Connection> {
+    // No SQLITE_OPEN_CREATE: the file exists (see `file::prepare`). No SQLITE_OPEN_URI: a
+    // path is a path. NOFOLLOW: a link swapped in after the vetting is refused.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| store_error(path, e))?;
-    conn.busy_timeout(busy_timeout)?;
-    conn.set_prepared_statement_cache_capacity(64);
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let set_up = || {
+        let conn = Connection::open_with_flags(file, flags)?;
+        conn.busy_timeout(busy_timeout)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(conn)
+    };
+    set_up().map_err(|e| store_error(location, e))
+}
+
+/// Makes the opened file a current store: refuses another program's database before
+/// changing anything, runs the quick check on a small store, switches to WAL journaling
+/// and applies the missing schema steps. Returns the damage the quick check found.
+fn set_up(
+    conn: &Connection,
+    location: &Path,
+    file: &Path,
+    version: usize,
+) -> Result<Option<String>> {
+    let (app_id, tables): (i32, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| store_error(location, e))?;
+    if tables > 0 && app_id != schema::APPLICATION_ID {
+        return Err(Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("The file '{}' is an SQLite database of another program, not a MeetingMigration store; it was left as it was.", location.display()),
+        )
+        .with_target(location.display().to_string()));
+    }
+    let small = std::fs::metadata(file).map_or(false, |m| m.len() <= QUICK_CHECK_MAX_BYTES);
+    let damage = if tables > 0 && small {
+        check::quick(conn)?
+    } else {
+        None
+    };
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
-        .map_err(|e| store_error(path, e))?;
+        .map_err(|e| store_error(location, e))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::new(
             ErrorCode::StoreIo,
             format!(
                 "The store '{}' cannot use WAL journaling (got '{mode}').",
-                path.display()
+                location.display()
             ),
         ));
     }
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(conn)
+    if damage.is_none() {
+        upgrade(conn, location, version)?;
+    }
+    Ok(damage)
 }
 
 fn store_error(path: &Path, e: rusqlite::Error) -> Error {
@@ -204,20 +277,6 @@ fn schema_version(conn: &Connection) -> Result<usize> {
 }
 
 fn upgrade(conn: &Connection, path: &Path, target: usize) -> Result<()> {
-    let (app_id, tables): (i32, i64) = conn
-        .query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(|e| store_error(path, e))?;
-    if tables > 0 && app_id != schema::APPLICATION_ID {
-        return Err(Error::new(
-            ErrorCode::StoreCorrupt,
-            format!("The file '{}' is an SQLite database of another program, not a MeetingMigration store.", path.display()),
-        )
-        .with_target(path.display().to_string()));
-    }
     loop {
         // Each step runs in its own immediate transaction; another process upgrading at
         // the same moment is waited for and its work re-checked.
@@ -376,7 +435,7 @@ impl Store for SqliteStore {
         let _ = conn.execute_batch("COMMIT");
         self.release(conn);
         match result {
-            Ok(result) => result,
+            Ok(result) => self.noticing_damage(result),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     }
@@ -452,5 +511,25 @@ impl Store for SqliteStore {
     }
     fn purge(&self, before: Timestamp) -> Result<usize> {
         self.write(|tx| queue::purge(tx, before))
+    }
+    fn check(&self) -> Result<StoreCheck> {
+        let problems = self.read(|c| Ok(check::full(c)))?;
+        if let Some(first) = problems.first() {
+            self.damage
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| first.clone());
+        }
+        Ok(StoreCheck {
+            path: self.location.display().to_string(),
+            healthy: problems.is_empty(),
+            problems,
+        })
+    }
+    fn backup(&self, to: &Path, replace: bool) -> Result<StoreBackup> {
+        let conn = self.reader()?;
+        let result = backup::copy_to(&conn, to, replace, self.busy_timeout);
+        self.release(conn);
+        result
     }
 }
