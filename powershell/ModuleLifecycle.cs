@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using MeetingMigration.PowerShell.Interop;
 
 namespace MeetingMigration.PowerShell;
@@ -16,6 +17,9 @@ namespace MeetingMigration.PowerShell;
 public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     internal const uint SupportedAbiVersion = 1;
+
+    /// <summary>1 once the process-exit handler is registered (imports after the first find it there).</summary>
+    private static int closesAtExit;
 
     /// <summary>
     /// Registers the resolver that maps the import name to the staged library. A module initializer runs once
@@ -72,6 +76,11 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
         }
 
         CheckErrorCodes(path);
+        if (Interlocked.Exchange(ref closesAtExit, 1) == 0)
+        {
+            // Without this the store's data would stay in its -wal file after pwsh exits.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => MmsStore.CloseAll();
+        }
     }
 
     public void OnRemove(PSModuleInfo psModuleInfo) => StoreSession.Close();

@@ -340,7 +340,8 @@ fn a_backup_is_a_private_consistent_copy_made_while_the_store_is_in_use() {
         0o600
     );
     let restored = Service::open(Some(&copy)).unwrap();
-    assert_eq!(restored.tenants().unwrap(), svc.tenants().unwrap());
+    let restored_tenants = restored.tenants().unwrap();
+    assert_eq!(restored_tenants, svc.tenants().unwrap());
     assert!(restored.check_store().unwrap().healthy);
 
     // An existing file is kept unless replacing is asked for.
@@ -348,6 +349,20 @@ fn a_backup_is_a_private_consistent_copy_made_while_the_store_is_in_use() {
     assert_eq!(e.code, ErrorCode::AlreadyExists, "{}", e.message);
     drop(restored);
     svc.backup_store(&copy, true).unwrap();
+
+    // Never over the store itself, whatever the name.
+    for own in [store.path.clone(), sidecar(&store.path, "-wal")] {
+        let e = svc.backup_store(&own, true).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{}", e.message);
+    }
+    std::os::unix::fs::symlink(&store.path, store.file("alias.db")).unwrap();
+    assert_eq!(
+        svc.backup_store(&store.file("alias.db"), true)
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidArgument
+    );
+    assert_eq!(svc.tenants().unwrap(), restored_tenants);
 
     // A symlink at the destination is replaced, never written through.
     let victim = store.file("victim");

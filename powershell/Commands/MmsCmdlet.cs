@@ -16,7 +16,7 @@ public abstract class MmsCmdlet : PSCmdlet, IDisposable
     private bool? verboseEnabled;
 
     /// <summary>The store, opened (or reopened on a new <c>$env:MEETING_MIGRATION_STORE</c>) on first use.</summary>
-    private protected MmsStore Store => store ??= StoreSession.Lease();
+    private protected MmsStore Store => store ??= StoreSession.Lease(SessionState.Path);
 
     /// <summary>The object a library error is about when the cmdlet has no better one (e.g. its -Identity).</summary>
     private protected virtual object? ErrorTarget => null;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Interop;
@@ -10,6 +11,9 @@ namespace MeetingMigration.PowerShell.Interop;
 /// </summary>
 internal sealed unsafe class MmsStore
 {
+    /// <summary>Every store of the process whose handle is not released yet.</summary>
+    private static readonly HashSet<MmsStore> OpenStores = [];
+
     private readonly MmsStoreHandle handle;
     private readonly object gate = new();
     private int leases = 1;
@@ -40,7 +44,33 @@ internal sealed unsafe class MmsStore
             throw;
         }
 
+        lock (OpenStores)
+        {
+            OpenStores.Add(store);
+        }
+
         return store;
+    }
+
+    /// <summary>
+    /// Closes every store of the process whatever its leases (the process is exiting): each library handle is
+    /// released, which stops its worker and lets SQLite fold the write-ahead log back into the store file, so
+    /// the file alone holds everything. A call still running in the library keeps its handle until it returns
+    /// (<see cref="System.Runtime.InteropServices.SafeHandle"/> counts them).
+    /// </summary>
+    internal static void CloseAll()
+    {
+        MmsStore[] open;
+        lock (OpenStores)
+        {
+            open = [.. OpenStores];
+            OpenStores.Clear();
+        }
+
+        foreach (MmsStore store in open)
+        {
+            store.handle.Dispose();
+        }
     }
 
     internal MmsStore AddLease()
@@ -64,8 +94,26 @@ internal sealed unsafe class MmsStore
 
         if (last)
         {
+            lock (OpenStores)
+            {
+                OpenStores.Remove(this);
+            }
+
             handle.Dispose();
         }
+    }
+
+    /// <summary>Checks the whole store for damage (slow on a large store: it reads all of it).</summary>
+    internal MmsStoreCheck CheckStore() =>
+        NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_store_check(handle, out r, out e),
+            WireJson.Default.MmsStoreCheck);
+
+    /// <summary>Writes a consistent copy of the store to <paramref name="path"/> (replacing a file there only when asked).</summary>
+    internal StoreBackup BackupStore(string path, bool replace)
+    {
+        CStringArgument.Other(path, "path");
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_store_backup(handle, path, replace ? 1 : 0, out r, out e),
+            WireJson.Default.StoreBackup);
     }
 
     internal OnlineUser ResolveIdentity(string? tenant, string identity)

@@ -35,6 +35,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_worker_start(MmsStoreHandle store, string? optionsJson, out IntPtr outError);
 
+    [LibraryImport(LibraryName)]
+    internal static partial int mms_store_check(MmsStoreHandle store, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_store_backup(MmsStoreHandle store, string path, int replace, out IntPtr outJson, out IntPtr outError);
+
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_identity_resolve(MmsStoreHandle store, string? tenant, string identity, out IntPtr outUserJson, out IntPtr outError);
 

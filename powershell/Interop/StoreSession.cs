@@ -1,13 +1,16 @@
 using System;
 using System.IO;
+using System.Management.Automation;
 
 namespace MeetingMigration.PowerShell.Interop;
 
 /// <summary>
 /// The process-wide store, opened lazily on first use at the path pwsh sees in
 /// <c>$env:MEETING_MIGRATION_STORE</c> (read here: on Linux and macOS the library's <c>getenv</c> does not
-/// see pwsh's changes) or else the platform data directory. When the variable changes between
-/// commands the next command reopens on the new path.
+/// see pwsh's changes) or else the platform data directory. The variable is read as a path parameter
+/// would be: <c>~</c> is the home folder and a relative path is relative to PowerShell's current location
+/// (<c>$PWD</c>, which Set-Location changes but the process's working directory does not follow). When the
+/// resolved path changes between commands the next command reopens on the new path.
 /// </summary>
 internal static class StoreSession
 {
@@ -15,11 +18,15 @@ internal static class StoreSession
 
     private static readonly object Gate = new();
     private static MmsStore? current;
+    private static volatile string? lastLocation;
 
-    /// <summary>The current store with a lease the caller must release.</summary>
-    internal static MmsStore Lease()
+    /// <summary>
+    /// The current store with a lease the caller must release. <paramref name="location"/> is the session's
+    /// paths (a cmdlet's <c>SessionState.Path</c>), which a relative store path is resolved against.
+    /// </summary>
+    internal static MmsStore Lease(PathIntrinsics? location)
     {
-        string path = CurrentPath();
+        string path = CurrentPath(location);
         lock (Gate)
         {
             if (current is null || !string.Equals(current.Path, path, StringComparison.Ordinal))
@@ -43,10 +50,47 @@ internal static class StoreSession
         }
     }
 
-    internal static string CurrentPath()
+    internal static string CurrentPath(PathIntrinsics? location)
     {
-        string? configured = Environment.GetEnvironmentVariable(StoreVariable);
-        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DefaultPath() : configured.Trim());
+        string? configured = Environment.GetEnvironmentVariable(StoreVariable)?.Trim();
+        return string.IsNullOrEmpty(configured)
+            ? DefaultPath()
+            : Path.GetFullPath(WithHome(configured), CurrentDirectory(location));
+    }
+
+    /// <summary><c>~</c> and <c>~/…</c> in the home folder, as the FileSystem provider reads them.</summary>
+    private static string WithHome(string path)
+    {
+        bool home = path == "~" || (path.Length > 1 && path[0] == '~'
+            && (path[1] == Path.DirectorySeparatorChar || path[1] == Path.AltDirectorySeparatorChar));
+        return home
+            ? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[1..].TrimStart('/', '\\'))
+            : path;
+    }
+
+    /// <summary>
+    /// PowerShell's current file-system location from <paramref name="location"/>; without one (argument
+    /// completers have no session state to ask) the location the last command saw, else the process's folder.
+    /// </summary>
+    private static string CurrentDirectory(PathIntrinsics? location)
+    {
+        string? current = null;
+        try
+        {
+            current = location?.CurrentFileSystemLocation.ProviderPath;
+        }
+        catch (PSInvalidOperationException)
+        {
+            // No file-system location in this runspace.
+        }
+
+        if (Path.IsPathFullyQualified(current ?? ""))
+        {
+            lastLocation = current;
+            return current!;
+        }
+
+        return lastLocation ?? Environment.CurrentDirectory;
     }
 
     private static string DefaultPath()

@@ -25,6 +25,8 @@ internal sealed class MigrationPreview
     public MigrationStatus? ExistingRequest { get; set; }
 }
 
+internal sealed record StoreBackup(string Path, long Bytes);
+
 internal sealed class StartResult
 {
     public MigrationStatus? Status { get; set; }
@@ -83,6 +85,8 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(DialInSettingsChanges))]
 [JsonSerializable(typeof(ImportProgress))]
 [JsonSerializable(typeof(ImportSummary))]
+[JsonSerializable(typeof(MmsStoreCheck))]
+[JsonSerializable(typeof(StoreBackup))]
 [JsonSerializable(typeof(MmsMeeting[]))]
 internal sealed partial class WireJson : JsonSerializerContext
 {

@@ -19,7 +19,7 @@ public sealed class TenantCompleter : IArgumentCompleter
         MmsTenant[] tenants;
         try
         {
-            MmsStore store = StoreSession.Lease();
+            MmsStore store = StoreSession.Lease(location: null);
             try
             {
                 tenants = store.ListTenants();

@@ -55,7 +55,7 @@ public sealed class UserIdentityCompleter : IArgumentCompleter
         UsersPage page;
         try
         {
-            MmsStore store = StoreSession.Lease();
+            MmsStore store = StoreSession.Lease(location: null);
             try
             {
                 page = store.ListUsers(new UsersQuery(tenant, null, upnPrefix, null, typed == upnPrefix ? MaxResults + 1 : Scan));

@@ -22,6 +22,8 @@
         'New-MmsTenant'
         'Set-MmsTenant'
         'Get-MmsMeeting'
+        'Test-MmsStore'
+        'Backup-MmsStore'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -45,7 +45,7 @@ function Remove-TestStore {
 # with the first close of any descriptor of the file). The -shm index is left out.
 function Get-StoreHash {
     param([string] $Path)
-    $files = @($Path, "$Path-wal") | Where-Object { Test-Path -LiteralPath $_ }
+    $files = @(@($Path, "$Path-wal") | Where-Object { Test-Path -LiteralPath $_ })
     if (Get-Command sha256sum -CommandType Application -ErrorAction SilentlyContinue) {
         (& sha256sum @files) -join "`n"
     }

@@ -81,7 +81,7 @@ fn scan_text(conn: &Connection, table: &str, problems: &mut Vec<String>) -> rusq
             if let ValueRef::Text(bytes) = row.get_ref(i)? {
                 if std::str::from_utf8(bytes).is_err() {
                     problems.push(format!(
-                        "table '{table}', row {number}, column '{column}': text that is not valid UTF-8"
+                        "table {table}, row {number}, column {column}: invalid UTF-8"
                     ));
                     if problems.len() >= StoreCheck::MAX_PROBLEMS {
                         return Ok(());

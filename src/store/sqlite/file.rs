@@ -96,6 +96,33 @@ pub(super) fn prepare(path: &Path) -> Result<PathBuf> {
     Ok(store)
 }
 
+/// Whether `path` names the store `file` or one of its sidecars (through any link or
+/// other name of the same file).
+pub(super) fn is_part_of(path: &Path, file: &Path) -> bool {
+    let Ok(target) = fs::metadata(path) else {
+        return false;
+    };
+    std::iter::once(file.to_path_buf())
+        .chain(
+            SIDECARS
+                .iter()
+                .map(|s| PathBuf::from(format!("{}{s}", file.display()))),
+        )
+        .filter_map(|part| fs::metadata(part).ok())
+        .any(|part| same_file(&part, &target))
+}
+
+#[cfg(unix)]
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Metadata, _: &Metadata) -> bool {
+    false
+}
+
 /// A regular file of the current user that no one else may read or write.
 fn vet(path: &Path, meta: &Metadata) -> Result<()> {
     if !meta.file_type().is_file() {

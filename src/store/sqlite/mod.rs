@@ -527,6 +527,13 @@ impl Store for SqliteStore {
         })
     }
     fn backup(&self, to: &Path, replace: bool) -> Result<StoreBackup> {
+        if file::is_part_of(to, &self.file) {
+            return Err(Error::invalid(format!(
+                "'{}' is the store itself (or its -wal or -shm file); a copy must go elsewhere.",
+                to.display()
+            ))
+            .with_target(to.display().to_string()));
+        }
         let conn = self.reader()?;
         let result = backup::copy_to(&conn, to, replace, self.busy_timeout);
         self.release(conn);
