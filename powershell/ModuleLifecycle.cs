@@ -15,7 +15,7 @@ namespace MeetingMigration.PowerShell;
 /// </summary>
 public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    internal const uint SupportedAbiVersion = 1;
+    internal const uint SupportedAbiVersion = 2;
 
     /// <summary>
     /// Registers the resolver that maps the import name to the staged library. A module initializer runs once
