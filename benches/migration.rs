@@ -101,7 +101,7 @@ fn time_worker_request(svc: &Service, options: &WorkerOptions) -> (Duration, i64
     assert!(run_once(&**svc.store(), &**svc.clock(), options, "bench", &stop).unwrap());
     let spent = t.elapsed();
     let done = svc
-        .request_detail(&s.status.correlation_id.to_string())
+        .request_detail(None, &s.status.correlation_id.to_string())
         .unwrap()
         .status;
     assert_eq!(done.state.as_str(), "Succeeded");

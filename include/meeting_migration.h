@@ -1,5 +1,5 @@
 /*
- * MeetingMigration C ABI (ABI version 1).
+ * MeetingMigration C ABI (ABI version 2).
  *
  * Conventions:
  * - Fallible functions return an int32_t status: 0 (MMS_STATUS_OK) or an mms_status code;
@@ -9,6 +9,9 @@
  *   to try next, may be null; free the string with mms_string_free). On success
  *   *out_error is not touched.
  * - out_* parameters are required and written only on success.
+ * - A call works inside one tenant: its tenant argument or "Tenant" field, NULL or "" for
+ *   the store's default tenant. Another tenant's users and requests are not found there
+ *   (a request exactly as an unknown id; a user's not-found hint may name its tenant).
  * - Input strings are NUL-terminated UTF-8, borrowed for the call only. Every char * the
  *   library returns is freed with mms_string_free (except mms_version's static string).
  * - A panic inside the library is returned as MMS_STATUS_PANIC; nothing is printed.
@@ -24,7 +27,7 @@
 #include <stddef.h>
 
 /** The ABI version mms_abi_version() returns; a caller refuses any other. */
-#define MMS_ABI_VERSION 1
+#define MMS_ABI_VERSION 2
 
 /**
  * The status codes of the C ABI (`mms_status` in C; functions return them as `int32_t`),
@@ -182,7 +185,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The version of this C ABI (`MMS_ABI_VERSION`, currently 1). A caller refuses a library
+ * The version of this C ABI (`MMS_ABI_VERSION`, currently 2). A caller refuses a library
  * whose ABI version it does not know. Thread-safe.
  */
 uint32_t mms_abi_version(void);
@@ -435,10 +438,12 @@ int32_t mms_migration_start_batch(const mms_store *store,
                                   char **out_error);
 
 /**
- * Waits until a request is Succeeded or Failed.
+ * Waits until a request of a tenant is Succeeded or Failed.
  *
  * - `store`: required.
- * - `correlation_id`: required; the request's correlation id.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `correlation_id`: required; the request's correlation id. A request of another tenant
+ *   is `MMS_STATUS_REQUEST_NOT_FOUND`, exactly as an unknown id.
  * - `timeout_ms`: how long to wait, 0 or more (0 looks once); negative is
  *   `MMS_STATUS_INVALID_ARGUMENT`. When it passes the call returns `MMS_STATUS_TIMEOUT`.
  * - `progress`: NULL, or called with the Status JSON first and whenever the request's
@@ -454,6 +459,7 @@ int32_t mms_migration_start_batch(const mms_store *store,
  * (in this process or another) must run for the request to progress.
  */
 int32_t mms_migration_wait(const mms_store *store,
+                           const char *tenant,
                            const char *correlation_id,
                            int64_t timeout_ms,
                            mms_progress_fn progress,
@@ -482,37 +488,44 @@ int32_t mms_sample_tenant_create(const mms_store *store,
                                  char **out_error);
 
 /**
- * One request with its queue position and per-meeting outcomes.
+ * One request of a tenant with its queue position and per-meeting outcomes.
  *
  * - `store`: required.
- * - `correlation_id`: required; the request's correlation id (GUID).
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `correlation_id`: required; the request's correlation id (GUID). A request of another
+ *   tenant is not found, exactly as an unknown id.
  * - `out_json`: required; on success receives Status plus `"QueuePosition":null|n` and
  *   `"Meetings":[{"MeetingId","Subject","Outcome","Message","InvitesUpdate"}]` (free with
- *   `mms_string_free`).
- * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_REQUEST_NOT_FOUND`).
+ *   `mms_string_free`). Untouched on failure.
+ * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_REQUEST_NOT_FOUND`,
+ *   the tenant errors; free with `mms_string_free`).
  *
  * Thread-safe.
  */
 int32_t mms_status_get(const mms_store *store,
+                       const char *tenant,
                        const char *correlation_id,
                        char **out_json,
                        char **out_error);
 
 /**
- * Many requests' status records with their queue positions, without per-meeting outcomes:
- * what a caller following many requests (the module's jobs) polls, in one call.
+ * Many requests' status records of a tenant with their queue positions, without
+ * per-meeting outcomes: what a caller following many requests (the module's jobs) polls,
+ * in one call per tenant.
  *
  * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
  * - `correlation_ids_json`: required; a JSON array of correlation ids (GUID strings).
  * - `out_json`: required; on success receives an array in the same order, each Status
- *   plus `"QueuePosition":null|n`, or `null` for an unknown id (free with
- *   `mms_string_free`).
+ *   plus `"QueuePosition":null|n`, or `null` for an unknown id and for a request of
+ *   another tenant (free with `mms_string_free`). Untouched on failure.
  * - `out_error`: NULL, or receives the error JSON on failure (`MMS_STATUS_INVALID_ARGUMENT`
- *   for an id that is not a GUID).
+ *   for an id that is not a GUID, the tenant errors; free with `mms_string_free`).
  *
  * Thread-safe.
  */
 int32_t mms_status_get_many(const mms_store *store,
+                            const char *tenant,
                             const char *correlation_ids_json,
                             char **out_json,
                             char **out_error);

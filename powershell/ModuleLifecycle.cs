@@ -16,7 +16,7 @@ namespace MeetingMigration.PowerShell;
 /// </summary>
 public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    internal const uint SupportedAbiVersion = 1;
+    internal const uint SupportedAbiVersion = 2;
 
     /// <summary>1 once the process-exit handler is registered (imports after the first find it there).</summary>
     private static int closesAtExit;

@@ -242,30 +242,42 @@ impl Service {
         self.in_read_scope(|reads| status::status_summary(reads, query))
     }
 
-    /// One request with its queue position and per-meeting outcomes.
-    pub fn request_detail(&self, correlation_id: &str) -> Result<MigrationDetail> {
-        status::request_detail(self.store.reads(), correlation_id)
+    /// One request of the tenant a `-Tenant` argument names (`None` = the default tenant)
+    /// with its queue position and per-meeting outcomes; another tenant's request is not
+    /// found (see [`status::request_detail`]).
+    pub fn request_detail(
+        &self,
+        tenant: Option<&str>,
+        correlation_id: &str,
+    ) -> Result<MigrationDetail> {
+        self.in_read_scope(|reads| status::request_detail(reads, tenant, correlation_id))
     }
 
-    /// Many requests' status records with their queue positions, in order (`None` for an
-    /// unknown id): one call per poll for every job of a process, without outcomes.
+    /// Many requests' status records with their queue positions, in order, of the tenant a
+    /// `-Tenant` argument names (`None` for an unknown id or another tenant's request): one
+    /// call per poll for every job of a process, without outcomes.
     pub fn request_statuses(
         &self,
+        tenant: Option<&str>,
         correlation_ids: &[String],
     ) -> Result<Vec<Option<QueuedStatus>>> {
-        status::request_statuses(self.store.reads(), correlation_ids)
+        self.in_read_scope(|reads| status::request_statuses(reads, tenant, correlation_ids))
     }
 
-    /// Waits until the request is Succeeded or Failed (see [`status::wait`]).
+    /// Waits until the request, of the tenant a `-Tenant` argument names, is Succeeded or
+    /// Failed (see [`status::wait`]).
     pub fn wait(
         &self,
+        tenant: Option<&str>,
         correlation_id: &str,
         timeout: Duration,
         progress: &mut dyn FnMut(&MigrationStatus),
         cancel: Option<&CancelToken>,
     ) -> Result<MigrationStatus> {
+        // Not in a read scope: each poll must see the worker's commits.
         status::wait(
             self.store.reads(),
+            tenant,
             correlation_id,
             timeout,
             progress,

@@ -180,7 +180,7 @@ fn errors_echo_huge_values_shortened() {
     );
     check(
         "correlation id",
-        call(|o, e| unsafe { mms_status_get(s, h.as_ptr(), o, e) }),
+        call(|o, e| unsafe { mms_status_get(s, std::ptr::null(), h.as_ptr(), o, e) }),
     );
     check(
         "identity",

@@ -122,6 +122,7 @@ fn the_worker_loop_outlives_failing_claims() {
     };
     let done = svc
         .wait(
+            None,
             &s.correlation_id.to_string(),
             std::time::Duration::from_secs(30),
             &mut |_| {},
@@ -183,7 +184,9 @@ fn failing_scope_and_reads_are_retried_and_scope_the_meetings_once() {
     drain_store(&*faulty, &**through.clock(), &fast_options());
     let done = status_of(&svc, &s);
     assert_eq!((done.state, done.retry_count), (RequestState::Succeeded, 3));
-    let detail = svc.request_detail(&s.correlation_id.to_string()).unwrap();
+    let detail = svc
+        .request_detail(None, &s.correlation_id.to_string())
+        .unwrap();
     assert_eq!(
         detail.meetings.len() as i64,
         done.total_meeting,

@@ -276,12 +276,19 @@ fn cases() -> Vec<Case> {
             function: "mms_status_get_many",
             params: &[
                 ("store", Handle),
+                ("tenant", Str(false)),
                 ("correlation_ids_json", Json(true)),
                 ("out_json", Out),
             ],
             run: |x, f, o, e| unsafe {
                 let ids = c(&format!("[{:?}]", f.correlation_id.to_str().unwrap()));
-                mms_status_get_many(x.store(0, f), x.s(1, &ids), x.out(2, o), e)
+                mms_status_get_many(
+                    x.store(0, f),
+                    x.s(1, &f.tenant),
+                    x.s(2, &ids),
+                    x.out(3, o),
+                    e,
+                )
             },
         },
         Case {
@@ -315,17 +322,25 @@ fn cases() -> Vec<Case> {
             function: "mms_status_get",
             params: &[
                 ("store", Handle),
+                ("tenant", Str(false)),
                 ("correlation_id", Str(true)),
                 ("out_json", Out),
             ],
             run: |x, f, o, e| unsafe {
-                mms_status_get(x.store(0, f), x.s(1, &f.correlation_id), x.out(2, o), e)
+                mms_status_get(
+                    x.store(0, f),
+                    x.s(1, &f.tenant),
+                    x.s(2, &f.correlation_id),
+                    x.out(3, o),
+                    e,
+                )
             },
         },
         Case {
             function: "mms_migration_wait",
             params: &[
                 ("store", Handle),
+                ("tenant", Str(false)),
                 ("correlation_id", Str(true)),
                 ("progress", Ptr),
                 ("user_data", Ptr),
@@ -336,12 +351,13 @@ fn cases() -> Vec<Case> {
                 let mut data = 0u8;
                 mms_migration_wait(
                     x.store(0, f),
-                    x.s(1, &f.correlation_id),
+                    x.s(1, &f.tenant),
+                    x.s(2, &f.correlation_id),
                     0,
-                    x.progress(2),
-                    x.p(3, &mut data as *mut u8 as *const c_void) as *mut c_void,
-                    x.p(4, f.cancel),
-                    x.out(5, o),
+                    x.progress(3),
+                    x.p(4, &mut data as *mut u8 as *const c_void) as *mut c_void,
+                    x.p(5, f.cancel),
+                    x.out(6, o),
                     e,
                 )
             },
@@ -695,6 +711,108 @@ fn tenant_argument_rules() {
 }
 
 #[test]
+fn lookups_by_correlation_id_stay_in_their_tenant() {
+    let store = Store::sample(2, 0);
+    let other_id = "5f0c7e2a-91d4-4b36-a8e1-3c9d2b6f4a17";
+    let options = c(&format!(
+        r#"{{"TenantId":"{other_id}","UserCount":2,"MeetingsPerUser":0}}"#
+    ));
+    expect_ok(call(|o, e| unsafe {
+        mms_sample_tenant_create(store.handle, options.as_ptr(), o, e)
+    }));
+    let a = store.start("John@contoso.com")["Status"]["CorrelationId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let request = c(&format!(
+        r#"{{"Identity":"John@contoso.com","Tenant":"{other_id}"}}"#
+    ));
+    let b = expect_ok(call(|o, e| unsafe {
+        mms_migration_start(store.handle, request.as_ptr(), o, e)
+    }))["Status"]["CorrelationId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = c(other_id);
+    let get = |tenant: *const c_char, id: &str| {
+        let id = c(id);
+        call(|o, e| unsafe { mms_status_get(store.handle, tenant, id.as_ptr(), o, e) })
+    };
+    let wait = |tenant: *const c_char, id: &str| {
+        let id = c(id);
+        call(|o, e| unsafe {
+            mms_migration_wait(
+                store.handle,
+                tenant,
+                id.as_ptr(),
+                0,
+                None,
+                ptr::null_mut(),
+                ptr::null(),
+                o,
+                e,
+            )
+        })
+    };
+    let many = |tenant: *const c_char| {
+        let ids = c(&serde_json::json!([a, b]).to_string());
+        let found = expect_ok(call(|o, e| unsafe {
+            mms_status_get_many(store.handle, tenant, ids.as_ptr(), o, e)
+        }));
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["CorrelationId"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    // An error with the id it names masked: another tenant's request fails as an unknown one.
+    let masked = |error: serde_json::Value, id: &str| {
+        serde_json::from_str::<serde_json::Value>(&error.to_string().replace(id, "<id>")).unwrap()
+    };
+    let unknown = "8a1f3c56-0000-4000-8000-000000000000";
+    let not_found = masked(
+        expect_err(get(other.as_ptr(), unknown), ErrorCode::RequestNotFound),
+        unknown,
+    );
+
+    // Each request in its own tenant.
+    assert_eq!(expect_ok(get(ptr::null(), &a))["CorrelationId"], a.as_str());
+    assert_eq!(
+        expect_ok(get(c("").as_ptr(), &a))["CorrelationId"],
+        a.as_str()
+    );
+    assert_eq!(
+        expect_ok(get(other.as_ptr(), &b))["CorrelationId"],
+        b.as_str()
+    );
+    expect_err(wait(other.as_ptr(), &b), ErrorCode::Timeout);
+    assert_eq!(many(ptr::null()), [Some(a.clone()), None]);
+    assert_eq!(many(other.as_ptr()), [None, Some(b.clone())]);
+
+    // Not in the other.
+    for (tenant, id) in [(other.as_ptr(), &a), (ptr::null(), &b)] {
+        let error = expect_err(get(tenant, id), ErrorCode::RequestNotFound);
+        assert_eq!(masked(error, id), not_found);
+        let error = expect_err(wait(tenant, id), ErrorCode::RequestNotFound);
+        assert_eq!(masked(error, id), not_found);
+    }
+
+    // The tenant argument's own rules.
+    let nowhere = c("11111111-2222-3333-4444-555555555555");
+    expect_err(get(nowhere.as_ptr(), &a), ErrorCode::TenantNotFound);
+    expect_err(wait(nowhere.as_ptr(), &a), ErrorCode::TenantNotFound);
+    expect_err(get(c("contoso").as_ptr(), &a), ErrorCode::InvalidTenantId);
+    let none = c("[]");
+    expect_err(
+        call(|o, e| unsafe {
+            mms_status_get_many(store.handle, nowhere.as_ptr(), none.as_ptr(), o, e)
+        }),
+        ErrorCode::TenantNotFound,
+    );
+}
+
+#[test]
 fn error_json_carries_code_id_category_message_target() {
     let store = Store::sample(2, 0);
     let error = expect_err(
@@ -724,6 +842,7 @@ fn error_json_carries_code_id_category_message_target() {
         call(|o, e| unsafe {
             mms_status_get(
                 store.handle,
+                ptr::null(),
                 c("8a1f3c56-0000-4000-8000-000000000000").as_ptr(),
                 o,
                 e,
@@ -756,7 +875,7 @@ fn version_strings_and_frees() {
     let version = unsafe { std::ffi::CStr::from_ptr(mms_version()) };
     assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
     assert_eq!(mms_version(), mms_version(), "static");
-    assert_eq!(mms_abi_version(), 1);
+    assert_eq!(mms_abi_version(), 2);
     assert_eq!(mms_abi_version(), MMS_ABI_VERSION);
     unsafe {
         mms_string_free(ptr::null_mut());
@@ -800,6 +919,7 @@ fn negative_timeout_is_an_invalid_argument() {
         call(|o, e| unsafe {
             mms_migration_wait(
                 store.handle,
+                ptr::null(),
                 id.as_ptr(),
                 -1,
                 None,

@@ -99,6 +99,7 @@ fn wait_times_out_and_reports_progress() {
         call(|o, e| unsafe {
             mms_migration_wait(
                 store.handle,
+                ptr::null(),
                 id.as_ptr(),
                 150,
                 Some(collect),
@@ -146,6 +147,7 @@ fn wait_is_cancelled_from_another_thread() {
         call(|o, e| unsafe {
             mms_migration_wait(
                 store.handle,
+                ptr::null(),
                 id.as_ptr(),
                 60_000,
                 None,
@@ -193,6 +195,7 @@ fn worker_runs_a_migration_to_the_end() {
     let status = expect_ok(call(|o, e| unsafe {
         mms_migration_wait(
             store.handle,
+            ptr::null(),
             id.as_ptr(),
             30_000,
             Some(collect),
@@ -211,7 +214,7 @@ fn worker_runs_a_migration_to_the_end() {
     assert!(!seen.is_empty());
     assert_eq!(seen.last().unwrap()["State"], status["State"]);
     let detail = expect_ok(call(|o, e| unsafe {
-        mms_status_get(store.handle, id.as_ptr(), o, e)
+        mms_status_get(store.handle, ptr::null(), id.as_ptr(), o, e)
     }));
     assert!(detail["QueuePosition"].is_null());
     assert_eq!(

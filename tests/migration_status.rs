@@ -31,7 +31,7 @@ fn pending_requests_know_their_queue_position() {
         })
         .collect();
     let position = |s: &MigrationStatus| {
-        svc.request_detail(&s.correlation_id.to_string())
+        svc.request_detail(None, &s.correlation_id.to_string())
             .unwrap()
             .queue_position
     };
@@ -51,9 +51,11 @@ fn pending_requests_know_their_queue_position() {
         ids.iter().map(position).collect::<Vec<_>>(),
         [None, Some(1), Some(2)]
     );
-    let e = svc.request_detail(&Uuid::new_v4().to_string()).unwrap_err();
+    let e = svc
+        .request_detail(None, &Uuid::new_v4().to_string())
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::RequestNotFound);
-    let e = svc.request_detail("nope").unwrap_err();
+    let e = svc.request_detail(None, "nope").unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidArgument);
 }
 
@@ -183,6 +185,7 @@ fn wait_times_out_while_nothing_works_the_queue() {
     let mut seen = 0;
     let e = svc
         .wait(
+            None,
             &s.correlation_id.to_string(),
             Duration::from_millis(150),
             &mut |_| seen += 1,
@@ -225,6 +228,7 @@ fn wait_reports_progress_until_the_worker_finishes() {
     let mut reports: Vec<MigrationStatus> = Vec::new();
     let done = svc
         .wait(
+            None,
             &s.correlation_id.to_string(),
             Duration::from_secs(60),
             &mut |st| reports.push(st.clone()),
@@ -270,6 +274,7 @@ fn wait_is_cancelled_from_another_thread() {
     let t = Instant::now();
     let e = svc
         .wait(
+            None,
             &s.correlation_id.to_string(),
             Duration::from_secs(60),
             &mut |_| {},
@@ -307,12 +312,12 @@ fn many_statuses_in_one_call_agree_with_each_request_detail() {
     )
     .unwrap());
     ids.push(Uuid::new_v4().to_string()); // unknown
-    let many = svc.request_statuses(&ids).unwrap();
+    let many = svc.request_statuses(None, &ids).unwrap();
     assert_eq!(many.len(), 5);
     assert!(many[4].is_none(), "an unknown id is null");
     for (id, found) in ids.iter().zip(&many).take(4) {
         let found = found.as_ref().unwrap();
-        let detail = svc.request_detail(id).unwrap();
+        let detail = svc.request_detail(None, id).unwrap();
         assert_eq!(found.status, detail.status);
         assert_eq!(found.queue_position, detail.queue_position, "{id}");
     }
@@ -323,9 +328,152 @@ fn many_statuses_in_one_call_agree_with_each_request_detail() {
         .collect();
     assert_eq!(positions, vec![None, Some(1), Some(2), Some(3)]);
     assert_eq!(
-        svc.request_statuses(&["not-a-guid".into()])
+        svc.request_statuses(None, &["not-a-guid".into()])
             .unwrap_err()
             .code,
         ErrorCode::InvalidArgument
     );
+}
+
+/// An error with the correlation id it names replaced by `<id>`: a request of another
+/// tenant must fail exactly as an unknown id does.
+fn masked(e: &meeting_migration::Error, id: &str) -> (ErrorCode, String, Option<String>, bool) {
+    (
+        e.code,
+        e.message.replace(id, "<id>"),
+        e.target.as_ref().map(|t| t.replace(id, "<id>")),
+        e.hint.is_some(),
+    )
+}
+
+#[test]
+fn request_detail_finds_a_request_only_in_its_own_tenant() {
+    let (_s, svc, default, other) = two_tenants();
+    let (a, b) = (
+        default.correlation_id.to_string(),
+        other.correlation_id.to_string(),
+    );
+    let unknown = Uuid::new_v4().to_string();
+    let not_found = masked(
+        &svc.request_detail(Some(OTHER_TENANT), &unknown)
+            .unwrap_err(),
+        &unknown,
+    );
+    assert_eq!(not_found.0, ErrorCode::RequestNotFound);
+
+    // Each request in its own tenant, the default tenant's also without a tenant.
+    assert_eq!(svc.request_detail(None, &a).unwrap().status, default);
+    assert_eq!(
+        svc.request_detail(Some(&default.tenant_id.to_string()), &a)
+            .unwrap()
+            .status,
+        default
+    );
+    let detail = svc.request_detail(Some(OTHER_TENANT), &b).unwrap();
+    assert_eq!(detail.status, other);
+
+    // Another tenant's request: not found, as an unknown id, whichever way round.
+    let e = svc.request_detail(Some(OTHER_TENANT), &a).unwrap_err();
+    assert_eq!(masked(&e, &a), not_found, "{e:?}");
+    let e = svc.request_detail(None, &b).unwrap_err();
+    assert_eq!(masked(&e, &b), not_found, "{e:?}");
+    let e = svc.request_detail(Some(""), &b).unwrap_err();
+    assert_eq!(masked(&e, &b), not_found, "{e:?}");
+
+    // The tenant argument's own errors.
+    let e = svc
+        .request_detail(Some("11111111-2222-3333-4444-555555555555"), &a)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::TenantNotFound);
+    let e = svc.request_detail(Some("contoso"), &a).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidTenantId);
+}
+
+#[test]
+fn many_statuses_leave_out_the_requests_of_other_tenants() {
+    let (_s, svc, default, other) = two_tenants();
+    let ids = [
+        default.correlation_id.to_string(),
+        other.correlation_id.to_string(),
+        Uuid::new_v4().to_string(),
+    ];
+    let found = |tenant: Option<&str>| -> Vec<Option<Uuid>> {
+        svc.request_statuses(tenant, &ids)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.map(|s| s.status.correlation_id))
+            .collect()
+    };
+    assert_eq!(found(None), [Some(default.correlation_id), None, None]);
+    assert_eq!(
+        found(Some(&default.tenant_id.to_string())),
+        [Some(default.correlation_id), None, None]
+    );
+    assert_eq!(
+        found(Some(OTHER_TENANT)),
+        [None, Some(other.correlation_id), None]
+    );
+    // The queue position is still the store's (both tenants share the queue).
+    let others = svc.request_statuses(Some(OTHER_TENANT), &ids).unwrap();
+    assert_eq!(others[1].as_ref().unwrap().queue_position, Some(2));
+    assert_eq!(
+        svc.request_statuses(Some("11111111-2222-3333-4444-555555555555"), &[])
+            .unwrap_err()
+            .code,
+        ErrorCode::TenantNotFound
+    );
+}
+
+#[test]
+fn wait_does_not_follow_a_request_of_another_tenant() {
+    let (_s, svc, default, other) = two_tenants();
+    let (a, b) = (
+        default.correlation_id.to_string(),
+        other.correlation_id.to_string(),
+    );
+    let unknown = Uuid::new_v4().to_string();
+    let mut reports = 0;
+    let not_found = masked(
+        &svc.wait(
+            Some(OTHER_TENANT),
+            &unknown,
+            Duration::from_millis(50),
+            &mut |_| reports += 1,
+            None,
+        )
+        .unwrap_err(),
+        &unknown,
+    );
+    assert_eq!(not_found.0, ErrorCode::RequestNotFound);
+    for (tenant, id) in [(Some(OTHER_TENANT), &a), (None, &b)] {
+        let e = svc
+            .wait(
+                tenant,
+                id,
+                Duration::from_millis(50),
+                &mut |_| reports += 1,
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(masked(&e, id), not_found, "{tenant:?} {id}: {e:?}");
+    }
+    assert_eq!(
+        reports, 0,
+        "nothing of another tenant's request is reported"
+    );
+    // In its own tenant the wait follows it (and times out: nothing works the queue).
+    let e = svc
+        .wait(
+            Some(OTHER_TENANT),
+            &b,
+            Duration::ZERO,
+            &mut |s| {
+                assert_eq!(s.correlation_id, other.correlation_id);
+                reports += 1
+            },
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Timeout);
+    assert_eq!(reports, 1);
 }

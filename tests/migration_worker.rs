@@ -300,6 +300,7 @@ fn the_in_process_worker_starts_once_and_stops() {
     );
     let done = svc
         .wait(
+            None,
             &s.correlation_id.to_string(),
             Duration::from_secs(30),
             &mut |_| {},

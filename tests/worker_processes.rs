@@ -266,7 +266,7 @@ fn a_worker_killed_again_and_again_rewrites_every_meeting_exactly_once() {
 
     let svc = store.open();
     let detail = svc
-        .request_detail(&started.correlation_id.to_string())
+        .request_detail(None, &started.correlation_id.to_string())
         .unwrap();
     let s = &detail.status;
     assert_eq!(s.state.as_str(), "Succeeded", "{:?}", s.last_message);

@@ -220,9 +220,9 @@ impl Abi {
                 }),
                 5 => self.check("mms_status_query", |o, e| mms_status_query(s, a, o, e)),
                 6 => self.check("mms_status_summary", |o, e| mms_status_summary(s, a, o, e)),
-                7 => self.check("mms_status_get", |o, e| mms_status_get(s, a, o, e)),
+                7 => self.check("mms_status_get", |o, e| mms_status_get(s, b, a, o, e)),
                 8 => self.check("mms_status_get_many", |o, e| {
-                    mms_status_get_many(s, a, o, e)
+                    mms_status_get_many(s, b, a, o, e)
                 }),
                 9 => self.check("mms_tenant_create", |o, e| mms_tenant_create(s, a, o, e)),
                 10 => self.check("mms_migration_config_get", |o, e| {

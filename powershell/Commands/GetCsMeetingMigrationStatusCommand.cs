@@ -48,7 +48,10 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     [Parameter(ParameterSetName = QuerySet)]
     public SwitchParameter SummaryOnly { get; set; }
 
-    /// <summary>One request in detail: queue position and per-meeting outcomes. Bound from piped status records.</summary>
+    /// <summary>
+    /// One request of the tenant in detail: queue position and per-meeting outcomes; another tenant's request is
+    /// not found. Bound from piped status records, whose <c>TenantId</c> binds <c>-Tenant</c> unless it was given.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = CorrelationIdSet, ValueFromPipelineByPropertyName = true)]
     public Guid CorrelationId { get; set; }
 
@@ -58,7 +61,7 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     {
         if (ParameterSetName == CorrelationIdSet)
         {
-            WriteObject(Store.GetStatus(CorrelationId));
+            WriteObject(Store.GetStatus(TenantArgument, CorrelationId));
             return;
         }
 

@@ -150,21 +150,29 @@ internal sealed unsafe class MmsStore
         NativeCall.Invoke(query, WireJson.Default.StatusQuery,
             (json, out r, out e) => NativeMethods.mms_status_summary(handle, json, out r, out e), WireJson.Default.MigrationSummaryArray);
 
-    /// <summary>One request with its queue position and per-meeting outcomes.</summary>
-    internal MigrationStatus GetStatus(Guid correlationId)
+    /// <summary>
+    /// One request of the tenant (null: the store's default tenant) with its queue position and per-meeting
+    /// outcomes; a request of another tenant is not found.
+    /// </summary>
+    internal MigrationStatus GetStatus(string? tenant, Guid correlationId)
     {
+        CStringArgument.Other(tenant, "tenant");
         string id = correlationId.ToString();
-        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_status_get(handle, id, out r, out e),
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_status_get(handle, tenant, id, out r, out e),
             WireJson.Default.MigrationStatus);
     }
 
     /// <summary>
-    /// Many requests' records with their queue positions (no per-meeting outcomes), in order; null for a
-    /// request that is not in the store. One call serves every job the process follows.
+    /// Many requests' records of the tenant (null: the store's default tenant) with their queue positions (no
+    /// per-meeting outcomes), in order; null for a request that is not in the store or is another tenant's. One
+    /// call serves every job the process follows in that tenant.
     /// </summary>
-    internal MigrationStatus?[] GetStatuses(string[] correlationIds) =>
-        NativeCall.Invoke(correlationIds, WireJson.Default.StringArray,
-            (json, out r, out e) => NativeMethods.mms_status_get_many(handle, json, out r, out e), WireJson.Default.MigrationStatusArray);
+    internal MigrationStatus?[] GetStatuses(string? tenant, string[] correlationIds)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke(correlationIds, WireJson.Default.StringArray,
+            (json, out r, out e) => NativeMethods.mms_status_get_many(handle, tenant, json, out r, out e), WireJson.Default.MigrationStatusArray);
+    }
 
     internal MmsTenant[] ListTenants() =>
         NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_tenants_list(handle, out r, out e),

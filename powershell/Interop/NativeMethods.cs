@@ -60,10 +60,10 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_status_summary(MmsStoreHandle store, byte* queryJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_status_get(MmsStoreHandle store, string correlationId, out IntPtr outJson, out IntPtr outError);
+    internal static partial int mms_status_get(MmsStoreHandle store, string? tenant, string correlationId, out IntPtr outJson, out IntPtr outError);
 
-    [LibraryImport(LibraryName)]
-    internal static partial int mms_status_get_many(MmsStoreHandle store, byte* correlationIdsJson, out IntPtr outJson, out IntPtr outError);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_status_get_many(MmsStoreHandle store, string? tenant, byte* correlationIdsJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName)]
     internal static partial int mms_tenants_list(MmsStoreHandle store, out IntPtr outJson, out IntPtr outError);

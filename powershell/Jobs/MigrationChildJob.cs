@@ -26,6 +26,7 @@ public sealed class MigrationChildJob : Job
     {
         PSJobTypeName = MigrationJob.JobTypeName;
         CorrelationId = queued.CorrelationId;
+        TenantId = queued.TenantId;
         UserPrincipalName = queued.UserPrincipalName;
         this.store = store;
         lastProgress = queued.State;
@@ -33,6 +34,12 @@ public sealed class MigrationChildJob : Job
 
     /// <summary>The request this job follows.</summary>
     public Guid CorrelationId { get; }
+
+    /// <summary>
+    /// The request's tenant: every lookup of the request names it, so the job follows the request whichever tenant
+    /// is the store's default (now or later).
+    /// </summary>
+    public Guid TenantId { get; }
 
     public string UserPrincipalName { get; }
 
@@ -83,7 +90,7 @@ public sealed class MigrationChildJob : Job
             if (status.State is "Succeeded" or "Failed")
             {
                 // The final record Receive-Job returns carries the per-meeting outcomes too.
-                status = store.GetStatus(CorrelationId);
+                status = store.GetStatus(TenantId.ToString(), CorrelationId);
             }
 
             lock (sync)

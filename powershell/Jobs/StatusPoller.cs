@@ -9,9 +9,9 @@ namespace MeetingMigration.PowerShell.Jobs;
 
 /// <summary>
 /// Follows every running <see cref="MigrationChildJob"/> of the process from one timer: each tick reads all
-/// their requests in one call per store (<c>mms_status_get_many</c>, one short read), so hundreds of jobs need
-/// no thread of their own and no pool thread waits in native code. Ticks never overlap: the timer is re-armed
-/// after each one.
+/// their requests in one call per store and tenant (<c>mms_status_get_many</c>, one short read; a lookup sees only
+/// its tenant's requests), so hundreds of jobs need no thread of their own and no pool thread waits in native
+/// code. Ticks never overlap: the timer is re-armed after each one.
 /// </summary>
 internal static class StatusPoller
 {
@@ -47,12 +47,12 @@ internal static class StatusPoller
         }
     }
 
-    private static void Poll(MmsStore store, MigrationChildJob[] jobs)
+    private static void Poll(MmsStore store, Guid tenant, MigrationChildJob[] jobs)
     {
         MigrationStatus?[] statuses;
         try
         {
-            statuses = store.GetStatuses(jobs.Select(job => job.CorrelationId.ToString()).ToArray());
+            statuses = store.GetStatuses(tenant.ToString(), jobs.Select(job => job.CorrelationId.ToString()).ToArray());
             if (statuses.Length != jobs.Length)
             {
                 throw NativeCall.Malformed($"{statuses.Length} status records for {jobs.Length} requests");
@@ -88,9 +88,9 @@ internal static class StatusPoller
                 due = Active.ToArray();
             }
 
-            foreach (IGrouping<MmsStore, MigrationChildJob> group in due.GroupBy(job => job.Store))
+            foreach (IGrouping<(MmsStore Store, Guid Tenant), MigrationChildJob> group in due.GroupBy(job => (job.Store, job.TenantId)))
             {
-                Poll(group.Key, group.ToArray());
+                Poll(group.Key.Store, group.Key.Tenant, group.ToArray());
             }
         }
         catch

@@ -10,7 +10,7 @@ use super::args;
 use super::panic::{boundary, boundary_infallible};
 
 /// The ABI version `mms_abi_version` returns; the PowerShell module refuses any other.
-pub const MMS_ABI_VERSION: u32 = 1;
+pub const MMS_ABI_VERSION: u32 = 2;
 
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
@@ -21,7 +21,7 @@ pub extern "C" fn mms_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
-/// The version of this C ABI (`MMS_ABI_VERSION`, currently 1). A caller refuses a library
+/// The version of this C ABI (`MMS_ABI_VERSION`, currently 2). A caller refuses a library
 /// whose ABI version it does not know. Thread-safe.
 #[no_mangle]
 pub extern "C" fn mms_abi_version() -> u32 {

@@ -99,10 +99,12 @@ pub unsafe extern "C" fn mms_migration_start_batch(
     })
 }
 
-/// Waits until a request is Succeeded or Failed.
+/// Waits until a request of a tenant is Succeeded or Failed.
 ///
 /// - `store`: required.
-/// - `correlation_id`: required; the request's correlation id.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `correlation_id`: required; the request's correlation id. A request of another tenant
+///   is `MMS_STATUS_REQUEST_NOT_FOUND`, exactly as an unknown id.
 /// - `timeout_ms`: how long to wait, 0 or more (0 looks once); negative is
 ///   `MMS_STATUS_INVALID_ARGUMENT`. When it passes the call returns `MMS_STATUS_TIMEOUT`.
 /// - `progress`: NULL, or called with the Status JSON first and whenever the request's
@@ -119,6 +121,7 @@ pub unsafe extern "C" fn mms_migration_start_batch(
 #[no_mangle]
 pub unsafe extern "C" fn mms_migration_wait(
     store: *const MmsStore,
+    tenant: *const c_char,
     correlation_id: *const c_char,
     timeout_ms: i64,
     progress: MmsProgressFn,
@@ -129,6 +132,7 @@ pub unsafe extern "C" fn mms_migration_wait(
 ) -> i32 {
     boundary("mms_migration_wait", out_error, || {
         let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
         let id = args::string(correlation_id, "correlation_id")?;
         if timeout_ms < 0 {
             return Err(Error::invalid(format!(
@@ -139,6 +143,7 @@ pub unsafe extern "C" fn mms_migration_wait(
         let out = args::out(out_status_json, "out_status_json")?;
         let cancel = MmsCancel::token(cancel);
         let status = service.wait(
+            tenant,
             id,
             Duration::from_millis(timeout_ms as u64),
             &mut |status| report(progress, user_data, status),

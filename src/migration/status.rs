@@ -109,51 +109,86 @@ pub fn status_summary(reads: &dyn StoreReads, query: &StatusQuery) -> Result<Vec
         .collect())
 }
 
-/// One request with its queue position and per-meeting outcomes.
-pub fn request_detail(reads: &dyn StoreReads, correlation_id: &str) -> Result<MigrationDetail> {
+/// One request of the tenant a `-Tenant` argument names (see [`directory::tenant`]) with its
+/// queue position and per-meeting outcomes. A request of another tenant is not found, with
+/// the message of an unknown id.
+pub fn request_detail(
+    reads: &dyn StoreReads,
+    tenant: Option<&str>,
+    correlation_id: &str,
+) -> Result<MigrationDetail> {
     let id = parse_correlation_id(correlation_id)?;
+    let tenant = directory::tenant(reads, tenant)?;
     reads
         .request(id)?
+        .filter(|found| found.status.tenant_id == tenant.tenant_id)
         .ok_or_else(|| request_not_found(correlation_id))
 }
 
-/// One request's status record alone (no outcomes, no queue position): what a wait
-/// polls.
-pub fn request_status(reads: &dyn StoreReads, correlation_id: &str) -> Result<MigrationStatus> {
+/// One request's status record alone (no outcomes, no queue position), of the tenant a
+/// `-Tenant` argument names: what a wait polls. A request of another tenant is not found.
+pub fn request_status(
+    reads: &dyn StoreReads,
+    tenant: Option<&str>,
+    correlation_id: &str,
+) -> Result<MigrationStatus> {
     let id = parse_correlation_id(correlation_id)?;
+    let tenant = directory::tenant(reads, tenant)?;
+    status_in(reads, &tenant, id, correlation_id)
+}
+
+/// The status record of request `id` if it belongs to `tenant`.
+fn status_in(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    id: Uuid,
+    correlation_id: &str,
+) -> Result<MigrationStatus> {
     match reads.request_statuses(&[id])?.pop().flatten() {
-        Some(found) => Ok(found.status),
-        None => Err(request_not_found(correlation_id)),
+        Some(found) if found.status.tenant_id == tenant.tenant_id => Ok(found.status),
+        _ => Err(request_not_found(correlation_id)),
     }
 }
 
-/// Many requests' status records with their queue positions, in order (`None` for an
-/// unknown id): one call per poll for every job of a process, without outcomes.
+/// Many requests' status records with their queue positions, in order, of the tenant a
+/// `-Tenant` argument names: `None` for an unknown id and for a request of another tenant.
+/// One call per poll for every job of a process (per tenant), without outcomes.
 pub fn request_statuses(
     reads: &dyn StoreReads,
+    tenant: Option<&str>,
     correlation_ids: &[String],
 ) -> Result<Vec<Option<QueuedStatus>>> {
     let ids = correlation_ids
         .iter()
         .map(|id| parse_correlation_id(id))
         .collect::<Result<Vec<_>>>()?;
-    reads.request_statuses(&ids)
+    let tenant = directory::tenant(reads, tenant)?;
+    Ok(reads
+        .request_statuses(&ids)?
+        .into_iter()
+        .map(|found| found.filter(|f| f.status.tenant_id == tenant.tenant_id))
+        .collect())
 }
 
-/// Waits until the request is Succeeded or Failed, calling `progress` whenever its
-/// counts or state change. Ends with `Timeout` after `timeout`, or `Cancelled` as soon
-/// as `cancel` is set from another thread.
+/// Waits until the request, of the tenant a `-Tenant` argument names, is Succeeded or
+/// Failed, calling `progress` whenever its counts or state change. A request of another
+/// tenant is not found. Ends with `Timeout` after `timeout`, or `Cancelled` as soon as
+/// `cancel` is set from another thread.
 pub fn wait(
     reads: &dyn StoreReads,
+    tenant: Option<&str>,
     correlation_id: &str,
     timeout: Duration,
     progress: &mut dyn FnMut(&MigrationStatus),
     cancel: Option<&CancelToken>,
 ) -> Result<MigrationStatus> {
     let deadline = Instant::now() + timeout;
+    let id = parse_correlation_id(correlation_id)?;
+    // Looked up once: a tenant is never deleted, and each poll is then one read.
+    let tenant = directory::tenant(reads, tenant)?;
     let mut last: Option<MigrationStatus> = None;
     loop {
-        let status = request_status(reads, correlation_id)?;
+        let status = status_in(reads, &tenant, id, correlation_id)?;
         let changed = last.as_ref().map_or(true, |l| {
             (
                 l.state,

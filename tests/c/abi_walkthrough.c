@@ -158,7 +158,7 @@ int main(int argc, char **argv) {
     struct progress progress = {0, ""};
     error = NULL;
     if (ok("wait",
-           mms_migration_wait(store, correlation_id, 60000, on_progress, &progress, cancel, &json, &error),
+           mms_migration_wait(store, NULL, correlation_id, 60000, on_progress, &progress, cancel, &json, &error),
            error)) {
         char state[32];
         json_string(json, "State", state, sizeof state);
@@ -173,12 +173,33 @@ int main(int argc, char **argv) {
 
     /* Status. */
     error = NULL;
-    if (ok("status get", mms_status_get(store, correlation_id, &json, &error), error)) {
+    if (ok("status get", mms_status_get(store, NULL, correlation_id, &json, &error), error)) {
         CHECK(strstr(json, "\"QueuePosition\":null") != NULL, "finished requests have no queue position");
         CHECK(strstr(json, "\"Meetings\":[{") != NULL, "per-meeting outcomes");
         mms_string_free(json);
         json = NULL;
     }
+
+    /* Another tenant: the request is not found there, as an unknown id. */
+    char other_tenant[64] = "";
+    error = NULL;
+    if (ok("tenant create",
+           mms_tenant_create(store, "{\"Name\":\"Fabrikam\",\"Domains\":[{\"Name\":\"fabrikam.com\",\"NetBiosName\":\"FABRIKAM\"}]}",
+                             &json, &error),
+           error)) {
+        json_string(json, "TenantId", other_tenant, sizeof other_tenant);
+        mms_string_free(json);
+        json = NULL;
+    }
+    CHECK(strlen(other_tenant) == 36, "tenant id");
+    error = NULL;
+    json = (char *)"untouched";
+    status = mms_status_get(store, other_tenant, correlation_id, &json, &error);
+    CHECK(status == MMS_STATUS_REQUEST_NOT_FOUND, "another tenant's request is not found");
+    CHECK(strcmp(json, "untouched") == 0, "output untouched on failure");
+    mms_string_free(error);
+    printf("ok   another tenant -> %d\n", (int)status);
+    json = NULL;
     error = NULL;
     if (ok("status summary", mms_status_summary(store, NULL, &json, &error), error)) {
         CHECK(strstr(json, "\"State\":\"Pending\",\"UserCount\":0") != NULL, "nothing pending");

@@ -120,3 +120,55 @@ Describe '-CorrelationId' {
         $failures[0].TargetObject | Should -Be $id
     }
 }
+
+Describe '-CorrelationId within a tenant' {
+    BeforeAll {
+        # A second sample tenant: the same user names as the default one, its own requests.
+        $script:Other = [guid]'0f3c5a52-6d1e-4c8b-9a47-2b1d6e8f7c90'
+        $null = New-MmsSampleTenant -TenantId $script:Other -UserCount 2 -MeetingsPerUser 2 -Confirm:$false
+        $script:OtherRequest = Start-CsExMeetingMigration John@contoso.com -Tenant $script:Other -Confirm:$false
+        Wait-MigrationIdle -Tenant $script:Other
+        $script:NotFound = { param($id) "No migration request has correlation id $id." }
+    }
+
+    It 'finds a request of another tenant with that -Tenant' {
+        $detail = Get-CsMeetingMigrationStatus -CorrelationId $script:OtherRequest.CorrelationId -Tenant $script:Other
+        $detail.TenantId | Should -Be $script:Other
+        $detail.Meetings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'does not find a request of the default tenant with -Tenant of another' {
+        $id = $script:Second.CorrelationId
+        Get-CsMeetingMigrationStatus -CorrelationId $id -Tenant $script:Other -ErrorAction SilentlyContinue -ErrorVariable failures |
+            Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.RequestNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].Exception.Message | Should -Be (& $script:NotFound $id)
+        $failures[0].TargetObject | Should -Be $id
+    }
+
+    It 'does not find a request of another tenant without -Tenant (the default tenant)' {
+        $id = $script:OtherRequest.CorrelationId
+        Get-CsMeetingMigrationStatus -CorrelationId $id -ErrorAction SilentlyContinue -ErrorVariable failures |
+            Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.RequestNotFound,*'
+        $failures[0].Exception.Message | Should -Be (& $script:NotFound $id)
+    }
+
+    It 'keeps a piped record in its own tenant' {
+        $detail = $script:OtherRequest | Get-CsMeetingMigrationStatus
+        $detail.CorrelationId | Should -Be $script:OtherRequest.CorrelationId
+        $detail.TenantId | Should -Be $script:Other
+        $detail.Meetings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'does not find a piped record of one tenant with -Tenant of another' {
+        $script:Second | Get-CsMeetingMigrationStatus -Tenant $script:Other -ErrorAction SilentlyContinue -ErrorVariable failures |
+            Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.RequestNotFound,*'
+        $failures[0].Exception.Message | Should -Be (& $script:NotFound $script:Second.CorrelationId)
+    }
+}

@@ -149,6 +149,41 @@ Describe '-AsJob -WhatIf' {
     }
 }
 
+Describe 'Tenants other than the default' {
+    BeforeAll {
+        $script:Other = [guid]'7d2e9b41-3c6a-4f15-8e0d-5a9c1b7f2e63'
+        $null = New-MmsSampleTenant -TenantId $script:Other -UserCount 2 -MeetingsPerUser 2 -Confirm:$false
+    }
+
+    It 'follows the requests of a tenant given with -Tenant to the end' {
+        $job = 'John@contoso.com', 'user1@contoso.com' | Start-CsExMeetingMigration -Tenant $script:Other -AsJob -Confirm:$false
+        $job | Wait-Job -Timeout $script:Timeout | Should -Not -BeNullOrEmpty
+        $job.State | Should -Be 'Completed'
+        $records = Receive-Job $job
+        $records | Should -HaveCount 2
+        $records.TenantId | Sort-Object -Unique | Should -Be $script:Other
+        $records.State | Sort-Object -Unique | Should -Be 'Succeeded'
+        $records[0].Meetings | Should -Not -BeNullOrEmpty
+        $job | Remove-Job
+    }
+
+    It 'follows one job whose users are in two tenants' {
+        $users = @(
+            Get-CsOnlineUser user9@contoso.com
+            Get-CsOnlineUser user2@contoso.com -Tenant $script:Other
+        )
+        $job = $users | Start-CsExMeetingMigration -AsJob -Confirm:$false
+        $job.ChildJobs | Should -HaveCount 2
+        $job | Wait-Job -Timeout $script:Timeout | Should -Not -BeNullOrEmpty
+        $job.State | Should -Be 'Completed'
+        $records = Receive-Job $job
+        $records | Should -HaveCount 2
+        $records.TenantId | Should -Be @($script:SampleTenantId, $script:Other)
+        $records.Meetings | Should -Not -BeNullOrEmpty
+        $job | Remove-Job
+    }
+}
+
 Describe 'Scale' {
     It 'finishes 500 users in one job' {
         $threads = [Diagnostics.Process]::GetCurrentProcess().Threads.Count

@@ -83,7 +83,7 @@ Describe 'Import and removal' {
             Set-Content $source 'unsigned int mms_abi_version(void) { return 99; } const char *mms_version(void) { return "fake"; }'
             & $cc.Source -shared -fPIC -o (Join-Path $bin 'libmeeting_migration.so') $source
             $output = & $script:Pwsh -NoProfile -NonInteractive -Command "try { Import-Module '$copy' -ErrorAction Stop; 'IMPORTED' } catch { 'ERROR: ' + `$_.Exception.Message }"
-            $output | Should -Match '^ERROR: .*ABI version 99.*supports ABI version 1'
+            $output | Should -Match '^ERROR: .*ABI version 99.*supports ABI version 2'
         }
         finally { Remove-Item (Split-Path $copy) -Recurse -Force }
     }

@@ -54,11 +54,13 @@ function Get-StoreHash {
     }
 }
 
-# Waits until no request (of -Identity, when given) is Pending or InProgress. A request queued
-# while the tenant had a hold time keeps it, so wait per user in files that set HoldMinutes.
+# Waits until no request (of -Identity, when given) of the tenant (-Tenant, else the default) is
+# Pending or InProgress. A request queued while the tenant had a hold time keeps it, so wait per
+# user in files that set HoldMinutes.
 function Wait-MigrationIdle {
-    param([string] $Identity, [int] $TimeoutSeconds = 60)
+    param([string] $Identity, [guid] $Tenant, [int] $TimeoutSeconds = 60)
     $filter = if ($Identity) { @{ Identity = $Identity } } else { @{} }
+    if ($Tenant) { $filter.Tenant = $Tenant }
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while ([DateTime]::UtcNow -lt $deadline) {
         if (-not (Get-CsMeetingMigrationStatus @filter | Where-Object { $_.State -in 'Pending', 'InProgress' })) { return }

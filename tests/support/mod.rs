@@ -161,7 +161,10 @@ pub fn drain_store(store: &dyn Store, clock: &dyn Clock, options: &WorkerOptions
 
 /// The request's status by correlation id.
 pub fn status_of(svc: &Service, s: &MigrationStatus) -> MigrationStatus {
-    svc.request_detail(&s.correlation_id.to_string())
-        .expect("detail")
-        .status
+    svc.request_detail(
+        Some(&s.tenant_id.to_string()),
+        &s.correlation_id.to_string(),
+    )
+    .expect("detail")
+    .status
 }

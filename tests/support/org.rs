@@ -126,5 +126,36 @@ pub fn migrate(
 ) -> MigrationDetail {
     let s = start(svc, identity, source, target);
     drain(svc, &fast_options());
-    svc.request_detail(&s.correlation_id.to_string()).unwrap()
+    svc.request_detail(None, &s.correlation_id.to_string())
+        .unwrap()
+}
+
+/// The second tenant of [`two_tenants`]: a sample tenant of its own, not the default.
+pub const OTHER_TENANT: &str = "5f0c7e2a-91d4-4b36-a8e1-3c9d2b6f4a17";
+
+/// One store with two tenants of the same user names (the default sample tenant and
+/// [`OTHER_TENANT`]) and one Pending request in each, both for John@contoso.com: the
+/// default tenant's first, then the other's.
+pub fn two_tenants() -> (TestStore, Service, MigrationStatus, MigrationStatus) {
+    let (store, svc) = sample(2, 1);
+    svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
+        tenant_id: Some(OTHER_TENANT.parse().unwrap()),
+        user_count: 2,
+        meetings_per_user: 1,
+        ..Default::default()
+    })
+    .unwrap();
+    let default = start(
+        &svc,
+        "John@contoso.com",
+        SourceMeetingType::All,
+        TargetMeetingType::Teams,
+    );
+    let mut r = StartRequest::new("John@contoso.com");
+    r.tenant = Some(OTHER_TENANT.into());
+    r.target_meeting_type = TargetMeetingType::Teams;
+    let other = svc.start(&r).unwrap().status;
+    assert_eq!(other.tenant_id.to_string(), OTHER_TENANT);
+    assert_ne!(default.tenant_id, other.tenant_id);
+    (store, svc, default, other)
 }
