@@ -1,6 +1,8 @@
 //! The store file itself: what the store refuses to open (another program's database, a
 //! symlink it does not expect, a file others can read, a special file), what it does with a
-//! damaged file, several processes creating it at once, and the copies it makes.
+//! damaged file, several connections creating it at once, and the copies it makes. The file
+//! rules are Unix ones (owners, modes, FIFOs).
+#![cfg(unix)]
 
 mod support;
 
@@ -57,6 +59,52 @@ fn another_programs_database_is_refused_before_anything_in_it_changes() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "delete", "its journal mode was switched");
+}
+
+#[test]
+fn another_programs_database_with_a_pending_write_ahead_log_is_left_as_it_was() {
+    let store = TestStore::new();
+    {
+        let c = rusqlite::Connection::open(&store.path).unwrap();
+        // Closing without a checkpoint leaves the rows in the -wal, as a crashed program would.
+        c.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode = wal; CREATE TABLE recipes(name TEXT); INSERT INTO recipes VALUES ('soup');",
+        )
+        .unwrap();
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        chmod(&sidecar(&store.path, suffix), 0o600);
+    }
+    let before = store.hashes();
+    assert_eq!(before.len(), 2, "the test needs a pending WAL");
+    let e = refused(&store.path);
+    assert_eq!(e.code, ErrorCode::StoreCorrupt, "{}", e.message);
+    assert_eq!(
+        store.hashes(),
+        before,
+        "the WAL was checkpointed or removed"
+    );
+}
+
+#[test]
+fn a_store_in_a_folder_reached_through_a_symlink_opens_and_backs_up() {
+    let store = TestStore::new();
+    std::fs::create_dir(store.file("real")).unwrap();
+    std::os::unix::fs::symlink(store.file("real"), store.file("linked")).unwrap();
+    let path = store.file("linked/mms.db");
+    let svc = Service::open(Some(&path)).unwrap();
+    svc.create_sample_tenant(&Default::default()).unwrap();
+    assert!(store.file("real/mms.db").exists());
+    let copy = store.file("linked/copy.db");
+    svc.backup_store(&copy, false).unwrap();
+    drop(svc);
+    let again = Service::open(Some(&copy)).unwrap();
+    assert_eq!(again.tenants().unwrap().len(), 1);
 }
 
 #[test]
@@ -175,7 +223,7 @@ fn special_files_and_folders_are_refused_up_front_and_left_alone() {
 }
 
 #[test]
-fn processes_creating_one_new_store_at_once_all_succeed() {
+fn connections_creating_one_new_store_at_once_all_succeed() {
     for round in 0..5 {
         let store = TestStore::new();
         let path = store.file(&format!("new/round{round}.db"));
@@ -379,6 +427,14 @@ fn a_backup_is_a_private_consistent_copy_made_while_the_store_is_in_use() {
         .unwrap()
         .file_type()
         .is_symlink());
+    // A copy that cannot be put in place leaves no temporary file behind.
+    let folder = store.file("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("inside"), "x").unwrap();
+    assert_eq!(
+        svc.backup_store(&folder, true).unwrap_err().code,
+        ErrorCode::StoreIo
+    );
     let leftovers: Vec<_> = std::fs::read_dir(store.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

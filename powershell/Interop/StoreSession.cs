@@ -53,9 +53,31 @@ internal static class StoreSession
     internal static string CurrentPath(PathIntrinsics? location)
     {
         string? configured = Environment.GetEnvironmentVariable(StoreVariable)?.Trim();
-        return string.IsNullOrEmpty(configured)
-            ? DefaultPath()
-            : Path.GetFullPath(WithHome(configured), CurrentDirectory(location));
+        string folder = CurrentDirectory(location);
+        if (string.IsNullOrEmpty(configured))
+        {
+            return Path.GetFullPath(DefaultPath(), folder);
+        }
+
+        // A PowerShell path (TestDrive:\x.db, ~/x.db, ..\x.db) as the FileSystem provider reads it.
+        if (location is not null)
+        {
+            try
+            {
+                string resolved = location.GetUnresolvedProviderPathFromPSPath(configured, out ProviderInfo provider, out _);
+                if (provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                {
+                    return resolved;
+                }
+            }
+            catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException
+                or PSInvalidOperationException or ArgumentException or ItemNotFoundException)
+            {
+                // Not a path of the FileSystem provider (e.g. the current location is Env:): read it below.
+            }
+        }
+
+        return Path.GetFullPath(WithHome(configured), folder);
     }
 
     /// <summary><c>~</c> and <c>~/…</c> in the home folder, as the FileSystem provider reads them.</summary>

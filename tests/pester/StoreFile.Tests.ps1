@@ -145,10 +145,28 @@ Describe '$env:MEETING_MIGRATION_STORE as a path' {
         Test-Path (Join-Path $start 'rel.db') | Should -BeFalse
     }
 
+    It 'reads a path on a PowerShell drive, such as TestDrive:' {
+        try {
+            $env:MEETING_MIGRATION_STORE = 'TestDrive:/drive.db'
+            $null = Get-MmsTenant
+            Test-Path (Join-Path (Get-PSDrive TestDrive).Root 'drive.db') | Should -BeTrue
+        }
+        finally {
+            $env:MEETING_MIGRATION_STORE = $script:Store
+            $null = Get-MmsTenant  # the drive's store is closed once the session moves off it
+        }
+    }
+
     It 'reads ~ as the home folder' {
         $homeFolder = Join-Path $script:Scratch 'home'
         $null = New-Item -ItemType Directory $homeFolder
-        $null = Invoke-FreshPwsh '$null = Get-MmsTenant' @{ HOME = $homeFolder; USERPROFILE = $homeFolder; MEETING_MIGRATION_STORE = '~/tilde.db' }
+        # The home folder of the child pwsh is read when it starts: give it the variables then.
+        $saved = $env:HOME, $env:USERPROFILE
+        try {
+            $env:HOME = $env:USERPROFILE = $homeFolder
+            $null = Invoke-FreshPwsh '$null = Get-MmsTenant' @{ MEETING_MIGRATION_STORE = '~/tilde.db' }
+        }
+        finally { $env:HOME, $env:USERPROFILE = $saved }
         Test-Path (Join-Path $homeFolder 'tilde.db') | Should -BeTrue
         Test-Path -LiteralPath (Join-Path $script:Scratch '~') | Should -BeFalse
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::file::{create_private_temporary, io_error};
+use super::file::{create_private_temporary, io_error, link_into_place, resolved};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::StoreBackup;
 
@@ -23,8 +23,10 @@ pub(super) fn copy_to(
     if !replace && std::fs::symlink_metadata(to).is_ok() {
         return Err(exists(to));
     }
-    let temporary = create_private_temporary(to)?;
-    let result = copy_then_place(source, &temporary, to, replace, busy_timeout);
+    // The folder's links resolved: SQLite opens the temporary file with NOFOLLOW.
+    let place = resolved(to)?;
+    let temporary = create_private_temporary(&place)?;
+    let result = copy_then_place(source, &temporary, &place, replace, busy_timeout);
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -60,8 +62,16 @@ fn copy_then_place(
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_NOFOLLOW;
-        let mut copy = Connection::open_with_flags(temporary, flags)?;
-        let backup = Backup::new(source, &mut copy)?;
+        // Failures of the copy's side are the copy's: name it, not the store.
+        let copy_error = |e: rusqlite::Error| {
+            Error::new(
+                ErrorCode::StoreIo,
+                format!("Cannot write the copy '{}': {e}.", to.display()),
+            )
+            .with_target(to.display().to_string())
+        };
+        let mut copy = Connection::open_with_flags(temporary, flags).map_err(copy_error)?;
+        let backup = Backup::new(source, &mut copy).map_err(copy_error)?;
         // One step copies every page under one read snapshot: a consistent copy, and
         // writers are not held up meanwhile (WAL).
         let deadline = Instant::now() + busy_timeout;
@@ -85,7 +95,7 @@ fn copy_then_place(
     if replace {
         std::fs::rename(temporary, to).map_err(|e| io_error(to, "move the copy to", e))
     } else {
-        let linked = std::fs::hard_link(temporary, to);
+        let linked = link_into_place(temporary, to);
         let _ = std::fs::remove_file(temporary);
         match linked {
             Ok(()) => Ok(()),

@@ -31,11 +31,11 @@ pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     .with_target(path.display().to_string())
 }
 
-fn unsafe_file(path: &Path, why: String, fix: &str) -> Error {
+fn unsafe_file(path: &Path, what: &str, why: String, fix: &str) -> Error {
     Error::new(
         ErrorCode::StoreUnsafe,
         format!(
-            "The store '{}' {why}, so it was not opened and nothing in it was changed. {fix}",
+            "{what} '{}' {why}, so the store was not opened and nothing in it was changed. {fix}",
             path.display()
         ),
     )
@@ -44,62 +44,76 @@ fn unsafe_file(path: &Path, why: String, fix: &str) -> Error {
 
 /// The path SQLite should open for the store at `path`, creating a private, empty file (and
 /// its folder, 0700) when there is none. Refuses anything but a private regular file of the
-/// current user.
+/// current user. The answer has no symbolic link in it: SQLite's `NOFOLLOW` refuses a link
+/// anywhere in a name, and the file vetted is the very name SQLite gets.
 pub(super) fn prepare(path: &Path) -> Result<PathBuf> {
-    let store = match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            let target = match fs::metadata(path) {
-                Ok(target) => target,
-                Err(e) if e.kind() == ErrorKind::NotFound => {
-                    return Err(unsafe_file(
-                        path,
-                        "is a symbolic link to a file that does not exist".into(),
-                        "Create the store at a plain path (or make the link point at an existing store).",
-                    ))
-                }
-                Err(e) => return Err(io_error(path, "follow the symbolic link", e)),
-            };
-            vet(path, &target)?;
-            fs::canonicalize(path).map_err(|e| io_error(path, "resolve", e))?
-        }
-        Ok(meta) => {
-            vet(path, &meta)?;
-            path.to_path_buf()
-        }
+    let file = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => target,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Err(unsafe_file(
+                path,
+                "The store",
+                "is a symbolic link to a file that does not exist".into(),
+                "Create the store at a plain path (or make the link point at an existing store).",
+            )),
+            Err(e) => return Err(io_error(path, "follow the symbolic link", e)),
+        },
+        Ok(_) => resolved(path)?,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             create(path)?;
-            path.to_path_buf()
+            resolved(path)?
         }
         Err(e) => return Err(io_error(path, "examine", e)),
     };
+    let meta = fs::symlink_metadata(&file).map_err(|e| io_error(path, "examine", e))?;
+    if meta.file_type().is_symlink() {
+        return Err(unsafe_file(
+            path,
+            "The store",
+            "became a symbolic link while it was being opened".into(),
+            "Check who else writes to its folder.",
+        ));
+    }
+    vet(path, "The store", &meta)?;
     for suffix in SIDECARS {
-        let sidecar = PathBuf::from(format!("{}{suffix}", store.display()));
+        let sidecar = PathBuf::from(format!("{}{suffix}", file.display()));
+        let what = format!("The store's {suffix} file");
         match fs::symlink_metadata(&sidecar) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 return Err(unsafe_file(
-                    path,
-                    format!(
-                        "has a symbolic link as its {suffix} file ('{}')",
-                        sidecar.display()
-                    ),
+                    &sidecar,
+                    &what,
+                    "is a symbolic link".into(),
                     "Remove that link; SQLite recreates the file.",
                 ))
             }
-            Ok(meta) => vet(&sidecar, &meta).map_err(|e| Error {
-                message: format!("{} (The store's {suffix} file.)", e.message),
-                ..e
-            })?,
+            Ok(meta) => vet(&sidecar, &what, &meta)?,
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(io_error(&sidecar, "examine", e)),
         }
     }
-    Ok(store)
+    Ok(file)
+}
+
+/// `path` with the links of its folder resolved (the last name is kept as it is).
+pub(super) fn resolved(path: &Path) -> Result<PathBuf> {
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        Error::invalid(format!("'{}' does not name a file.", path.display()))
+            .with_target(path.display().to_string())
+    })?;
+    let folder =
+        fs::canonicalize(folder).map_err(|e| io_error(path, "resolve the folder of", e))?;
+    Ok(folder.join(name))
 }
 
 /// Whether `path` names the store `file` or one of its sidecars (through any link or
 /// other name of the same file).
 pub(super) fn is_part_of(path: &Path, file: &Path) -> bool {
-    let Ok(target) = fs::metadata(path) else {
+    let (Ok(target), Ok(name)) = (fs::metadata(path), fs::canonicalize(path)) else {
         return false;
     };
     std::iter::once(file.to_path_buf())
@@ -108,8 +122,10 @@ pub(super) fn is_part_of(path: &Path, file: &Path) -> bool {
                 .iter()
                 .map(|s| PathBuf::from(format!("{}{s}", file.display()))),
         )
-        .filter_map(|part| fs::metadata(part).ok())
-        .any(|part| same_file(&part, &target))
+        .any(|part| {
+            fs::canonicalize(&part).map_or(false, |p| p == name)
+                || fs::metadata(&part).map_or(false, |m| same_file(&m, &target))
+        })
 }
 
 #[cfg(unix)]
@@ -120,11 +136,12 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
 
 #[cfg(not(unix))]
 fn same_file(_: &Metadata, _: &Metadata) -> bool {
-    false
+    false // `is_part_of` compares the resolved names too
 }
 
-/// A regular file of the current user that no one else may read or write.
-fn vet(path: &Path, meta: &Metadata) -> Result<()> {
+/// A regular file of the current user that no one else may read or write. The owner and mode
+/// are Unix rules; elsewhere only the kind of file is checked.
+fn vet(path: &Path, what: &str, meta: &Metadata) -> Result<()> {
     if !meta.file_type().is_file() {
         let kind = if meta.is_dir() {
             "is a folder, not a regular file"
@@ -133,8 +150,9 @@ fn vet(path: &Path, meta: &Metadata) -> Result<()> {
         };
         return Err(unsafe_file(
             path,
+            what,
             kind.into(),
-            "Point MEETING_MIGRATION_STORE at a file path.",
+            "Use a file path for the store.",
         ));
     }
     #[cfg(unix)]
@@ -145,6 +163,7 @@ fn vet(path: &Path, meta: &Metadata) -> Result<()> {
         if meta.uid() != me {
             return Err(unsafe_file(
                 path,
+                what,
                 format!(
                     "is owned by user id {}, not by you (user id {me})",
                     meta.uid()
@@ -155,6 +174,7 @@ fn vet(path: &Path, meta: &Metadata) -> Result<()> {
         if meta.mode() & 0o077 != 0 {
             return Err(unsafe_file(
                 path,
+                what,
                 format!(
                     "can be read or written by other users (mode {:o})",
                     meta.mode() & 0o777
@@ -182,17 +202,53 @@ fn create(path: &Path) -> Result<()> {
             .map_err(|e| io_error(path, "create the folder of the store", e))?;
     }
     let temporary = create_private_temporary(path)?;
-    let linked = fs::hard_link(&temporary, path);
+    let placed = link_into_place(&temporary, path);
     let _ = fs::remove_file(&temporary);
-    match linked {
+    match placed {
+        // Another process created it first: the caller vets what is there now.
         Ok(()) => Ok(()),
-        // Another process created it first: vet what is there now.
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => match fs::symlink_metadata(path) {
-            Ok(meta) => vet(path, &meta),
-            Err(e) => Err(io_error(path, "examine", e)),
-        },
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(io_error(path, "create the store", e)),
     }
+}
+
+/// Gives the file `temporary` the name `path` too, unless `path` exists (`AlreadyExists`):
+/// a hard link, or where the file system has none (FAT, some network and FUSE file
+/// systems) a rename that does not replace. The caller removes `temporary` afterwards.
+pub(super) fn link_into_place(temporary: &Path, path: &Path) -> std::io::Result<()> {
+    match fs::hard_link(temporary, path) {
+        Err(e) if e.kind() != ErrorKind::AlreadyExists => {
+            rename_without_replacing(temporary, path).map_err(|_| e)
+        }
+        linked => linked,
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn rename_without_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let from = std::ffi::CString::new(from.as_os_str().as_bytes())?;
+    let to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: two NUL-terminated paths that live across the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_without_replacing(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(ErrorKind::Unsupported))
 }
 
 /// A new, empty file beside `path` that only the user can read and write, created without

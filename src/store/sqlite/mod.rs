@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
@@ -76,7 +77,7 @@ impl SqliteStore {
                 }
                 result => {
                     break result.map_err(|e| match e.target {
-                        None if e.code == ErrorCode::StoreCorrupt => damaged(path, &e.message),
+                        None if e.code == ErrorCode::StoreCorrupt => unopenable(path, &e.message),
                         _ => e,
                     })?
                 }
@@ -171,6 +172,18 @@ impl SqliteStore {
     }
 }
 
+/// `StoreCorrupt` for a store too damaged to open.
+fn unopenable(location: &Path, detail: &str) -> Error {
+    Error::new(
+        ErrorCode::StoreCorrupt,
+        format!(
+            "The store '{}' is damaged ({detail}) and cannot be opened. Restore a copy of the store or point MEETING_MIGRATION_STORE at another file.",
+            location.display()
+        ),
+    )
+    .with_target(location.display().to_string())
+}
+
 /// `StoreCorrupt` for the store at `location`, with what was found and the way out.
 fn damaged(location: &Path, detail: &str) -> Error {
     Error::new(
@@ -210,6 +223,9 @@ fn set_up(
     file: &Path,
     version: usize,
 ) -> Result<Option<String>> {
+    // Until the file is known to be a store, closing this connection must not checkpoint
+    // another program's write-ahead log into its database.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     let (app_id, tables): (i32, i64) = conn
         .query_row(
             "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)",
@@ -224,6 +240,7 @@ fn set_up(
         )
         .with_target(location.display().to_string()));
     }
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
     let small = std::fs::metadata(file).map_or(false, |m| m.len() <= QUICK_CHECK_MAX_BYTES);
     let damage = if tables > 0 && small {
         check::quick(conn)?
@@ -537,6 +554,6 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         let result = backup::copy_to(&conn, to, replace, self.busy_timeout);
         self.release(conn);
-        result
+        self.noticing_damage(result)
     }
 }
