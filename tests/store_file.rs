@@ -431,9 +431,18 @@ fn a_backup_is_a_private_consistent_copy_made_while_the_store_is_in_use() {
     let folder = store.file("a-folder");
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("inside"), "x").unwrap();
-    assert_eq!(
-        svc.backup_store(&folder, true).unwrap_err().code,
-        ErrorCode::StoreIo
+    for replace in [false, true] {
+        let e = svc.backup_store(&folder, replace).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{}", e.message);
+        assert!(e.message.contains("is a folder"), "{}", e.message);
+    }
+    let e = svc
+        .backup_store(&store.file("no-such-folder/copy.db"), false)
+        .unwrap_err();
+    assert!(
+        e.message.contains("does not exist; create it first"),
+        "{}",
+        e.message
     );
     let leftovers: Vec<_> = std::fs::read_dir(store.dir.path())
         .unwrap()

@@ -34,6 +34,7 @@ public sealed class BackupMmsStoreCommand : MmsCmdlet
         WriteProgress(new ProgressRecord(1, "Backing up the store", file) { PercentComplete = -1 });
         var copy = Store.BackupStore(file, Force);
         WriteProgress(new ProgressRecord(1, "Backing up the store", "Done") { RecordType = ProgressRecordType.Completed });
-        WriteObject(new FileInfo(copy.Path));
+        // As Get-Item returns it: with the provider's properties, so it formats like any file.
+        WriteObject(SessionState.InvokeProvider.Item.Get([copy.Path], force: true, literalPath: true), enumerateCollection: true);
     }
 }

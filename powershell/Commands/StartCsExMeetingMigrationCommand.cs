@@ -244,10 +244,11 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
         Emit(status);
     }
 
-    private static string Describe((MigrationStatus? Status, bool Existing, MmsException? Error, string Input) outcome) =>
+    /// <summary>A queued request as the stop warning lists it; an item that failed queued nothing and is left out.</summary>
+    private static string? Describe((MigrationStatus? Status, bool Existing, MmsException? Error, string Input) outcome) =>
         outcome.Status is { } s
             ? $"  {s.UserPrincipalName}  {s.State}  {s.MigrationType}  CorrelationId {s.CorrelationId}{(outcome.Existing ? "  (already open)" : "")}"
-            : $"  {outcome.Input}: {outcome.Error!.Message}";
+            : null;
 
     private void Emit(MigrationStatus status)
     {

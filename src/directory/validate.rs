@@ -50,11 +50,13 @@ impl<const N: usize> From<[(UserField, &str); N]> for UserFields {
 }
 
 pub(super) fn bad(source: &str, field: &str, why: impl std::fmt::Display) -> Error {
+    let why = why.to_string();
     Error::new(
         ErrorCode::ImportFailed,
         format!(
-            "{source}, field {}: {why}. Nothing was imported.",
-            shorten(field)
+            "{source}, field {}: {}. Nothing was imported.",
+            shorten(field),
+            why.trim_end_matches('.')
         ),
     )
     .with_target(format!("{source}.{}", shorten(field)))

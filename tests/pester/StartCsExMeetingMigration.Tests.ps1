@@ -225,6 +225,20 @@ Describe 'Identity errors' {
         Get-CsMeetingMigrationStatus -Identity user24@contoso.com | Should -HaveCount 1
     }
 
+    It 'reports nothing as queued when -ErrorAction Stop ends it on a refused request' {
+        # The host's lines are what a person sees: run it where they can be read.
+        $store = New-TestStorePath
+        $command = "`$env:MEETING_MIGRATION_STORE = '$store'; Import-Module '$($script:MmsModulePath)'; " +
+            "`$null = New-MmsSampleTenant -UserCount 3 -Confirm:`$false; Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled `$false -Confirm:`$false; " +
+            "try { Start-CsExMeetingMigration user2@contoso.com -Confirm:`$false -ErrorAction Stop } catch { 'refused: ' + `$_.FullyQualifiedErrorId }"
+        try {
+            $seen = (& $script:Pwsh -NoProfile -NonInteractive -Command $command *>&1) -join "`n"
+            $seen | Should -Match 'refused: MeetingMigration.MigrationDisabled'
+            $seen | Should -Not -Match 'stopped after its batch was committed'
+        }
+        finally { Remove-Item "$store*" -Force -ErrorAction SilentlyContinue }
+    }
+
     It 'refuses when the tenant has migration turned off, naming the fix' {
         Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -Confirm:$false
         try {

@@ -38,6 +38,16 @@ Describe 'Backup-MmsStore' {
         $tenants | Should -Be (Get-MmsTenant).UserCount
     }
 
+    It 'returns the copy as Get-Item does, and says what to do with a folder or a missing folder' {
+        $shown = Backup-MmsStore -Path (Join-Path $script:Scratch 'shown.db') | Out-String -Width 80
+        $shown | Should -Match 'Directory: '
+        $shown | Should -Match 'shown\.db'
+        Backup-MmsStore -Path $script:Scratch -Force -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].Exception.Message | Should -BeLike '*is a folder; give the path of a file in it*'
+        Backup-MmsStore -Path (Join-Path $script:Scratch 'none/copy.db') -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].Exception.Message | Should -BeLike '*does not exist; create it first*'
+    }
+
     It 'resolves a relative -Path against the current location' {
         Push-Location $script:Scratch
         try { $null = Backup-MmsStore relative.db }

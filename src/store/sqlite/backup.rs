@@ -20,6 +20,14 @@ pub(super) fn copy_to(
     replace: bool,
     busy_timeout: Duration,
 ) -> Result<StoreBackup> {
+    if std::fs::metadata(to).map_or(false, |m| m.is_dir()) {
+        return Err(Error::invalid(format!(
+            "'{}' is a folder; give the path of a file in it, such as '{}'.",
+            to.display(),
+            to.join("mms-backup.db").display()
+        ))
+        .with_target(to.display().to_string()));
+    }
     if !replace && std::fs::symlink_metadata(to).is_ok() {
         return Err(exists(to));
     }

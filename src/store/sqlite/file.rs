@@ -105,8 +105,17 @@ pub(super) fn resolved(path: &Path) -> Result<PathBuf> {
         Error::invalid(format!("'{}' does not name a file.", path.display()))
             .with_target(path.display().to_string())
     })?;
-    let folder =
-        fs::canonicalize(folder).map_err(|e| io_error(path, "resolve the folder of", e))?;
+    let folder = fs::canonicalize(folder).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => Error::new(
+            ErrorCode::StoreIo,
+            format!(
+                "The folder '{}' does not exist; create it first (New-Item -ItemType Directory).",
+                folder.display()
+            ),
+        )
+        .with_target(path.display().to_string()),
+        _ => io_error(path, "resolve the folder of", e),
+    })?;
     Ok(folder.join(name))
 }
 
@@ -179,7 +188,10 @@ fn vet(path: &Path, what: &str, meta: &Metadata) -> Result<()> {
                     "can be read or written by other users (mode {:o})",
                     meta.mode() & 0o777
                 ),
-                &format!("Make it private first: chmod 600 '{}'", path.display()),
+                &format!(
+                    "If it is your MeetingMigration store, make it private first: chmod 600 '{}'; if not, point MEETING_MIGRATION_STORE at your store.",
+                    path.display()
+                ),
             ));
         }
     }
