@@ -172,7 +172,7 @@ pub(super) fn update_dial_in_settings(
     Ok(s)
 }
 
-const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free";
+const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free, u.profile";
 
 fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
     Ok(User {
@@ -188,6 +188,16 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
         audio_conferencing_toll_number: row.get(9)?,
         audio_conferencing_toll_free_number: row.get(10)?,
         tenant_id,
+        profile: parse_column(row, 11, profile_from_json)?,
+    })
+}
+
+fn profile_from_json(text: &str) -> Result<UserProfile> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a user's profile is not a profile record: {e}"),
+        )
     })
 }
 
@@ -216,7 +226,7 @@ fn users_where(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![tenant_param, value, limit as i64], |r| {
-        user_from_row(r, uuid_column(r, 11)?)
+        user_from_row(r, uuid_column(r, 12)?)
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -306,8 +316,8 @@ fn duplicate(source: &str, e: rusqlite::Error) -> Error {
 fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO users(tenant, object_id, upn, upn_key, sip, sip_key, sam, windows_logon, logon_key,
-                           display_name, display_key, dn, dn_key, mode, toll, toll_free)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                           display_name, display_key, dn, dn_key, mode, toll, toll_free, profile)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let (user, keys) = (&u.user, &u.keys);
     stmt.execute(params![
@@ -326,7 +336,8 @@ fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
         keys.dn,
         user.teams_upgrade_effective_mode,
         user.audio_conferencing_toll_number,
-        user.audio_conferencing_toll_free_number
+        user.audio_conferencing_toll_free_number,
+        serde_json::to_string(&user.profile)?
     ])
     .map_err(|e| duplicate(&u.source, e))?;
     Ok(())

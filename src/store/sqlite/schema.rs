@@ -118,4 +118,9 @@ pub const STEPS: &[&str] = &[
         PRIMARY KEY(request, meeting)
     ) WITHOUT ROWID;
     "#,
+    // 3: what Get-CsOnlineUser shows of a user besides its lookup keys, as one JSON
+    // record (`UserProfile`); users of older stores read as enabled `User` accounts.
+    r#"
+    ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+    "#,
 ];
