@@ -34,7 +34,17 @@ internal sealed class StartResult
     public NativeError? Error { get; set; }
 }
 
-internal sealed record UsersQuery(string? Tenant, string? Filter, string? Prefix, long? After, int Limit);
+internal sealed record UsersQuery(
+    string? Tenant,
+    string? Filter,
+    string? Prefix,
+    long? After,
+    int Limit,
+    string? AccountType = null,
+    bool SoftDeletedUser = false,
+    bool SkipUserPolicies = false,
+    string[]? Properties = null,
+    string? Sort = null);
 
 internal sealed class UsersPage
 {
