@@ -847,6 +847,79 @@ pub struct DialInSettings {
     pub pin_length: i64,
     pub default_toll_number: Option<String>,
     pub default_toll_free_number: Option<String>,
+    /// The other settings Microsoft's cmdlet documents (stored as one record).
+    #[serde(flatten)]
+    pub options: DialInOptions,
+}
+
+/// `AllowFederatedUsersToDialOutToSelf` and `...ToThirdParty` values.
+pub const DIAL_OUT_PERMISSIONS: &[&str] = &["No", "Yes", "RequireSameEnterpriseUser"];
+/// `EntryExitAnnouncementsType` values.
+pub const ENTRY_EXIT_ANNOUNCEMENT_TYPES: &[&str] = &["UseNames", "ToneOnly"];
+/// `MaskPstnNumbersType` values.
+pub const MASK_PSTN_NUMBERS_TYPES: &[&str] =
+    &["MaskedForExternalUsers", "MaskedForAllUsers", "NoMasking"];
+
+fn no() -> bool {
+    false
+}
+
+/// The dial-in settings besides those migration always read, with Microsoft's defaults.
+/// Those the documentation calls internal or not applicable to Teams are kept and shown
+/// all the same; `IncludeTollFreeNumberInMeetingInvites` and `AutomaticallySendEmailsToUsers`
+/// change what the worker writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DialInOptions {
+    #[serde(default)]
+    pub allowed_dial_out_external_domains: Vec<String>,
+    #[serde(default = "require_same_enterprise_user")]
+    pub allow_federated_users_to_dial_out_to_self: String,
+    #[serde(default = "require_same_enterprise_user")]
+    pub allow_federated_users_to_dial_out_to_third_party: String,
+    #[serde(default = "no", rename = "AllowPSTNOnlyMeetingsByDefault")]
+    pub allow_pstn_only_meetings_by_default: bool,
+    #[serde(default = "no")]
+    pub enable_dial_out_join_confirmation: bool,
+    #[serde(default = "yes")]
+    pub enable_entry_exit_notifications: bool,
+    #[serde(default = "yes")]
+    pub enable_name_recording: bool,
+    #[serde(default = "use_names")]
+    pub entry_exit_announcements_type: String,
+    /// Whether rewritten invitations carry the toll-free number.
+    #[serde(default = "yes")]
+    pub include_toll_free_number_in_meeting_invites: bool,
+    #[serde(default = "masked_for_external_users")]
+    pub mask_pstn_numbers_type: String,
+    #[serde(default = "no")]
+    pub migrate_service_numbers_on_cross_forest_move: bool,
+    #[serde(default)]
+    pub send_email_from_address: Option<String>,
+    #[serde(default)]
+    pub send_email_from_display_name: Option<String>,
+    #[serde(default = "no")]
+    pub send_email_from_override: bool,
+    #[serde(default = "yes")]
+    pub use_unique_conference_ids: bool,
+}
+
+fn require_same_enterprise_user() -> String {
+    "RequireSameEnterpriseUser".into()
+}
+
+fn use_names() -> String {
+    "UseNames".into()
+}
+
+fn masked_for_external_users() -> String {
+    "MaskedForExternalUsers".into()
+}
+
+impl Default for DialInOptions {
+    fn default() -> Self {
+        serde_json::from_str("{}").expect("every field has a default")
+    }
 }
 
 /// Changes for `set_dial_in_settings`; absent fields stay as they are. A number set to
@@ -860,6 +933,24 @@ pub struct DialInSettingsChanges {
     pub pin_length: Option<i64>,
     pub default_toll_number: Option<String>,
     pub default_toll_free_number: Option<String>,
+    pub allowed_dial_out_external_domains: Option<Vec<String>>,
+    pub allow_federated_users_to_dial_out_to_self: Option<String>,
+    pub allow_federated_users_to_dial_out_to_third_party: Option<String>,
+    #[serde(rename = "AllowPSTNOnlyMeetingsByDefault")]
+    pub allow_pstn_only_meetings_by_default: Option<bool>,
+    pub enable_dial_out_join_confirmation: Option<bool>,
+    pub enable_entry_exit_notifications: Option<bool>,
+    pub enable_name_recording: Option<bool>,
+    pub entry_exit_announcements_type: Option<String>,
+    pub include_toll_free_number_in_meeting_invites: Option<bool>,
+    pub mask_pstn_numbers_type: Option<String>,
+    pub migrate_service_numbers_on_cross_forest_move: Option<bool>,
+    /// An empty address clears it.
+    pub send_email_from_address: Option<String>,
+    /// An empty name clears it.
+    pub send_email_from_display_name: Option<String>,
+    pub send_email_from_override: Option<bool>,
+    pub use_unique_conference_ids: Option<bool>,
 }
 
 /// A migration request's status record, with the real service's field names.

@@ -74,7 +74,7 @@ fn the_schema_version_table_records_every_step() {
 fn downgrade(store: &TestStore, version: usize) {
     let conn = store.sql();
     let later: &[(usize, &str)] = &[
-        (3, "ALTER TABLE users DROP COLUMN profile"),
+        (3, "ALTER TABLE users DROP COLUMN profile; ALTER TABLE tenants DROP COLUMN dial_in_options"),
         (2, "DROP TABLE outcomes; DROP TABLE requests; ALTER TABLE meetings DROP COLUMN rewrite_count"),
     ];
     for (step, sql) in later {

@@ -66,7 +66,22 @@ internal sealed record DialInSettingsChanges(
     bool? AutomaticallySendEmailsToUsers,
     int? PinLength,
     string? DefaultTollNumber,
-    string? DefaultTollFreeNumber);
+    string? DefaultTollFreeNumber,
+    string[]? AllowedDialOutExternalDomains,
+    string? AllowFederatedUsersToDialOutToSelf,
+    string? AllowFederatedUsersToDialOutToThirdParty,
+    bool? AllowPSTNOnlyMeetingsByDefault,
+    bool? EnableDialOutJoinConfirmation,
+    bool? EnableEntryExitNotifications,
+    bool? EnableNameRecording,
+    string? EntryExitAnnouncementsType,
+    bool? IncludeTollFreeNumberInMeetingInvites,
+    string? MaskPstnNumbersType,
+    bool? MigrateServiceNumbersOnCrossForestMove,
+    string? SendEmailFromAddress,
+    string? SendEmailFromDisplayName,
+    bool? SendEmailFromOverride,
+    bool? UseUniqueConferenceIds);
 
 internal sealed record ImportProgress(long Done, long Total);
 

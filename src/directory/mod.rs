@@ -322,11 +322,13 @@ fn parse_sort(text: &str) -> Result<Option<(UserField, bool)>> {
         [name] => (*name, false),
         [name, order] if order.eq_ignore_ascii_case("asc") => (*name, false),
         [name, order] if order.eq_ignore_ascii_case("desc") => (*name, true),
-        _ => return Err(Error::invalid(format!(
+        _ => {
+            return Err(Error::invalid(format!(
             "-Sort: '{}' is not a sort order; write 'Property', 'Property asc' or 'Property desc'.",
             shorten(text)
         ))
-        .with_target(text.to_string())),
+            .with_target(text.to_string()))
+        }
     };
     Ok(Some((property_named(name, "-Sort")?, descending)))
 }
@@ -722,7 +724,75 @@ fn check_dial_in_changes(changes: &DialInSettingsChanges) -> Result<()> {
         validate::check_phone_number(number)
             .map_err(|why| Error::invalid(why).with_target(number.clone()))?;
     }
+    for (name, value, accepted) in [
+        (
+            "AllowFederatedUsersToDialOutToSelf",
+            &changes.allow_federated_users_to_dial_out_to_self,
+            DIAL_OUT_PERMISSIONS,
+        ),
+        (
+            "AllowFederatedUsersToDialOutToThirdParty",
+            &changes.allow_federated_users_to_dial_out_to_third_party,
+            DIAL_OUT_PERMISSIONS,
+        ),
+        (
+            "EntryExitAnnouncementsType",
+            &changes.entry_exit_announcements_type,
+            ENTRY_EXIT_ANNOUNCEMENT_TYPES,
+        ),
+        (
+            "MaskPstnNumbersType",
+            &changes.mask_pstn_numbers_type,
+            MASK_PSTN_NUMBERS_TYPES,
+        ),
+    ] {
+        if let Some(v) = value {
+            one_of(name, v, accepted)?;
+        }
+    }
+    if let Some(address) = changes
+        .send_email_from_address
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
+        if !validate::check_address(address.trim()) {
+            return Err(Error::invalid(format!(
+                "SendEmailFromAddress: '{}' is not an email address (alias@domain, e.g. Admin@Contoso.com).",
+                shorten(address)
+            ))
+            .with_target(address.to_string()));
+        }
+    }
+    for domain in changes.allowed_dial_out_external_domains.iter().flatten() {
+        let d = domain.trim();
+        if d.is_empty()
+            || !d.contains('.')
+            || d.contains(|c: char| c.is_whitespace() || c == '@' || c == '/')
+        {
+            return Err(Error::invalid(format!(
+                "AllowedDialOutExternalDomains: '{}' is not a domain name (e.g. fabrikam.com).",
+                shorten(domain)
+            ))
+            .with_target(domain.clone()));
+        }
+    }
     Ok(())
+}
+
+/// The accepted spelling of `value` among `accepted` (case-insensitive), or an error naming them.
+fn one_of(name: &str, value: &str, accepted: &[&'static str]) -> Result<&'static str> {
+    accepted
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value.trim()))
+        .copied()
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{name}: '{}' is not valid; use one of: {}.",
+                shorten(value),
+                accepted.join(", ")
+            ))
+            .with_target(value.to_string())
+        })
 }
 
 /// Applies checked changes: absent fields stay, a number given empty is cleared.
@@ -745,6 +815,69 @@ pub fn apply_dial_in_changes(settings: &mut DialInSettings, changes: &DialInSett
     }
     if let Some(n) = &changes.default_toll_free_number {
         settings.default_toll_free_number = number(n);
+    }
+    let o = &mut settings.options;
+    if let Some(v) = &changes.allowed_dial_out_external_domains {
+        o.allowed_dial_out_external_domains = v.iter().map(|d| d.trim().to_string()).collect();
+    }
+    // The enumerations were checked: the accepted spelling is stored.
+    let spelled = |v: &str, accepted: &[&'static str]| {
+        one_of("", v, accepted)
+            .map(String::from)
+            .unwrap_or_else(|_| v.to_string())
+    };
+    if let Some(v) = &changes.allow_federated_users_to_dial_out_to_self {
+        o.allow_federated_users_to_dial_out_to_self = spelled(v, DIAL_OUT_PERMISSIONS);
+    }
+    if let Some(v) = &changes.allow_federated_users_to_dial_out_to_third_party {
+        o.allow_federated_users_to_dial_out_to_third_party = spelled(v, DIAL_OUT_PERMISSIONS);
+    }
+    if let Some(v) = &changes.entry_exit_announcements_type {
+        o.entry_exit_announcements_type = spelled(v, ENTRY_EXIT_ANNOUNCEMENT_TYPES);
+    }
+    if let Some(v) = &changes.mask_pstn_numbers_type {
+        o.mask_pstn_numbers_type = spelled(v, MASK_PSTN_NUMBERS_TYPES);
+    }
+    for (change, setting) in [
+        (
+            changes.allow_pstn_only_meetings_by_default,
+            &mut o.allow_pstn_only_meetings_by_default,
+        ),
+        (
+            changes.enable_dial_out_join_confirmation,
+            &mut o.enable_dial_out_join_confirmation,
+        ),
+        (
+            changes.enable_entry_exit_notifications,
+            &mut o.enable_entry_exit_notifications,
+        ),
+        (changes.enable_name_recording, &mut o.enable_name_recording),
+        (
+            changes.include_toll_free_number_in_meeting_invites,
+            &mut o.include_toll_free_number_in_meeting_invites,
+        ),
+        (
+            changes.migrate_service_numbers_on_cross_forest_move,
+            &mut o.migrate_service_numbers_on_cross_forest_move,
+        ),
+        (
+            changes.send_email_from_override,
+            &mut o.send_email_from_override,
+        ),
+        (
+            changes.use_unique_conference_ids,
+            &mut o.use_unique_conference_ids,
+        ),
+    ] {
+        if let Some(v) = change {
+            *setting = v;
+        }
+    }
+    if let Some(v) = &changes.send_email_from_address {
+        o.send_email_from_address = number(v);
+    }
+    if let Some(v) = &changes.send_email_from_display_name {
+        o.send_email_from_display_name = number(v);
     }
 }
 

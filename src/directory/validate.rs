@@ -76,7 +76,8 @@ pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn check_address(text: &str) -> bool {
+/// Whether `text` is an address `name@domain.tld`.
+pub fn check_address(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };

@@ -131,7 +131,7 @@ pub(super) fn update_migration_configuration(
 pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<DialInSettings> {
     Ok(conn.query_row(
         "SELECT auto_migrate_user_meetings, auto_replace_acp_provider, auto_send_emails, pin_length,
-                bridge_toll_number, bridge_toll_free_number FROM tenants WHERE key = ?1",
+                bridge_toll_number, bridge_toll_free_number, dial_in_options FROM tenants WHERE key = ?1",
         [tenant.key],
         |r| {
             Ok(DialInSettings {
@@ -143,6 +143,7 @@ pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<Dia
                 pin_length: r.get(3)?,
                 default_toll_number: r.get(4)?,
                 default_toll_free_number: r.get(5)?,
+                options: parse_column(r, 6, dial_in_options_from_json)?,
             })
         },
     )?)
@@ -157,7 +158,7 @@ pub(super) fn update_dial_in_settings(
     apply(&mut s)?;
     tx.execute(
         "UPDATE tenants SET auto_migrate_user_meetings = ?2, auto_replace_acp_provider = ?3, auto_send_emails = ?4,
-            pin_length = ?5, bridge_toll_number = ?6, bridge_toll_free_number = ?7
+            pin_length = ?5, bridge_toll_number = ?6, bridge_toll_free_number = ?7, dial_in_options = ?8
          WHERE key = ?1",
         params![
             tenant.key,
@@ -166,7 +167,8 @@ pub(super) fn update_dial_in_settings(
             s.automatically_send_emails_to_users,
             s.pin_length,
             s.default_toll_number,
-            s.default_toll_free_number
+            s.default_toll_free_number,
+            serde_json::to_string(&s.options)?
         ],
     )?;
     Ok(s)
@@ -190,6 +192,25 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
         tenant_id,
         profile: parse_column(row, 11, profile_from_json)?,
     })
+}
+
+fn dial_in_options_from_json(text: &str) -> Result<DialInOptions> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a tenant's dial-in settings are not a settings record: {e}"),
+        )
+    })
+}
+
+/// A profile as stored: without its null and empty members (most policies are not
+/// assigned), which read back as their defaults.
+fn profile_json(profile: &UserProfile) -> Result<String> {
+    let mut value = serde_json::to_value(profile)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
+    }
+    Ok(value.to_string())
 }
 
 fn profile_from_json(text: &str) -> Result<UserProfile> {
@@ -337,7 +358,7 @@ fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
         user.teams_upgrade_effective_mode,
         user.audio_conferencing_toll_number,
         user.audio_conferencing_toll_free_number,
-        serde_json::to_string(&user.profile)?
+        profile_json(&user.profile)?
     ])
     .map_err(|e| duplicate(&u.source, e))?;
     Ok(())
