@@ -556,8 +556,23 @@ impl FieldKind {
             FieldKind::Plans => {
                 let plans = if text.starts_with('{') {
                     serde_json::from_str::<AssignedPlan>(text).map(|p| vec![p])
-                } else {
+                } else if text.starts_with('[') {
                     serde_json::from_str::<Vec<AssignedPlan>>(text)
+                } else {
+                    // Capability names, as Export-Csv writes the list: enabled plans
+                    // whose id and assignment time are not known.
+                    return Ok(FieldValue::Plans(
+                        text.split([';', ','])
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(|capability| AssignedPlan {
+                                capability: capability.to_string(),
+                                capability_status: "Enabled".into(),
+                                service_plan_id: Uuid::nil(),
+                                assigned_timestamp: Timestamp(0),
+                            })
+                            .collect(),
+                    ));
                 };
                 plans.map(FieldValue::Plans).map_err(|e| {
                     format!("is not a list of plans (JSON objects with Capability, CapabilityStatus, ServicePlanId, AssignedTimestamp): {e}")
