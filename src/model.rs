@@ -219,14 +219,377 @@ pub struct User {
     pub audio_conferencing_toll_number: Option<String>,
     pub audio_conferencing_toll_free_number: Option<String>,
     pub tenant_id: Uuid,
+    /// The directory and policy properties that are not lookup keys (stored as one record).
+    #[serde(flatten)]
+    pub profile: UserProfile,
 }
 
-/// Declares [`UserField`]: one line per field of a user.
+/// `AccountType` values, as Microsoft's `Get-CsOnlineUser -AccountType` takes them.
+pub const ACCOUNT_TYPES: &[&str] = &[
+    "User",
+    "ResourceAccount",
+    "Guest",
+    "SfBOnPremUser",
+    "IneligibleUser",
+    "Unknown",
+];
+
+/// The per-user policy properties `Get-CsOnlineUser` shows, `null` unless assigned.
+pub const POLICY_PROPERTIES: &[&str] = &[
+    "TeamsUpgradePolicy",
+    "ArchivingPolicy",
+    "CallingLineIdentity",
+    "ExternalAccessPolicy",
+    "OnlineAudioConferencingRoutingPolicy",
+    "OnlineVoicemailPolicy",
+    "OnlineVoiceRoutingPolicy",
+    "TenantDialPlan",
+    "TeamsAIPolicy",
+    "TeamsAppPermissionPolicy",
+    "TeamsAppSetupPolicy",
+    "TeamsAudioConferencingPolicy",
+    "TeamsBYODAndDesksPolicy",
+    "TeamsCallHoldPolicy",
+    "TeamsCallingPolicy",
+    "TeamsCallParkPolicy",
+    "TeamsChannelsPolicy",
+    "TeamsComplianceRecordingPolicy",
+    "TeamsEmergencyCallingPolicy",
+    "TeamsEmergencyCallRoutingPolicy",
+    "TeamsEnhancedEncryptionPolicy",
+    "TeamsEventsPolicy",
+    "TeamsFeedbackPolicy",
+    "TeamsFilesPolicy",
+    "TeamsIPPhonePolicy",
+    "TeamsMediaConnectivityPolicy",
+    "TeamsMediaLoggingPolicy",
+    "TeamsMeetingBroadcastPolicy",
+    "TeamsMeetingPolicy",
+    "TeamsMeetingTemplatePermissionPolicy",
+    "TeamsMessagingPolicy",
+    "TeamsMobilityPolicy",
+    "TeamsRoomVideoTeleConferencingPolicy",
+    "TeamsSharedCallingRoutingPolicy",
+    "TeamsShiftsPolicy",
+    "TeamsSurvivableBranchAppliancePolicy",
+    "TeamsUpdateManagementPolicy",
+    "TeamsVdiPolicy",
+    "TeamsVideoInteropServicePolicy",
+    "TeamsVirtualAppointmentsPolicy",
+    "TeamsWorkLoadPolicy",
+    "TeamsWorkLocationDetectionPolicy",
+];
+
+/// One licence plan of a user (`AssignedPlan`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AssignedPlan {
+    /// The plan's capability, e.g. `MCOMEETADV` (audio conferencing) or `TEAMS1`.
+    pub capability: String,
+    /// `Enabled`, `Suspended` or `Deleted`.
+    pub capability_status: String,
+    pub service_plan_id: Uuid,
+    pub assigned_timestamp: Timestamp,
+}
+
+/// The policies assigned to a user by property name ([`POLICY_PROPERTIES`]). Written out
+/// with every known name, `null` when not assigned, as Microsoft's module shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policies(std::collections::BTreeMap<&'static str, String>);
+
+impl Policies {
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+
+    /// Assigns (or, with `None`, removes) a policy; names outside [`POLICY_PROPERTIES`] are ignored.
+    pub fn set(&mut self, name: &str, value: Option<String>) {
+        if let Some(known) = POLICY_PROPERTIES
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(name))
+        {
+            match value {
+                Some(v) => self.0.insert(known, v),
+                None => self.0.remove(known),
+            };
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Serialize for Policies {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(POLICY_PROPERTIES.len()))?;
+        for name in POLICY_PROPERTIES {
+            map.serialize_entry(name, &self.0.get(name))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Policies {
+    /// Reads the policy names among a record's fields (a flattened record hands over all
+    /// its other fields too; they are not policies and are skipped).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let all = std::collections::BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+        let mut policies = Policies::default();
+        for (name, value) in all {
+            if let serde_json::Value::String(v) = value {
+                policies.set(&name, Some(v));
+            }
+        }
+        Ok(policies)
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn user_account() -> String {
+    "User".into()
+}
+
+/// What `Get-CsOnlineUser` shows of a user besides its lookup keys. A store written before
+/// these properties existed reads as an enabled `User` with nothing else set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserProfile {
+    #[serde(default)]
+    pub alias: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub usage_location: Option<String>,
+    #[serde(default)]
+    pub hosting_provider: Option<String>,
+    #[serde(default)]
+    pub on_prem_hosting_provider: Option<String>,
+    #[serde(rename = "OnPremLineURI")]
+    #[serde(default)]
+    pub on_prem_line_uri: Option<String>,
+    #[serde(rename = "LineURI")]
+    #[serde(default)]
+    pub line_uri: Option<String>,
+    #[serde(default)]
+    pub on_prem_sip_address: Option<String>,
+    #[serde(default)]
+    pub windows_email_address: Option<String>,
+    #[serde(default)]
+    pub interpreted_user_type: Option<String>,
+    #[serde(default)]
+    pub teams_upgrade_policy_is_read_only: Option<String>,
+    #[serde(default)]
+    pub preferred_data_location: Option<String>,
+    #[serde(default)]
+    pub country_abbreviation: Option<String>,
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    #[serde(default = "yes")]
+    pub account_enabled: bool,
+    #[serde(default = "yes")]
+    pub is_sip_enabled: bool,
+    /// The older name of `IsSipEnabled`'s account switch (Skype for Business).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub enterprise_voice_enabled: bool,
+    #[serde(default)]
+    pub hide_from_address_lists: bool,
+    #[serde(default)]
+    pub teams_upgrade_notifications_enabled: bool,
+    #[serde(default)]
+    pub dir_sync_enabled: bool,
+    /// One of [`ACCOUNT_TYPES`].
+    #[serde(default = "user_account")]
+    pub account_type: String,
+    #[serde(default)]
+    pub feature_types: Vec<String>,
+    #[serde(default)]
+    pub assigned_plan: Vec<AssignedPlan>,
+    #[serde(default)]
+    pub when_created: Option<Timestamp>,
+    #[serde(default)]
+    pub when_changed: Option<Timestamp>,
+    /// When the user was deleted; a soft-deleted user is listed only with `-SoftDeletedUser`.
+    #[serde(default)]
+    pub soft_deletion_timestamp: Option<Timestamp>,
+    #[serde(flatten)]
+    pub policies: Policies,
+}
+
+impl Default for UserProfile {
+    fn default() -> Self {
+        serde_json::from_str("{}").expect("every field has a default")
+    }
+}
+
+/// What a user property holds, for `-Filter` and import files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Bool,
+    Time,
+    /// Multi-valued text (`FeatureTypes`): `-contains`, `-notcontains`.
+    List,
+    /// `AssignedPlan`: multi-valued objects, filtered by their capability names.
+    Plans,
+}
+
+/// One user property's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Null,
+    Text(String),
+    Bool(bool),
+    Time(Timestamp),
+    List(Vec<String>),
+    Plans(Vec<AssignedPlan>),
+}
+
+impl FieldValue {
+    pub fn text(value: &Option<String>) -> Self {
+        value.clone().map_or(FieldValue::Null, FieldValue::Text)
+    }
+
+    pub fn time(value: Option<Timestamp>) -> Self {
+        value.map_or(FieldValue::Null, FieldValue::Time)
+    }
+
+    /// The value as one text (lists joined with `;`), `None` when null.
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            FieldValue::Null => None,
+            FieldValue::Text(t) => Some(t),
+            FieldValue::Bool(b) => Some(if b { "True" } else { "False" }.into()),
+            FieldValue::Time(t) => Some(t.to_iso()),
+            FieldValue::List(l) => Some(l.join(";")),
+            FieldValue::Plans(p) => Some(
+                p.iter()
+                    .map(|p| p.capability.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+        }
+    }
+
+    fn into_bool(self, default: bool) -> bool {
+        match self {
+            FieldValue::Bool(b) => b,
+            _ => default,
+        }
+    }
+
+    fn into_time(self) -> Option<Timestamp> {
+        match self {
+            FieldValue::Time(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn into_list(self) -> Vec<String> {
+        match self {
+            FieldValue::List(l) => l,
+            FieldValue::Text(t) => vec![t],
+            _ => Vec::new(),
+        }
+    }
+
+    fn into_plans(self) -> Vec<AssignedPlan> {
+        match self {
+            FieldValue::Plans(p) => p,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl FieldKind {
+    /// Parses a value of this kind from text (an import file's cell, a filter's value).
+    /// Empty text is null.
+    pub fn parse(self, text: &str) -> std::result::Result<FieldValue, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(FieldValue::Null);
+        }
+        match self {
+            FieldKind::Text => Ok(FieldValue::Text(text.to_string())),
+            FieldKind::Bool => match text.trim_start_matches('$').to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(FieldValue::Bool(true)),
+                "false" | "0" => Ok(FieldValue::Bool(false)),
+                _ => Err(format!("'{}' is not True or False", crate::error::shorten(text))),
+            },
+            FieldKind::Time => crate::time::Timestamp::parse_loose(text)
+                .map(FieldValue::Time)
+                .ok_or_else(|| format!("'{}' is not a date and time (use 2026-01-25T23:59:59Z or 1/25/2026 11:59:59 PM)", crate::error::shorten(text))),
+            FieldKind::List => {
+                if text.starts_with('[') {
+                    return serde_json::from_str::<Vec<String>>(text)
+                        .map(FieldValue::List)
+                        .map_err(|_| format!("'{}' is not a list of names", crate::error::shorten(text)));
+                }
+                Ok(FieldValue::List(
+                    text.split([';', ','])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(String::from)
+                        .collect(),
+                ))
+            }
+            FieldKind::Plans => {
+                let plans = if text.starts_with('{') {
+                    serde_json::from_str::<AssignedPlan>(text).map(|p| vec![p])
+                } else if text.starts_with('[') {
+                    serde_json::from_str::<Vec<AssignedPlan>>(text)
+                } else {
+                    // Capability names, as Export-Csv writes the list: enabled plans
+                    // whose id and assignment time are not known.
+                    return Ok(FieldValue::Plans(
+                        text.split([';', ','])
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(|capability| AssignedPlan {
+                                capability: capability.to_string(),
+                                capability_status: "Enabled".into(),
+                                service_plan_id: Uuid::nil(),
+                                assigned_timestamp: Timestamp(0),
+                            })
+                            .collect(),
+                    ));
+                };
+                plans.map(FieldValue::Plans).map_err(|e| {
+                    format!("is not a list of plans (JSON objects with Capability, CapabilityStatus, ServicePlanId, AssignedTimestamp): {e}")
+                })
+            }
+        }
+    }
+}
+
+/// Declares [`UserField`]: one line per property of a user: its name, kind, whether an
+/// import file may set it, how to read it and (for the properties of [`UserProfile`]) how
+/// to set it.
 macro_rules! user_fields {
-    ($($(#[$doc:meta])* $name:ident => $get:expr, $importable:literal;)*) => {
-        /// A user's fields by the names Microsoft's `Get-CsOnlineUser` gives them: the one
-        /// table behind import files' columns (JSON and CSV) and `-Filter`'s properties. A new
-        /// property of [`User`] is one line here.
+    ($($(#[$doc:meta])* $name:ident: $kind:ident, $importable:literal => $get:expr $(, set $set:expr)?;)*) => {
+        /// A user's properties by the names Microsoft's `Get-CsOnlineUser` gives them: the one
+        /// table behind import files' columns (JSON and CSV), `-Filter`'s and `-Properties`'
+        /// names and `-Sort`. A new property of [`User`] is one line here.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum UserField { $($(#[$doc])* $name,)* }
 
@@ -237,15 +600,31 @@ macro_rules! user_fields {
                 match self { $(UserField::$name => stringify!($name),)* }
             }
 
+            pub fn kind(self) -> FieldKind {
+                match self { $(UserField::$name => FieldKind::$kind,)* }
+            }
+
             /// Whether an import file may set it (the others are derived).
             pub fn importable(self) -> bool {
                 match self { $(UserField::$name => $importable,)* }
             }
 
-            /// The field's value on `user` as text (`None` when it has none).
-            pub fn value(self, user: &User) -> Option<String> {
-                let value: fn(&User) -> Option<String> = match self { $(UserField::$name => $get,)* };
+            /// The field's value on `user`.
+            pub fn get(self, user: &User) -> FieldValue {
+                let value: fn(&User) -> FieldValue = match self { $(UserField::$name => $get,)* };
                 value(user)
+            }
+
+            /// Sets a property of [`UserProfile`]; `false` for the lookup keys, which
+            /// validation sets (see `NewUser::from_fields`).
+            #[allow(unreachable_code)]
+            pub fn set_profile(self, profile: &mut UserProfile, value: FieldValue) -> bool {
+                match self {
+                    $(UserField::$name => {
+                        $(let set: fn(&mut UserProfile, FieldValue) = $set; set(profile, value); return true;)?
+                        false
+                    })*
+                }
             }
         }
     };
@@ -253,26 +632,131 @@ macro_rules! user_fields {
 
 user_fields! {
     /// The object id.
-    Identity => |u| Some(u.identity.to_string()), true;
-    UserPrincipalName => |u| Some(u.user_principal_name.clone()), true;
-    SipAddress => |u| u.sip_address.clone(), true;
-    DisplayName => |u| Some(u.display_name.clone()), true;
-    SamAccountName => |u| u.sam_account_name.clone(), true;
+    Identity: Text, true => |u| FieldValue::Text(u.identity.to_string());
+    UserPrincipalName: Text, true => |u| FieldValue::Text(u.user_principal_name.clone());
+    SipAddress: Text, true => |u| FieldValue::text(&u.sip_address);
+    DisplayName: Text, true => |u| FieldValue::Text(u.display_name.clone());
+    SamAccountName: Text, true => |u| FieldValue::text(&u.sam_account_name);
     /// `NETBIOS\logon`, from the UPN's domain and the SamAccountName.
-    WindowsDomainLogon => |u| u.windows_domain_logon.clone(), false;
-    DistinguishedName => |u| u.distinguished_name.clone(), true;
-    TeamsUpgradeEffectiveMode => |u| Some(u.teams_upgrade_effective_mode.clone()), true;
-    AudioConferencingTollNumber => |u| u.audio_conferencing_toll_number.clone(), true;
-    AudioConferencingTollFreeNumber => |u| u.audio_conferencing_toll_free_number.clone(), true;
+    WindowsDomainLogon: Text, false => |u| FieldValue::text(&u.windows_domain_logon);
+    DistinguishedName: Text, true => |u| FieldValue::text(&u.distinguished_name);
+    TeamsUpgradeEffectiveMode: Text, true => |u| FieldValue::Text(u.teams_upgrade_effective_mode.clone());
+    AudioConferencingTollNumber: Text, true => |u| FieldValue::text(&u.audio_conferencing_toll_number);
+    AudioConferencingTollFreeNumber: Text, true => |u| FieldValue::text(&u.audio_conferencing_toll_free_number);
+    /// The tenant the user belongs to (set by the store).
+    TenantId: Text, false => |u| FieldValue::Text(u.tenant_id.to_string());
+    /// One of [`ACCOUNT_TYPES`].
+    AccountType: Text, true => |u| FieldValue::Text(u.profile.account_type.clone()), set |p, v| p.account_type = v.into_text().unwrap_or_else(user_account);
+    AccountEnabled: Bool, true => |u| FieldValue::Bool(u.profile.account_enabled), set |p, v| p.account_enabled = v.into_bool(true);
+    IsSipEnabled: Bool, true => |u| FieldValue::Bool(u.profile.is_sip_enabled), set |p, v| p.is_sip_enabled = v.into_bool(true);
+    Enabled: Bool, true => |u| FieldValue::Bool(u.profile.enabled), set |p, v| p.enabled = v.into_bool(true);
+    EnterpriseVoiceEnabled: Bool, true => |u| FieldValue::Bool(u.profile.enterprise_voice_enabled), set |p, v| p.enterprise_voice_enabled = v.into_bool(false);
+    HideFromAddressLists: Bool, true => |u| FieldValue::Bool(u.profile.hide_from_address_lists), set |p, v| p.hide_from_address_lists = v.into_bool(false);
+    TeamsUpgradeNotificationsEnabled: Bool, true => |u| FieldValue::Bool(u.profile.teams_upgrade_notifications_enabled), set |p, v| p.teams_upgrade_notifications_enabled = v.into_bool(false);
+    DirSyncEnabled: Bool, true => |u| FieldValue::Bool(u.profile.dir_sync_enabled), set |p, v| p.dir_sync_enabled = v.into_bool(false);
+    /// Multi-valued: `Teams`, `AudioConferencing`, `PhoneSystem`, ...
+    FeatureTypes: List, true => |u| FieldValue::List(u.profile.feature_types.clone()), set |p, v| p.feature_types = v.into_list();
+    /// Multi-valued objects; a filter compares their capability names.
+    AssignedPlan: Plans, true => |u| FieldValue::Plans(u.profile.assigned_plan.clone()), set |p, v| p.assigned_plan = v.into_plans();
+    WhenCreated: Time, true => |u| FieldValue::time(u.profile.when_created), set |p, v| p.when_created = v.into_time();
+    WhenChanged: Time, true => |u| FieldValue::time(u.profile.when_changed), set |p, v| p.when_changed = v.into_time();
+    SoftDeletionTimestamp: Time, true => |u| FieldValue::time(u.profile.soft_deletion_timestamp), set |p, v| p.soft_deletion_timestamp = v.into_time();
+    Alias: Text, true => |u| FieldValue::text(&u.profile.alias), set |p, v| p.alias = v.into_text();
+    FirstName: Text, true => |u| FieldValue::text(&u.profile.first_name), set |p, v| p.first_name = v.into_text();
+    LastName: Text, true => |u| FieldValue::text(&u.profile.last_name), set |p, v| p.last_name = v.into_text();
+    City: Text, true => |u| FieldValue::text(&u.profile.city), set |p, v| p.city = v.into_text();
+    State: Text, true => |u| FieldValue::text(&u.profile.state), set |p, v| p.state = v.into_text();
+    Country: Text, true => |u| FieldValue::text(&u.profile.country), set |p, v| p.country = v.into_text();
+    Department: Text, true => |u| FieldValue::text(&u.profile.department), set |p, v| p.department = v.into_text();
+    Title: Text, true => |u| FieldValue::text(&u.profile.title), set |p, v| p.title = v.into_text();
+    Company: Text, true => |u| FieldValue::text(&u.profile.company), set |p, v| p.company = v.into_text();
+    UsageLocation: Text, true => |u| FieldValue::text(&u.profile.usage_location), set |p, v| p.usage_location = v.into_text();
+    HostingProvider: Text, true => |u| FieldValue::text(&u.profile.hosting_provider), set |p, v| p.hosting_provider = v.into_text();
+    OnPremHostingProvider: Text, true => |u| FieldValue::text(&u.profile.on_prem_hosting_provider), set |p, v| p.on_prem_hosting_provider = v.into_text();
+    OnPremLineURI: Text, true => |u| FieldValue::text(&u.profile.on_prem_line_uri), set |p, v| p.on_prem_line_uri = v.into_text();
+    LineURI: Text, true => |u| FieldValue::text(&u.profile.line_uri), set |p, v| p.line_uri = v.into_text();
+    OnPremSipAddress: Text, true => |u| FieldValue::text(&u.profile.on_prem_sip_address), set |p, v| p.on_prem_sip_address = v.into_text();
+    WindowsEmailAddress: Text, true => |u| FieldValue::text(&u.profile.windows_email_address), set |p, v| p.windows_email_address = v.into_text();
+    InterpretedUserType: Text, true => |u| FieldValue::text(&u.profile.interpreted_user_type), set |p, v| p.interpreted_user_type = v.into_text();
+    TeamsUpgradePolicyIsReadOnly: Text, true => |u| FieldValue::text(&u.profile.teams_upgrade_policy_is_read_only), set |p, v| p.teams_upgrade_policy_is_read_only = v.into_text();
+    PreferredDataLocation: Text, true => |u| FieldValue::text(&u.profile.preferred_data_location), set |p, v| p.preferred_data_location = v.into_text();
+    CountryAbbreviation: Text, true => |u| FieldValue::text(&u.profile.country_abbreviation), set |p, v| p.country_abbreviation = v.into_text();
+    PhoneNumber: Text, true => |u| FieldValue::text(&u.profile.phone_number), set |p, v| p.phone_number = v.into_text();
+    TeamsUpgradePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpgradePolicy")), set |p, v| p.policies.set("TeamsUpgradePolicy", v.into_text());
+    ArchivingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ArchivingPolicy")), set |p, v| p.policies.set("ArchivingPolicy", v.into_text());
+    CallingLineIdentity: Text, true => |u| FieldValue::text(&u.profile.policies.get("CallingLineIdentity")), set |p, v| p.policies.set("CallingLineIdentity", v.into_text());
+    ExternalAccessPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ExternalAccessPolicy")), set |p, v| p.policies.set("ExternalAccessPolicy", v.into_text());
+    OnlineAudioConferencingRoutingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("OnlineAudioConferencingRoutingPolicy")), set |p, v| p.policies.set("OnlineAudioConferencingRoutingPolicy", v.into_text());
+    OnlineVoicemailPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("OnlineVoicemailPolicy")), set |p, v| p.policies.set("OnlineVoicemailPolicy", v.into_text());
+    OnlineVoiceRoutingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("OnlineVoiceRoutingPolicy")), set |p, v| p.policies.set("OnlineVoiceRoutingPolicy", v.into_text());
+    TenantDialPlan: Text, true => |u| FieldValue::text(&u.profile.policies.get("TenantDialPlan")), set |p, v| p.policies.set("TenantDialPlan", v.into_text());
+    TeamsAIPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsAIPolicy")), set |p, v| p.policies.set("TeamsAIPolicy", v.into_text());
+    TeamsAppPermissionPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsAppPermissionPolicy")), set |p, v| p.policies.set("TeamsAppPermissionPolicy", v.into_text());
+    TeamsAppSetupPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsAppSetupPolicy")), set |p, v| p.policies.set("TeamsAppSetupPolicy", v.into_text());
+    TeamsAudioConferencingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsAudioConferencingPolicy")), set |p, v| p.policies.set("TeamsAudioConferencingPolicy", v.into_text());
+    TeamsBYODAndDesksPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsBYODAndDesksPolicy")), set |p, v| p.policies.set("TeamsBYODAndDesksPolicy", v.into_text());
+    TeamsCallHoldPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsCallHoldPolicy")), set |p, v| p.policies.set("TeamsCallHoldPolicy", v.into_text());
+    TeamsCallingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsCallingPolicy")), set |p, v| p.policies.set("TeamsCallingPolicy", v.into_text());
+    TeamsCallParkPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsCallParkPolicy")), set |p, v| p.policies.set("TeamsCallParkPolicy", v.into_text());
+    TeamsChannelsPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsChannelsPolicy")), set |p, v| p.policies.set("TeamsChannelsPolicy", v.into_text());
+    TeamsComplianceRecordingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsComplianceRecordingPolicy")), set |p, v| p.policies.set("TeamsComplianceRecordingPolicy", v.into_text());
+    TeamsEmergencyCallingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsEmergencyCallingPolicy")), set |p, v| p.policies.set("TeamsEmergencyCallingPolicy", v.into_text());
+    TeamsEmergencyCallRoutingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsEmergencyCallRoutingPolicy")), set |p, v| p.policies.set("TeamsEmergencyCallRoutingPolicy", v.into_text());
+    TeamsEnhancedEncryptionPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsEnhancedEncryptionPolicy")), set |p, v| p.policies.set("TeamsEnhancedEncryptionPolicy", v.into_text());
+    TeamsEventsPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsEventsPolicy")), set |p, v| p.policies.set("TeamsEventsPolicy", v.into_text());
+    TeamsFeedbackPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsFeedbackPolicy")), set |p, v| p.policies.set("TeamsFeedbackPolicy", v.into_text());
+    TeamsFilesPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsFilesPolicy")), set |p, v| p.policies.set("TeamsFilesPolicy", v.into_text());
+    TeamsIPPhonePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsIPPhonePolicy")), set |p, v| p.policies.set("TeamsIPPhonePolicy", v.into_text());
+    TeamsMediaConnectivityPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMediaConnectivityPolicy")), set |p, v| p.policies.set("TeamsMediaConnectivityPolicy", v.into_text());
+    TeamsMediaLoggingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMediaLoggingPolicy")), set |p, v| p.policies.set("TeamsMediaLoggingPolicy", v.into_text());
+    TeamsMeetingBroadcastPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMeetingBroadcastPolicy")), set |p, v| p.policies.set("TeamsMeetingBroadcastPolicy", v.into_text());
+    TeamsMeetingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMeetingPolicy")), set |p, v| p.policies.set("TeamsMeetingPolicy", v.into_text());
+    TeamsMeetingTemplatePermissionPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMeetingTemplatePermissionPolicy")), set |p, v| p.policies.set("TeamsMeetingTemplatePermissionPolicy", v.into_text());
+    TeamsMessagingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMessagingPolicy")), set |p, v| p.policies.set("TeamsMessagingPolicy", v.into_text());
+    TeamsMobilityPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsMobilityPolicy")), set |p, v| p.policies.set("TeamsMobilityPolicy", v.into_text());
+    TeamsRoomVideoTeleConferencingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsRoomVideoTeleConferencingPolicy")), set |p, v| p.policies.set("TeamsRoomVideoTeleConferencingPolicy", v.into_text());
+    TeamsSharedCallingRoutingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsSharedCallingRoutingPolicy")), set |p, v| p.policies.set("TeamsSharedCallingRoutingPolicy", v.into_text());
+    TeamsShiftsPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsShiftsPolicy")), set |p, v| p.policies.set("TeamsShiftsPolicy", v.into_text());
+    TeamsSurvivableBranchAppliancePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsSurvivableBranchAppliancePolicy")), set |p, v| p.policies.set("TeamsSurvivableBranchAppliancePolicy", v.into_text());
+    TeamsUpdateManagementPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpdateManagementPolicy")), set |p, v| p.policies.set("TeamsUpdateManagementPolicy", v.into_text());
+    TeamsVdiPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsVdiPolicy")), set |p, v| p.policies.set("TeamsVdiPolicy", v.into_text());
+    TeamsVideoInteropServicePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsVideoInteropServicePolicy")), set |p, v| p.policies.set("TeamsVideoInteropServicePolicy", v.into_text());
+    TeamsVirtualAppointmentsPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsVirtualAppointmentsPolicy")), set |p, v| p.policies.set("TeamsVirtualAppointmentsPolicy", v.into_text());
+    TeamsWorkLoadPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsWorkLoadPolicy")), set |p, v| p.policies.set("TeamsWorkLoadPolicy", v.into_text());
+    TeamsWorkLocationDetectionPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsWorkLocationDetectionPolicy")), set |p, v| p.policies.set("TeamsWorkLocationDetectionPolicy", v.into_text());
 }
 
 impl UserField {
-    /// The field named `name`, case-insensitively.
+    /// The field named `name`, case-insensitively (`AssignedPlans`, as Microsoft's filter
+    /// examples write it, is `AssignedPlan`).
     pub fn parse(name: &str) -> Option<Self> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("AssignedPlans") {
+            return Some(UserField::AssignedPlan);
+        }
         Self::ALL
             .iter()
             .copied()
-            .find(|f| f.name().eq_ignore_ascii_case(name.trim()))
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Up to five property names close to `name` (a typo, a missing word), closest first.
+    pub fn close_matches(name: &str) -> Vec<&'static str> {
+        let wanted = name.trim().to_ascii_lowercase();
+        let mut scored: Vec<(usize, &'static str)> = Self::ALL
+            .iter()
+            .map(|f| f.name())
+            .filter_map(|candidate| {
+                let lower = candidate.to_ascii_lowercase();
+                let distance = edit_distance(&wanted, &lower);
+                let related =
+                    wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower));
+                (distance <= 1 + wanted.len() / 3 || related)
+                    .then_some((if related { 0 } else { distance }, candidate))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(5).map(|(_, n)| n).collect()
     }
 
     /// The fields an import file may set.
@@ -283,6 +767,26 @@ impl UserField {
             .map(|f| f.name())
             .collect()
     }
+}
+
+/// Levenshtein distance over characters (short names only: property names).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
 }
 
 /// A meeting in a user's calendar, as stored.
@@ -358,6 +862,79 @@ pub struct DialInSettings {
     pub pin_length: i64,
     pub default_toll_number: Option<String>,
     pub default_toll_free_number: Option<String>,
+    /// The other settings Microsoft's cmdlet documents (stored as one record).
+    #[serde(flatten)]
+    pub options: DialInOptions,
+}
+
+/// `AllowFederatedUsersToDialOutToSelf` and `...ToThirdParty` values.
+pub const DIAL_OUT_PERMISSIONS: &[&str] = &["No", "Yes", "RequireSameEnterpriseUser"];
+/// `EntryExitAnnouncementsType` values.
+pub const ENTRY_EXIT_ANNOUNCEMENT_TYPES: &[&str] = &["UseNames", "ToneOnly"];
+/// `MaskPstnNumbersType` values.
+pub const MASK_PSTN_NUMBERS_TYPES: &[&str] =
+    &["MaskedForExternalUsers", "MaskedForAllUsers", "NoMasking"];
+
+fn no() -> bool {
+    false
+}
+
+/// The dial-in settings besides those migration always read, with Microsoft's defaults.
+/// Those the documentation calls internal or not applicable to Teams are kept and shown
+/// all the same; `IncludeTollFreeNumberInMeetingInvites` and `AutomaticallySendEmailsToUsers`
+/// change what the worker writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DialInOptions {
+    #[serde(default)]
+    pub allowed_dial_out_external_domains: Vec<String>,
+    #[serde(default = "require_same_enterprise_user")]
+    pub allow_federated_users_to_dial_out_to_self: String,
+    #[serde(default = "require_same_enterprise_user")]
+    pub allow_federated_users_to_dial_out_to_third_party: String,
+    #[serde(default = "no", rename = "AllowPSTNOnlyMeetingsByDefault")]
+    pub allow_pstn_only_meetings_by_default: bool,
+    #[serde(default = "no")]
+    pub enable_dial_out_join_confirmation: bool,
+    #[serde(default = "yes")]
+    pub enable_entry_exit_notifications: bool,
+    #[serde(default = "yes")]
+    pub enable_name_recording: bool,
+    #[serde(default = "use_names")]
+    pub entry_exit_announcements_type: String,
+    /// Whether rewritten invitations carry the toll-free number.
+    #[serde(default = "yes")]
+    pub include_toll_free_number_in_meeting_invites: bool,
+    #[serde(default = "masked_for_external_users")]
+    pub mask_pstn_numbers_type: String,
+    #[serde(default = "no")]
+    pub migrate_service_numbers_on_cross_forest_move: bool,
+    #[serde(default)]
+    pub send_email_from_address: Option<String>,
+    #[serde(default)]
+    pub send_email_from_display_name: Option<String>,
+    #[serde(default = "no")]
+    pub send_email_from_override: bool,
+    #[serde(default = "yes")]
+    pub use_unique_conference_ids: bool,
+}
+
+fn require_same_enterprise_user() -> String {
+    "RequireSameEnterpriseUser".into()
+}
+
+fn use_names() -> String {
+    "UseNames".into()
+}
+
+fn masked_for_external_users() -> String {
+    "MaskedForExternalUsers".into()
+}
+
+impl Default for DialInOptions {
+    fn default() -> Self {
+        serde_json::from_str("{}").expect("every field has a default")
+    }
 }
 
 /// Changes for `set_dial_in_settings`; absent fields stay as they are. A number set to
@@ -371,6 +948,24 @@ pub struct DialInSettingsChanges {
     pub pin_length: Option<i64>,
     pub default_toll_number: Option<String>,
     pub default_toll_free_number: Option<String>,
+    pub allowed_dial_out_external_domains: Option<Vec<String>>,
+    pub allow_federated_users_to_dial_out_to_self: Option<String>,
+    pub allow_federated_users_to_dial_out_to_third_party: Option<String>,
+    #[serde(rename = "AllowPSTNOnlyMeetingsByDefault")]
+    pub allow_pstn_only_meetings_by_default: Option<bool>,
+    pub enable_dial_out_join_confirmation: Option<bool>,
+    pub enable_entry_exit_notifications: Option<bool>,
+    pub enable_name_recording: Option<bool>,
+    pub entry_exit_announcements_type: Option<String>,
+    pub include_toll_free_number_in_meeting_invites: Option<bool>,
+    pub mask_pstn_numbers_type: Option<String>,
+    pub migrate_service_numbers_on_cross_forest_move: Option<bool>,
+    /// An empty address clears it.
+    pub send_email_from_address: Option<String>,
+    /// An empty name clears it.
+    pub send_email_from_display_name: Option<String>,
+    pub send_email_from_override: Option<bool>,
+    pub use_unique_conference_ids: Option<bool>,
 }
 
 /// A migration request's status record, with the real service's field names.

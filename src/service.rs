@@ -177,7 +177,7 @@ impl Service {
 
     /// One page of the tenant's users (see [`directory::list_users`]).
     pub fn list_users(&self, query: &UserQuery) -> Result<UserPage> {
-        directory::list_users(self.store.reads(), query)
+        directory::list_users(self.store.reads(), query, self.clock.now())
     }
 
     /// The user's meetings with their current online-meeting block.

@@ -49,6 +49,31 @@ impl Timestamp {
         .with_target(text))
     }
 
+    /// Parses what scripts write for a date: ISO 8601 as [`Timestamp::parse`] does, a date
+    /// alone, or the US form PowerShell prints (`1/25/2022 11:59:59 PM`), all taken as UTC.
+    pub fn parse_loose(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if let Ok(t) = Timestamp::parse(text) {
+            return Some(t);
+        }
+        for format in [
+            "%m/%d/%Y %I:%M:%S %p",
+            "%m/%d/%Y %H:%M:%S",
+            "%m/%d/%Y %H:%M",
+        ] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+                return Some(Timestamp(Utc.from_utc_datetime(&t).timestamp_millis()));
+            }
+        }
+        for format in ["%Y-%m-%d", "%m/%d/%Y"] {
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(text, format) {
+                let t = d.and_hms_opt(0, 0, 0)?;
+                return Some(Timestamp(Utc.from_utc_datetime(&t).timestamp_millis()));
+            }
+        }
+        None
+    }
+
     pub fn to_iso(self) -> String {
         match Utc.timestamp_millis_opt(self.0).single() {
             Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),

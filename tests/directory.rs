@@ -675,3 +675,75 @@ fn a_bare_logon_name_is_told_the_forms_that_work() {
     let hint = svc.resolve(None, "No Body").unwrap_err().hint.unwrap();
     assert!(!hint.contains("logon"), "{hint}");
 }
+
+#[test]
+fn every_documented_dial_in_setting_is_checked_and_kept() {
+    use meeting_migration::model::DialInSettingsChanges;
+    let (_store, svc) = sample(2, 1);
+    let defaults = svc.dial_in_settings(None).unwrap();
+    assert_eq!(
+        defaults.options.mask_pstn_numbers_type,
+        "MaskedForExternalUsers"
+    );
+    assert!(defaults.options.include_toll_free_number_in_meeting_invites);
+    for bad in [
+        DialInSettingsChanges {
+            pin_length: Some(3),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            pin_length: Some(13),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            allow_federated_users_to_dial_out_to_self: Some("Maybe".into()),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            entry_exit_announcements_type: Some("Music".into()),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            mask_pstn_numbers_type: Some("Masked".into()),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            send_email_from_address: Some("not an address".into()),
+            ..Default::default()
+        },
+        DialInSettingsChanges {
+            allowed_dial_out_external_domains: Some(vec!["fabrikam".into()]),
+            ..Default::default()
+        },
+    ] {
+        let e = svc.set_dial_in_settings(None, &bad).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{bad:?}");
+    }
+    assert_eq!(
+        svc.dial_in_settings(None).unwrap(),
+        defaults,
+        "a refused change changes nothing"
+    );
+    let set = svc
+        .set_dial_in_settings(
+            None,
+            &DialInSettingsChanges {
+                entry_exit_announcements_type: Some("toneonly".into()),
+                send_email_from_address: Some("Admin@Contoso.com".into()),
+                allowed_dial_out_external_domains: Some(vec!["fabrikam.com".into()]),
+                include_toll_free_number_in_meeting_invites: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(set.options.entry_exit_announcements_type, "ToneOnly");
+    assert_eq!(
+        set.options.send_email_from_address.as_deref(),
+        Some("Admin@Contoso.com")
+    );
+    assert_eq!(
+        set.options.allowed_dial_out_external_domains,
+        ["fabrikam.com"]
+    );
+    assert_eq!(svc.dial_in_settings(None).unwrap(), set);
+}

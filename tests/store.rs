@@ -68,13 +68,36 @@ fn the_schema_version_table_records_every_step() {
     assert_eq!(s.schema_version().unwrap(), schema::STEPS.len());
 }
 
-#[test]
-fn a_version_1_store_is_upgraded_and_works() {
+/// Turns a current store back into what version `version` wrote: the same rows, without
+/// the tables and columns later steps added (the code of a version writes only its own
+/// columns, so the current code cannot write an old store itself).
+fn downgrade(store: &TestStore, version: usize) {
+    let conn = store.sql();
+    let later: &[(usize, &str)] = &[
+        (3, "ALTER TABLE users DROP COLUMN profile; ALTER TABLE tenants DROP COLUMN dial_in_options"),
+        (2, "DROP TABLE outcomes; DROP TABLE requests; ALTER TABLE meetings DROP COLUMN rewrite_count"),
+    ];
+    for (step, sql) in later {
+        if *step > version {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+    conn.execute(
+        "DELETE FROM schema_version WHERE version > ?1",
+        [version as i64],
+    )
+    .unwrap();
+    assert_eq!(
+        schema::STEPS.len(),
+        3,
+        "a new step needs its line in downgrade()"
+    );
+}
+
+fn old_sample_store(version: usize) -> TestStore {
     let store = TestStore::new();
     {
-        let old = SqliteStore::open_at_version(&store.path, 1).unwrap();
-        assert_eq!(old.schema_version().unwrap(), 1);
-        let svc = Service::with_store(Arc::new(old));
+        let svc = store.open();
         svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
             user_count: 20,
             meetings_per_user: 2,
@@ -82,6 +105,57 @@ fn a_version_1_store_is_upgraded_and_works() {
         })
         .unwrap();
     }
+    downgrade(&store, version);
+    let old = SqliteStore::open_at_version(&store.path, version).unwrap();
+    assert_eq!(old.schema_version().unwrap(), version);
+    store
+}
+
+#[test]
+fn a_version_2_store_is_upgraded_and_its_users_read_as_enabled_users() {
+    let store = old_sample_store(2);
+    let svc = store.open();
+    let upgraded = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), schema::STEPS.len());
+    drop(upgraded);
+    let ken = svc.resolve(None, "LITWAREINC\\kenmyer").unwrap();
+    assert_eq!(ken.display_name, "Ken Myer");
+    // The properties step 3 added read as their defaults on the old rows.
+    assert_eq!(ken.profile.account_type, "User");
+    assert!(ken.profile.account_enabled);
+    assert_eq!(ken.profile.policies.get("TeamsUpgradePolicy"), None);
+    assert!(ken.profile.feature_types.is_empty());
+    // Filters on the new properties work on them.
+    let page = svc
+        .list_users(&meeting_migration::directory::UserQuery {
+            filter: Some("TeamsUpgradePolicy -eq $null -and AccountType -eq 'User'".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.users.len(), 22);
+    // And new users are written with them next to the old ones.
+    svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
+        tenant_id: Some(uuid::Uuid::from_u128(7)),
+        user_count: 3,
+        meetings_per_user: 1,
+        ..Default::default()
+    })
+    .unwrap();
+    let ken = svc
+        .resolve(
+            Some(&uuid::Uuid::from_u128(7).to_string()),
+            "kenmyer@litwareinc.com",
+        )
+        .unwrap();
+    assert_eq!(
+        ken.profile.policies.get("ArchivingPolicy").as_deref(),
+        Some("RedmondArchiving")
+    );
+}
+
+#[test]
+fn a_version_1_store_is_upgraded_and_works() {
+    let store = old_sample_store(1);
     let has_requests: i64 = store
         .sql()
         .query_row(

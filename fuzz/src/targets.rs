@@ -76,6 +76,7 @@ fn user() -> User {
         audio_conferencing_toll_number: None,
         audio_conferencing_toll_free_number: Some("+1 800 555 0100".into()),
         tenant_id: Default::default(),
+        profile: Default::default(),
     }
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
@@ -21,8 +22,13 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     private const string QuerySet = "Query";
     private const string CorrelationIdSet = "CorrelationId";
 
-    /// <summary>Only this user's requests (any identity form).</summary>
-    [Parameter(Position = 0, ParameterSetName = QuerySet)]
+    /// <summary>
+    /// Only this user's requests (any identity form). Bound from the pipeline by property name, so piped users
+    /// (<c>Get-CsOnlineUser</c>) and <c>Import-Csv</c> rows with an <c>Identity</c>, <c>UserPrincipalName</c> or
+    /// <c>SipAddress</c> column select their own requests.
+    /// </summary>
+    [Parameter(Position = 0, ParameterSetName = QuerySet, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName", "SipAddress")]
     [UserIdentityTransformation]
     [ArgumentCompleter(typeof(UserIdentityCompleter))]
     [ValidateNotNullOrEmpty]
@@ -52,16 +58,51 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     /// One request of the tenant in detail: queue position and per-meeting outcomes; another tenant's request is
     /// not found. Bound from piped status records, whose <c>TenantId</c> binds <c>-Tenant</c> unless it was given.
     /// </summary>
+    /// <remarks>
+    /// Also in the query set, from the pipeline only: PowerShell binds a piped object to the default (query) set
+    /// first, where a status record's <c>UserPrincipalName</c> binds <c>-Identity</c>; its <c>CorrelationId</c> still
+    /// wins (see <see cref="ProcessItem"/>).
+    /// </remarks>
     [Parameter(Mandatory = true, ParameterSetName = CorrelationIdSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = QuerySet, ValueFromPipelineByPropertyName = true, DontShow = true)]
     public Guid CorrelationId { get; set; }
 
-    private protected override object? ErrorTarget => ParameterSetName == CorrelationIdSet ? CorrelationId : Identity;
+    private static readonly string[] QueryParameters =
+        [nameof(Identity), nameof(StartTime), nameof(EndTime), nameof(State), nameof(MigrationType), nameof(SummaryOnly)];
+
+    private bool queryOnCommandLine;
+
+    protected override void BeginProcessing()
+    {
+        // Only command-line arguments are bound before the first record.
+        queryOnCommandLine = QueryParameters.Any(MyInvocation.BoundParameters.ContainsKey);
+        if (queryOnCommandLine && MyInvocation.BoundParameters.ContainsKey(nameof(CorrelationId)))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ParameterBindingException("-CorrelationId names one request; it cannot be combined with -Identity, -StartTime, -EndTime, -State, -MigrationType or -SummaryOnly."),
+                "AmbiguousParameterSet", ErrorCategory.InvalidArgument, CorrelationId));
+        }
+
+        base.BeginProcessing();
+    }
+
+    private protected override object? ErrorTarget => CorrelationId != Guid.Empty ? CorrelationId : Identity;
 
     private protected override void ProcessItem()
     {
-        if (ParameterSetName == CorrelationIdSet)
+        if (ParameterSetName == CorrelationIdSet || (CorrelationId != Guid.Empty && !queryOnCommandLine))
         {
             WriteObject(Store.GetStatus(TenantArgument, CorrelationId));
+            return;
+        }
+
+        if (MyInvocation.ExpectingInput && !queryOnCommandLine && Identity is null)
+        {
+            // A piped object that named neither a user nor a request (a CSV row with an Email and a TenantId column,
+            // say) would otherwise list every request of the tenant: a wrong answer.
+            WriteError(new ErrorRecord(
+                new ArgumentException("The piped object names no user or request: it has no Identity, UserPrincipalName, SipAddress or CorrelationId property."),
+                "MeetingMigration.PipedObjectNamesNoUser", ErrorCategory.InvalidArgument, null));
             return;
         }
 

@@ -3,16 +3,11 @@ using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Commands;
 
-/// <summary><para type="synopsis">Gets the tenant's audio-conferencing settings that matter to meeting migration.</para></summary>
-[Cmdlet(VerbsCommon.Get, "CsOnlineDialInConferencingTenantSettings",
+/// <summary><para type="synopsis">Gets the tenant's audio-conferencing (dial-in) settings: every setting Microsoft's cmdlet documents.</para></summary>
+[Cmdlet(VerbsCommon.Get, "CsOnlineDialInConferencingTenantSettings", DefaultParameterSetName = "Identity",
     HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-csonlinedialinconferencingtenantsettings")]
 [OutputType(typeof(DialInConferencingTenantSettings))]
-public sealed class GetCsOnlineDialInConferencingTenantSettingsCommand : TenantCmdlet
+public sealed class GetCsOnlineDialInConferencingTenantSettingsCommand : GetGlobalSettingsCmdlet<DialInConferencingTenantSettings>
 {
-    /// <summary>The settings' identity; the tenant has only Global.</summary>
-    [Parameter(Position = 0)]
-    [ValidateSet("Global")]
-    public string Identity { get; set; } = "Global";
-
-    private protected override void ProcessItem() => WriteObject(Store.GetDialInSettings(TenantArgument));
+    private protected override DialInConferencingTenantSettings Read(string? tenant) => Store.GetDialInSettings(tenant);
 }

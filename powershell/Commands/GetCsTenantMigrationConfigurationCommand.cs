@@ -4,15 +4,10 @@ using MeetingMigration.PowerShell.Model;
 namespace MeetingMigration.PowerShell.Commands;
 
 /// <summary><para type="synopsis">Gets the tenant's meeting migration configuration (Identity Global).</para></summary>
-[Cmdlet(VerbsCommon.Get, "CsTenantMigrationConfiguration",
+[Cmdlet(VerbsCommon.Get, "CsTenantMigrationConfiguration", DefaultParameterSetName = "Identity",
     HelpUri = "https://learn.microsoft.com/powershell/module/skype/get-cstenantmigrationconfiguration")]
 [OutputType(typeof(TenantMigrationConfiguration))]
-public sealed class GetCsTenantMigrationConfigurationCommand : TenantCmdlet
+public sealed class GetCsTenantMigrationConfigurationCommand : GetGlobalSettingsCmdlet<TenantMigrationConfiguration>
 {
-    /// <summary>The configuration's identity; the tenant has only Global.</summary>
-    [Parameter(Position = 0)]
-    [ValidateSet("Global")]
-    public string Identity { get; set; } = "Global";
-
-    private protected override void ProcessItem() => WriteObject(Store.GetMigrationConfiguration(TenantArgument));
+    private protected override TenantMigrationConfiguration Read(string? tenant) => Store.GetMigrationConfiguration(tenant);
 }

@@ -27,6 +27,10 @@ public abstract class SetGlobalSettingsCmdlet<TSettings> : TenantCmdlet
     [ValidateNotNull]
     public TSettings? Instance { get; set; }
 
+    /// <summary>Change without asking, even with <c>-Confirm</c> (<c>-WhatIf</c> still only tells).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Write the updated settings.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -47,7 +51,8 @@ public abstract class SetGlobalSettingsCmdlet<TSettings> : TenantCmdlet
         string? tenant = TenantArgument ?? (Instance is { } instance ? TenantOf(instance).ToString() : null);
         SettingsChange change = Prepare(Instance);
         string named = string.Join(", ", change.Settings.Where(c => c.Value is not null).Select(c => $"{c.Name}={c.Value}"));
-        if (!ShouldProcess($"Global (tenant {tenant ?? "default"})", $"Set {SettingsName} ({(named.Length > 0 ? named : "no changes")})"))
+        bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && LanguagePrimitives.IsTrue(w);
+        if ((whatIf || !Force) && !ShouldProcess($"Global (tenant {tenant ?? "default"})", $"Set {SettingsName} ({(named.Length > 0 ? named : "no changes")})"))
         {
             return;
         }

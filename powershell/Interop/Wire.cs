@@ -34,7 +34,17 @@ internal sealed class StartResult
     public NativeError? Error { get; set; }
 }
 
-internal sealed record UsersQuery(string? Tenant, string? Filter, string? Prefix, long? After, int Limit);
+internal sealed record UsersQuery(
+    string? Tenant,
+    string? Filter,
+    string? Prefix,
+    long? After,
+    int Limit,
+    string? AccountType = null,
+    bool SoftDeletedUser = false,
+    bool SkipUserPolicies = false,
+    string[]? Properties = null,
+    string? Sort = null);
 
 internal sealed class UsersPage
 {
@@ -56,7 +66,22 @@ internal sealed record DialInSettingsChanges(
     bool? AutomaticallySendEmailsToUsers,
     int? PinLength,
     string? DefaultTollNumber,
-    string? DefaultTollFreeNumber);
+    string? DefaultTollFreeNumber,
+    string[]? AllowedDialOutExternalDomains,
+    string? AllowFederatedUsersToDialOutToSelf,
+    string? AllowFederatedUsersToDialOutToThirdParty,
+    bool? AllowPSTNOnlyMeetingsByDefault,
+    bool? EnableDialOutJoinConfirmation,
+    bool? EnableEntryExitNotifications,
+    bool? EnableNameRecording,
+    string? EntryExitAnnouncementsType,
+    bool? IncludeTollFreeNumberInMeetingInvites,
+    string? MaskPstnNumbersType,
+    bool? MigrateServiceNumbersOnCrossForestMove,
+    string? SendEmailFromAddress,
+    string? SendEmailFromDisplayName,
+    bool? SendEmailFromOverride,
+    bool? UseUniqueConferenceIds);
 
 internal sealed record ImportProgress(long Done, long Total);
 

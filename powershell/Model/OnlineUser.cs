@@ -1,20 +1,131 @@
 using System;
+using System.Collections.Generic;
 
 namespace MeetingMigration.PowerShell.Model;
 
-/// <summary>A directory user, as Get-CsOnlineUser returns it. Pipes into Start-CsExMeetingMigration by UserPrincipalName.</summary>
+/// <summary>
+/// A directory user, as Get-CsOnlineUser returns it (the property names of Microsoft's module). Pipes into
+/// Start-CsExMeetingMigration and Get-CsMeetingMigrationStatus by UserPrincipalName. The properties are described
+/// once, in the library's <c>UserField</c> table; this class only receives them.
+/// </summary>
 public sealed class OnlineUser
 {
     /// <summary>The user's directory object id.</summary>
     public Guid Identity { get; set; }
     public string UserPrincipalName { get; set; } = "";
-    public string SipAddress { get; set; } = "";
+    public string? SipAddress { get; set; }
     public string DisplayName { get; set; } = "";
-    public string SamAccountName { get; set; } = "";
-    public string WindowsDomainLogon { get; set; } = "";
-    public string DistinguishedName { get; set; } = "";
-    public string TeamsUpgradeEffectiveMode { get; set; } = "";
+    public string? SamAccountName { get; set; }
+    public string? WindowsDomainLogon { get; set; }
+    public string? DistinguishedName { get; set; }
+    public string? AccountType { get; set; }
+    public bool? AccountEnabled { get; set; }
+    public bool? IsSipEnabled { get; set; }
+    /// <summary>The older Skype for Business name of the account switch.</summary>
+    public bool? Enabled { get; set; }
+    public bool? EnterpriseVoiceEnabled { get; set; }
+    public bool? HideFromAddressLists { get; set; }
+    public bool? DirSyncEnabled { get; set; }
+    public string? TeamsUpgradeEffectiveMode { get; set; }
+    public bool? TeamsUpgradeNotificationsEnabled { get; set; }
+    public NameList? FeatureTypes { get; set; }
+    public AssignedPlanList? AssignedPlan { get; set; }
+    /// <summary>UTC.</summary>
+    public DateTime? WhenCreated { get; set; }
+    /// <summary>UTC.</summary>
+    public DateTime? WhenChanged { get; set; }
+    /// <summary>UTC; set when the user was deleted (restorable for 30 days).</summary>
+    public DateTime? SoftDeletionTimestamp { get; set; }
     public string? AudioConferencingTollNumber { get; set; }
     public string? AudioConferencingTollFreeNumber { get; set; }
+    public string? Alias { get; set; }
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? City { get; set; }
+    public string? State { get; set; }
+    public string? Country { get; set; }
+    public string? Department { get; set; }
+    public string? Title { get; set; }
+    public string? Company { get; set; }
+    public string? UsageLocation { get; set; }
+    public string? HostingProvider { get; set; }
+    public string? OnPremHostingProvider { get; set; }
+    public string? OnPremLineURI { get; set; }
+    public string? LineURI { get; set; }
+    public string? OnPremSipAddress { get; set; }
+    public string? WindowsEmailAddress { get; set; }
+    public string? InterpretedUserType { get; set; }
+    public string? TeamsUpgradePolicyIsReadOnly { get; set; }
+    public string? PreferredDataLocation { get; set; }
+    public string? CountryAbbreviation { get; set; }
+    public string? PhoneNumber { get; set; }
+
+    // Per-user policies: null unless assigned (and with -SkipUserPolicies).
+    public string? TeamsUpgradePolicy { get; set; }
+    public string? ArchivingPolicy { get; set; }
+    public string? CallingLineIdentity { get; set; }
+    public string? ExternalAccessPolicy { get; set; }
+    public string? OnlineAudioConferencingRoutingPolicy { get; set; }
+    public string? OnlineVoicemailPolicy { get; set; }
+    public string? OnlineVoiceRoutingPolicy { get; set; }
+    public string? TenantDialPlan { get; set; }
+    public string? TeamsAIPolicy { get; set; }
+    public string? TeamsAppPermissionPolicy { get; set; }
+    public string? TeamsAppSetupPolicy { get; set; }
+    public string? TeamsAudioConferencingPolicy { get; set; }
+    public string? TeamsBYODAndDesksPolicy { get; set; }
+    public string? TeamsCallHoldPolicy { get; set; }
+    public string? TeamsCallingPolicy { get; set; }
+    public string? TeamsCallParkPolicy { get; set; }
+    public string? TeamsChannelsPolicy { get; set; }
+    public string? TeamsComplianceRecordingPolicy { get; set; }
+    public string? TeamsEmergencyCallingPolicy { get; set; }
+    public string? TeamsEmergencyCallRoutingPolicy { get; set; }
+    public string? TeamsEnhancedEncryptionPolicy { get; set; }
+    public string? TeamsEventsPolicy { get; set; }
+    public string? TeamsFeedbackPolicy { get; set; }
+    public string? TeamsFilesPolicy { get; set; }
+    public string? TeamsIPPhonePolicy { get; set; }
+    public string? TeamsMediaConnectivityPolicy { get; set; }
+    public string? TeamsMediaLoggingPolicy { get; set; }
+    public string? TeamsMeetingBroadcastPolicy { get; set; }
+    public string? TeamsMeetingPolicy { get; set; }
+    public string? TeamsMeetingTemplatePermissionPolicy { get; set; }
+    public string? TeamsMessagingPolicy { get; set; }
+    public string? TeamsMobilityPolicy { get; set; }
+    public string? TeamsRoomVideoTeleConferencingPolicy { get; set; }
+    public string? TeamsSharedCallingRoutingPolicy { get; set; }
+    public string? TeamsShiftsPolicy { get; set; }
+    public string? TeamsSurvivableBranchAppliancePolicy { get; set; }
+    public string? TeamsUpdateManagementPolicy { get; set; }
+    public string? TeamsVdiPolicy { get; set; }
+    public string? TeamsVideoInteropServicePolicy { get; set; }
+    public string? TeamsVirtualAppointmentsPolicy { get; set; }
+    public string? TeamsWorkLoadPolicy { get; set; }
+    public string? TeamsWorkLocationDetectionPolicy { get; set; }
     public Guid TenantId { get; set; }
+}
+
+/// <summary>A multi-valued text property (<c>FeatureTypes</c>); its string form (Export-Csv) joins the names with ';', which import reads back.</summary>
+public sealed class NameList : List<string>
+{
+    public override string ToString() => string.Join(";", this);
+}
+
+/// <summary>A user's licence plans; its string form lists the capabilities.</summary>
+public sealed class AssignedPlanList : List<AssignedPlan>
+{
+    public override string ToString() => string.Join(";", this.ConvertAll(p => p.Capability));
+}
+
+/// <summary>One licence plan of a user.</summary>
+public sealed class AssignedPlan
+{
+    public string Capability { get; set; } = "";
+    public string CapabilityStatus { get; set; } = "";
+    public Guid ServicePlanId { get; set; }
+    /// <summary>UTC.</summary>
+    public DateTime AssignedTimestamp { get; set; }
+
+    public override string ToString() => Capability;
 }

@@ -39,12 +39,12 @@ public sealed class UserIdentityCompleter : IArgumentCompleter
         {
             string rest = typed[4..];
             upnPrefix = rest;
-            form = u => u.SipAddress.StartsWith("sip:" + rest, StringComparison.OrdinalIgnoreCase) ? u.SipAddress : null;
+            form = u => u.SipAddress?.StartsWith("sip:" + rest, StringComparison.OrdinalIgnoreCase) == true ? u.SipAddress : null;
         }
         else if (typed.IndexOf('\\') is var slash and > 0)
         {
             upnPrefix = typed[(slash + 1)..];
-            form = u => u.WindowsDomainLogon.StartsWith(typed, StringComparison.OrdinalIgnoreCase) ? u.WindowsDomainLogon : null;
+            form = u => u.WindowsDomainLogon?.StartsWith(typed, StringComparison.OrdinalIgnoreCase) == true ? u.WindowsDomainLogon : null;
         }
         else
         {

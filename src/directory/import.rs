@@ -14,7 +14,7 @@ use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::invitation;
 use crate::model::{
-    parse_guid, DirectoryData, MeetingType, NewMeeting, NewUser, Tenant, UserField,
+    parse_guid, DirectoryData, FieldKind, MeetingType, NewMeeting, NewUser, Tenant, UserField,
 };
 use crate::time::Timestamp;
 
@@ -47,13 +47,7 @@ impl<'a> Record<'a> {
             let canonical = known
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    bad(
-                        &source,
-                        name,
-                        format!("is not a known field (known: {})", known.join(", ")),
-                    )
-                })?;
+                .ok_or_else(|| bad(&source, name, unknown_field(name, known)))?;
             fields.push((*canonical, v));
         }
         Ok(Record { source, fields })
@@ -86,12 +80,58 @@ impl<'a> Record<'a> {
     }
 }
 
+/// The fields a user record may have: every property `Get-CsOnlineUser` shows.
+fn user_field_names() -> Vec<&'static str> {
+    UserField::ALL
+        .iter()
+        .map(|f| f.name())
+        .chain(["AssignedPlans"])
+        .collect()
+}
+
+/// Why a field is not known: its close matches, and the accepted ones (all of them when
+/// few; a user has too many to list in one message).
+fn unknown_field(name: &str, known: &[&'static str]) -> String {
+    if known.len() <= 12 {
+        return format!("is not a known field (known: {})", known.join(", "));
+    }
+    let close = UserField::close_matches(name);
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!("did you mean {}? ", close.join(", "))
+    };
+    format!(
+        "is not a known field ({hint}the {} accepted fields are the properties Get-CsOnlineUser shows; see Get-Help Import-MmsTenantData)",
+        known.len()
+    )
+}
+
+/// A user record's fields. Every property `Get-CsOnlineUser` shows is recognised, so its
+/// output (`ConvertTo-Json`) imports; the ones the store computes (`WindowsDomainLogon`,
+/// `TenantId`) are skipped. Booleans, numbers and, for multi-valued properties, arrays are
+/// taken as they are written.
 fn user_fields(r: &Record) -> Result<UserFields> {
     let mut fields = UserFields::default();
     for &field in UserField::ALL.iter().filter(|f| f.importable()) {
-        if let Some(value) = r.text(field.name())? {
-            fields.set(field, value);
-        }
+        let text = match (r.get(field.name()), field.kind()) {
+            (None, _) => continue,
+            (Some(Value::String(s)), _) => s.clone(),
+            (Some(Value::Bool(b)), FieldKind::Bool) => {
+                if *b { "True" } else { "False" }.to_string()
+            }
+            (Some(v @ Value::Array(_)), FieldKind::List | FieldKind::Plans) => v.to_string(),
+            (Some(v @ Value::Object(_)), FieldKind::Plans) => v.to_string(),
+            (Some(Value::Number(n)), FieldKind::Text) => n.to_string(),
+            (Some(other), _) => {
+                return Err(bad(
+                    &r.source,
+                    field.name(),
+                    format!("expected a string, found {}", shorten(&other.to_string())),
+                ))
+            }
+        };
+        fields.set(field, text);
     }
     Ok(fields)
 }
@@ -248,7 +288,7 @@ pub fn parse_json(
     };
     let total = users.len() + meetings.len();
     let mut data = DirectoryData::default();
-    let user_columns = UserField::importable_names();
+    let user_columns = user_field_names();
     for (i, value) in users.iter().enumerate() {
         let record = Record::new(format!("Users[{i}]"), value, &user_columns)?;
         data.users.push(NewUser::from_fields(
@@ -298,21 +338,32 @@ pub fn parse_csv(
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(csv_error)?.clone();
-    let mut columns: Vec<UserField> = Vec::new();
+    // Every column is a property Get-CsOnlineUser shows (so Export-Csv output imports); the
+    // computed ones are skipped (None). An unknown column names what was found.
+    let mut columns: Vec<Option<UserField>> = Vec::new();
     for h in headers.iter() {
-        let known = UserField::parse(h)
-            .filter(|f| f.importable())
-            .ok_or_else(|| {
-                bad(
-                    "line 1",
-                    h,
-                    format!(
-                        "is not a user field (known: {})",
-                        UserField::importable_names().join(", ")
+        let Some(field) = UserField::parse(h) else {
+            let found: Vec<&str> = headers.iter().collect();
+            let delimiter = if found.len() == 1 && h.contains([';', '\t', '|']) {
+                " The header is one column: is the file delimited by something other than commas? Import-Csv -Delimiter reads it; Export-Csv writes commas."
+            } else {
+                ""
+            };
+            return Err(bad(
+                "line 1",
+                h,
+                format!(
+                    "{} The columns found: {}.{delimiter}",
+                    unknown_field(h, &user_field_names()).replacen(
+                        "is not a known field",
+                        "is not a user property",
+                        1
                     ),
-                )
-            })?;
-        columns.push(known);
+                    shorten(&found.join(", "))
+                ),
+            ));
+        };
+        columns.push(field.importable().then_some(field));
     }
     let total = text.lines().count().saturating_sub(1);
     let mut data = DirectoryData::default();
@@ -321,7 +372,9 @@ pub fn parse_csv(
         let source = format!("line {}", row.position().map_or(i as u64 + 2, |p| p.line()));
         let mut fields = UserFields::default();
         for (field, cell) in columns.iter().zip(row.iter()) {
-            fields.set(*field, cell);
+            if let Some(field) = field {
+                fields.set(*field, cell);
+            }
         }
         data.users
             .push(NewUser::from_fields(fields, tenant, &source)?);

@@ -42,7 +42,30 @@ pub struct UserQuery {
     pub after: Option<i64>,
     #[serde(default)]
     pub limit: Option<usize>,
+    /// `-AccountType`: only users of this type (one of [`ACCOUNT_TYPES`]).
+    #[serde(default)]
+    pub account_type: Option<String>,
+    /// `-SoftDeletedUser`: only users deleted within the last 30 days (restorable).
+    #[serde(default)]
+    pub soft_deleted_user: bool,
+    /// `-SkipUserPolicies`: the policy properties are left empty.
+    #[serde(default)]
+    pub skip_user_policies: bool,
+    /// `-Properties`: property names the caller will show; checked here (an unknown name is
+    /// an error with the close matches), the whole users are returned.
+    #[serde(default)]
+    pub properties: Option<Vec<String>>,
+    /// `-Sort` / `-OrderBy`: `"Property"`, `"Property asc"` or `"Property desc"`. Sorted
+    /// listings page by position (`After` is the number of users already returned).
+    #[serde(default)]
+    pub sort: Option<String>,
 }
+
+/// Most users a sorted listing orders: sorting holds the selected users in memory.
+pub const MAX_SORTED_USERS: usize = 200_000;
+
+/// How long a deleted user can be restored, and is listed by `-SoftDeletedUser`.
+pub const SOFT_DELETION_DAYS: i64 = 30;
 
 /// One page of users and the cursor of the next (`None` at the end).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -267,18 +290,262 @@ fn not_found_hint(
     Ok(Some(hint))
 }
 
+/// The user property `name` (case-insensitive), or an error naming it, the parameter and
+/// the close matches.
+fn property_named(name: &str, parameter: &str) -> Result<UserField> {
+    UserField::parse(name).ok_or_else(|| {
+        let close = UserField::close_matches(name);
+        let hint = if close.is_empty() {
+            String::from("see Get-Help Get-CsOnlineUser -Parameter Filter for the properties")
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        Error::invalid(format!(
+            "{parameter}: '{}' is not a property of a user; {hint}",
+            shorten(name.trim())
+        ))
+        .with_target(name.to_string())
+    })
+}
+
+/// `-Sort` text: `Property`, `Property asc` or `Property desc`, a script block's braces
+/// accepted around it; blank is no sort.
+fn parse_sort(text: &str) -> Result<Option<(UserField, bool)>> {
+    let trimmed = text.trim();
+    let inner = trimmed
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(trimmed);
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let (name, descending) = match words.as_slice() {
+        [] => return Ok(None),
+        [name] => (*name, false),
+        [name, order] if order.eq_ignore_ascii_case("asc") => (*name, false),
+        [name, order] if order.eq_ignore_ascii_case("desc") => (*name, true),
+        _ => {
+            return Err(Error::invalid(format!(
+            "-Sort: '{}' is not a sort order; write 'Property', 'Property asc' or 'Property desc'.",
+            shorten(text)
+        ))
+            .with_target(text.to_string()))
+        }
+    };
+    Ok(Some((property_named(name, "-Sort")?, descending)))
+}
+
+/// Orders two values of one property for `-Sort`: null first, times and numbers by value,
+/// text case-insensitively, lists by their text.
+fn sort_order(a: &FieldValue, b: &FieldValue) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (FieldValue::Null, FieldValue::Null) => Ordering::Equal,
+        (FieldValue::Null, _) => Ordering::Less,
+        (_, FieldValue::Null) => Ordering::Greater,
+        (FieldValue::Time(x), FieldValue::Time(y)) => x.cmp(y),
+        (FieldValue::Bool(x), FieldValue::Bool(y)) => x.cmp(y),
+        _ => {
+            let (x, y) = (
+                a.clone().into_text().unwrap_or_default(),
+                b.clone().into_text().unwrap_or_default(),
+            );
+            match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
+                (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(Ordering::Equal),
+                _ => identity::fold(&x).cmp(&identity::fold(&y)),
+            }
+        }
+    }
+}
+
+/// One page of a sorted listing: every selected user is read (streaming) and ordered, ties
+/// in creation order; `after` is the position to go on from.
+fn sorted_page(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    selection: &Selection,
+    property: UserField,
+    descending: bool,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<UserPage> {
+    let mut selected = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = reads.users_page(tenant, cursor, None, MAX_PAGE)?;
+        let exhausted = page.len() < MAX_PAGE;
+        for user in page {
+            cursor = Some(user.key);
+            if selection.keeps(&user) {
+                if selected.len() == MAX_SORTED_USERS {
+                    return Err(Error::invalid(format!(
+                        "-Sort orders at most {MAX_SORTED_USERS} users at once and more are selected; narrow the selection with -Filter or -AccountType, or sort a part at a time."
+                    )));
+                }
+                selected.push(user);
+            }
+        }
+        if exhausted {
+            break;
+        }
+    }
+    selected.sort_by(|a, b| {
+        let order = sort_order(&property.get(a), &property.get(b));
+        (if descending { order.reverse() } else { order }).then(a.key.cmp(&b.key))
+    });
+    let total = selected.len();
+    let start = (after.unwrap_or(0).max(0) as usize).min(total);
+    let end = start.saturating_add(limit).min(total);
+    let users: Vec<User> = selected
+        .drain(start..end)
+        .map(|u| selection.shown(u))
+        .collect();
+    Ok(UserPage {
+        users,
+        next: (end < total).then_some(end as i64),
+    })
+}
+
+/// The canonical key of the index that answers `property -eq text`, when there is one.
+fn index_for(property: UserField, text: &str) -> Option<(UserIndex, String)> {
+    Some(match property {
+        UserField::Identity => (UserIndex::ObjectId, parse_guid(text)?.to_string()),
+        UserField::UserPrincipalName => (UserIndex::Upn, identity::fold(text)),
+        UserField::SipAddress => (UserIndex::Sip, identity::sip_key(text)),
+        UserField::DisplayName => (UserIndex::DisplayName, identity::fold(text)),
+        UserField::DistinguishedName => (
+            UserIndex::DistinguishedName,
+            identity::canonical_dn(text).ok()?,
+        ),
+        UserField::WindowsDomainLogon => {
+            let (domain, logon) = text.split_once('\\')?;
+            (
+                UserIndex::DomainLogon,
+                identity::domain_logon_key(domain, logon),
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// What a listing keeps of a user besides its filter: `-AccountType`, `-SoftDeletedUser`.
+struct Selection {
+    filter: Option<Filter>,
+    account_type: Option<&'static str>,
+    /// `Some(cutoff)`: only users soft-deleted at or after it.
+    deleted_since: Option<crate::time::Timestamp>,
+    skip_user_policies: bool,
+}
+
+impl Selection {
+    fn new(query: &UserQuery, now: crate::time::Timestamp) -> Result<Self> {
+        let filter = query
+            .filter
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+            .map(Filter::parse)
+            .transpose()?;
+        let account_type = match query
+            .account_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => None,
+            Some(t) => Some(
+                *ACCOUNT_TYPES
+                    .iter()
+                    .find(|known| known.eq_ignore_ascii_case(t))
+                    .ok_or_else(|| {
+                        Error::invalid(format!(
+                            "'{}' is not an AccountType; use one of: {}.",
+                            shorten(t),
+                            ACCOUNT_TYPES.join(", ")
+                        ))
+                        .with_target(t.to_string())
+                    })?,
+            ),
+        };
+        Ok(Selection {
+            filter,
+            account_type,
+            deleted_since: query
+                .soft_deleted_user
+                .then(|| now.plus_ms(-SOFT_DELETION_DAYS * crate::time::DAY_MS)),
+            skip_user_policies: query.skip_user_policies,
+        })
+    }
+
+    fn keeps(&self, user: &User) -> bool {
+        self.account_type
+            .map_or(true, |t| user.profile.account_type == t)
+            && self.deleted_since.map_or(true, |since| {
+                user.profile
+                    .soft_deletion_timestamp
+                    .map_or(false, |at| at >= since)
+            })
+            && self.filter.as_ref().map_or(true, |f| f.matches(user))
+    }
+
+    /// The user as listed: without its policies under `-SkipUserPolicies`.
+    fn shown(&self, mut user: User) -> User {
+        if self.skip_user_policies {
+            user.profile.policies.clear();
+        }
+        user
+    }
+}
+
 /// One page of the tenant's users in a stable order (creation order, or UPN order with a
-/// prefix), filtered. Memory stays bounded by the page size whatever the tenant's size.
-pub fn list_users(reads: &dyn StoreReads, query: &UserQuery) -> Result<UserPage> {
-    let filter = query
-        .filter
-        .as_deref()
-        .filter(|f| !f.trim().is_empty())
-        .map(Filter::parse)
-        .transpose()?;
+/// prefix), selected by the filter, `-AccountType` and `-SoftDeletedUser`. A filter that
+/// requires equality on an indexed property (`UserPrincipalName -eq 'x'`, also under
+/// `-and`) is answered from that index; any other is applied while streaming the tenant's
+/// users page by page, so memory stays bounded by the page size whatever the tenant's size.
+pub fn list_users(
+    reads: &dyn StoreReads,
+    query: &UserQuery,
+    now: crate::time::Timestamp,
+) -> Result<UserPage> {
+    let selection = Selection::new(query, now)?;
+    for name in query.properties.iter().flatten() {
+        property_named(name, "-Properties")?;
+    }
+    let sort = query.sort.as_deref().map(parse_sort).transpose()?.flatten();
     let tenant = self::tenant(reads, query.tenant.as_deref())?;
     let limit = query.limit.unwrap_or(1000).clamp(1, MAX_PAGE);
+    if let Some((property, descending)) = sort {
+        return sorted_page(
+            reads,
+            &tenant,
+            &selection,
+            property,
+            descending,
+            query.after,
+            limit,
+        );
+    }
     let prefix = query.prefix.as_deref().map(identity::fold);
+    if prefix.is_none() {
+        let indexed = selection
+            .filter
+            .as_ref()
+            .and_then(Filter::required_equality)
+            .and_then(|(property, text)| index_for(property, text));
+        if let Some((index, key)) = indexed {
+            // Every match in one page: the unique indexes give at most one, and display
+            // names are shared by few users (more than a page falls back to the scan).
+            let found = reads.find_users(&TenantScope::Key(tenant.key), index, &key, MAX_PAGE)?;
+            if found.len() < MAX_PAGE {
+                let users = found
+                    .into_iter()
+                    .filter(|u| {
+                        query.after.map_or(true, |after| u.key > after) && selection.keeps(u)
+                    })
+                    .take(limit)
+                    .map(|u| selection.shown(u))
+                    .collect();
+                return Ok(UserPage { users, next: None });
+            }
+        }
+    }
     let mut users = Vec::with_capacity(limit.min(1024));
     let mut after = query.after;
     // A selective filter may need several store pages to fill one result page; the cursor
@@ -288,8 +555,8 @@ pub fn list_users(reads: &dyn StoreReads, query: &UserQuery) -> Result<UserPage>
         let exhausted = page.len() < limit;
         for user in page {
             after = Some(user.key);
-            if filter.as_ref().map_or(true, |f| f.matches(&user)) {
-                users.push(user);
+            if selection.keeps(&user) {
+                users.push(selection.shown(user));
                 if users.len() == limit {
                     return Ok(UserPage { users, next: after });
                 }
@@ -457,7 +724,75 @@ fn check_dial_in_changes(changes: &DialInSettingsChanges) -> Result<()> {
         validate::check_phone_number(number)
             .map_err(|why| Error::invalid(why).with_target(number.clone()))?;
     }
+    for (name, value, accepted) in [
+        (
+            "AllowFederatedUsersToDialOutToSelf",
+            &changes.allow_federated_users_to_dial_out_to_self,
+            DIAL_OUT_PERMISSIONS,
+        ),
+        (
+            "AllowFederatedUsersToDialOutToThirdParty",
+            &changes.allow_federated_users_to_dial_out_to_third_party,
+            DIAL_OUT_PERMISSIONS,
+        ),
+        (
+            "EntryExitAnnouncementsType",
+            &changes.entry_exit_announcements_type,
+            ENTRY_EXIT_ANNOUNCEMENT_TYPES,
+        ),
+        (
+            "MaskPstnNumbersType",
+            &changes.mask_pstn_numbers_type,
+            MASK_PSTN_NUMBERS_TYPES,
+        ),
+    ] {
+        if let Some(v) = value {
+            one_of(name, v, accepted)?;
+        }
+    }
+    if let Some(address) = changes
+        .send_email_from_address
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
+        if !validate::check_address(address.trim()) {
+            return Err(Error::invalid(format!(
+                "SendEmailFromAddress: '{}' is not an email address (alias@domain, e.g. Admin@Contoso.com).",
+                shorten(address)
+            ))
+            .with_target(address.to_string()));
+        }
+    }
+    for domain in changes.allowed_dial_out_external_domains.iter().flatten() {
+        let d = domain.trim();
+        if d.is_empty()
+            || !d.contains('.')
+            || d.contains(|c: char| c.is_whitespace() || c == '@' || c == '/')
+        {
+            return Err(Error::invalid(format!(
+                "AllowedDialOutExternalDomains: '{}' is not a domain name (e.g. fabrikam.com).",
+                shorten(domain)
+            ))
+            .with_target(domain.clone()));
+        }
+    }
     Ok(())
+}
+
+/// The accepted spelling of `value` among `accepted` (case-insensitive), or an error naming them.
+fn one_of(name: &str, value: &str, accepted: &[&'static str]) -> Result<&'static str> {
+    accepted
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value.trim()))
+        .copied()
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{name}: '{}' is not valid; use one of: {}.",
+                shorten(value),
+                accepted.join(", ")
+            ))
+            .with_target(value.to_string())
+        })
 }
 
 /// Applies checked changes: absent fields stay, a number given empty is cleared.
@@ -480,6 +815,69 @@ pub fn apply_dial_in_changes(settings: &mut DialInSettings, changes: &DialInSett
     }
     if let Some(n) = &changes.default_toll_free_number {
         settings.default_toll_free_number = number(n);
+    }
+    let o = &mut settings.options;
+    if let Some(v) = &changes.allowed_dial_out_external_domains {
+        o.allowed_dial_out_external_domains = v.iter().map(|d| d.trim().to_string()).collect();
+    }
+    // The enumerations were checked: the accepted spelling is stored.
+    let spelled = |v: &str, accepted: &[&'static str]| {
+        one_of("", v, accepted)
+            .map(String::from)
+            .unwrap_or_else(|_| v.to_string())
+    };
+    if let Some(v) = &changes.allow_federated_users_to_dial_out_to_self {
+        o.allow_federated_users_to_dial_out_to_self = spelled(v, DIAL_OUT_PERMISSIONS);
+    }
+    if let Some(v) = &changes.allow_federated_users_to_dial_out_to_third_party {
+        o.allow_federated_users_to_dial_out_to_third_party = spelled(v, DIAL_OUT_PERMISSIONS);
+    }
+    if let Some(v) = &changes.entry_exit_announcements_type {
+        o.entry_exit_announcements_type = spelled(v, ENTRY_EXIT_ANNOUNCEMENT_TYPES);
+    }
+    if let Some(v) = &changes.mask_pstn_numbers_type {
+        o.mask_pstn_numbers_type = spelled(v, MASK_PSTN_NUMBERS_TYPES);
+    }
+    for (change, setting) in [
+        (
+            changes.allow_pstn_only_meetings_by_default,
+            &mut o.allow_pstn_only_meetings_by_default,
+        ),
+        (
+            changes.enable_dial_out_join_confirmation,
+            &mut o.enable_dial_out_join_confirmation,
+        ),
+        (
+            changes.enable_entry_exit_notifications,
+            &mut o.enable_entry_exit_notifications,
+        ),
+        (changes.enable_name_recording, &mut o.enable_name_recording),
+        (
+            changes.include_toll_free_number_in_meeting_invites,
+            &mut o.include_toll_free_number_in_meeting_invites,
+        ),
+        (
+            changes.migrate_service_numbers_on_cross_forest_move,
+            &mut o.migrate_service_numbers_on_cross_forest_move,
+        ),
+        (
+            changes.send_email_from_override,
+            &mut o.send_email_from_override,
+        ),
+        (
+            changes.use_unique_conference_ids,
+            &mut o.use_unique_conference_ids,
+        ),
+    ] {
+        if let Some(v) = change {
+            *setting = v;
+        }
+    }
+    if let Some(v) = &changes.send_email_from_address {
+        o.send_email_from_address = number(v);
+    }
+    if let Some(v) = &changes.send_email_from_display_name {
+        o.send_email_from_display_name = number(v);
     }
 }
 

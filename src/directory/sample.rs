@@ -70,6 +70,7 @@ fn named_user(
     dn: &str,
     mode: &str,
     toll: Option<&str>,
+    profile: &[(UserField, String)],
 ) -> Result<NewUser> {
     let id = rng.uuid().to_string();
     let mut fields = UserFields::from([
@@ -84,7 +85,256 @@ fn named_user(
     if let Some(toll) = toll {
         fields.set(UserField::AudioConferencingTollNumber, toll);
     }
+    for (field, value) in profile {
+        fields.set(*field, value.as_str());
+    }
     NewUser::from_fields(fields, tenant, display)
+}
+
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Redmond", "US", "United States"),
+    ("Seattle", "US", "United States"),
+    ("London", "GB", "United Kingdom"),
+    ("Paris", "FR", "France"),
+    ("Sydney", "AU", "Australia"),
+];
+const DEPARTMENTS: &[&str] = &[
+    "Sales",
+    "Engineering",
+    "Finance",
+    "Marketing",
+    "Support",
+    "Legal",
+];
+const TITLES: &[&str] = &[
+    "Account Manager",
+    "Software Engineer",
+    "Analyst",
+    "Program Manager",
+    "Support Engineer",
+];
+
+/// A plan of the sample's licences, with a service plan id derived from its name.
+fn plan(capability: &str, assigned: Timestamp) -> String {
+    // FNV-1a over the name, twice widened: a fixed id per plan name.
+    let hash = capability.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let id = Uuid::from_u128((u128::from(hash) << 64) | u128::from(hash.rotate_left(29)));
+    format!(
+        r#"{{"Capability":"{capability}","CapabilityStatus":"Enabled","ServicePlanId":"{id}","AssignedTimestamp":"{}"}}"#,
+        assigned.to_iso()
+    )
+}
+
+/// The directory and policy properties of numbered user `n`: a deterministic mix (account
+/// types, enabled and not, voice, licences, upgrade policies, a few soft-deleted) so that
+/// filters select some users and leave others, derived from `n` alone so that the meetings
+/// drawn from the seed stay as they were.
+fn numbered_profile(n: usize, mode: &str, now: Timestamp) -> Vec<(UserField, String)> {
+    use UserField as F;
+    let (city, usage, country) = CITIES[n % CITIES.len()];
+    let account_type = match n {
+        n if n % 13 == 0 => "ResourceAccount",
+        n if n % 11 == 0 => "Guest",
+        n if n % 17 == 0 => "SfBOnPremUser",
+        n if n % 19 == 0 => "IneligibleUser",
+        _ => "User",
+    };
+    let on_prem = account_type == "SfBOnPremUser";
+    let voice = n % 4 == 0 && account_type != "Guest";
+    let created = now.plus_ms(-((30 + n % 400) as i64) * DAY_MS);
+    let mut features = Vec::new();
+    let mut plans = Vec::new();
+    if !matches!(account_type, "Guest" | "IneligibleUser") {
+        features.extend(["Teams", "AudioConferencing"]);
+        plans.extend([plan("TEAMS1", created), plan("MCOMEETADV", created)]);
+        if voice {
+            features.push("PhoneSystem");
+            plans.push(plan("MCOEV", created));
+        }
+    }
+    let mut fields = vec![
+        (F::Alias, format!("user{n}")),
+        (F::FirstName, "User".to_string()),
+        (F::LastName, n.to_string()),
+        (F::City, city.to_string()),
+        (F::UsageLocation, usage.to_string()),
+        (F::Country, country.to_string()),
+        (F::CountryAbbreviation, usage.to_string()),
+        (
+            F::Department,
+            DEPARTMENTS[n % DEPARTMENTS.len()].to_string(),
+        ),
+        (F::Title, TITLES[n % TITLES.len()].to_string()),
+        (F::Company, "Contoso".to_string()),
+        (F::WindowsEmailAddress, format!("user{n}@contoso.com")),
+        (F::AccountType, account_type.to_string()),
+        (F::AccountEnabled, (n % 9 != 0).to_string()),
+        (F::IsSipEnabled, "True".to_string()),
+        (F::Enabled, "True".to_string()),
+        (F::EnterpriseVoiceEnabled, voice.to_string()),
+        (F::HideFromAddressLists, (n % 7 == 0).to_string()),
+        (F::DirSyncEnabled, on_prem.to_string()),
+        (
+            F::InterpretedUserType,
+            interpreted_user_type(account_type, mode).to_string(),
+        ),
+        (
+            F::HostingProvider,
+            if on_prem {
+                "SRV:"
+            } else {
+                "sipfed.online.lync.com"
+            }
+            .to_string(),
+        ),
+        (F::FeatureTypes, features.join(";")),
+        (F::AssignedPlan, format!("[{}]", plans.join(","))),
+        (F::WhenCreated, created.to_iso()),
+        (
+            F::WhenChanged,
+            now.plus_ms(-((n % 60) as i64) * DAY_MS).to_iso(),
+        ),
+        (
+            F::TeamsUpgradePolicyIsReadOnly,
+            "ModeAndNotifications".to_string(),
+        ),
+        (
+            F::TeamsUpgradeNotificationsEnabled,
+            (n % 6 == 0).to_string(),
+        ),
+    ];
+    if on_prem {
+        fields.push((F::OnPremHostingProvider, "SRV:".to_string()));
+        fields.push((F::OnPremLineURI, format!("tel:+1425555{:04}", n % 10_000)));
+        fields.push((F::OnPremSipAddress, format!("sip:user{n}@contoso.com")));
+    }
+    if voice {
+        fields.push((F::LineURI, format!("tel:+1425555{:04}", n % 10_000)));
+        fields.push((F::TeamsCallingPolicy, "AllowCalling".to_string()));
+    }
+    if n % 3 == 0 {
+        fields.push((F::TeamsUpgradePolicy, "UpgradeToTeams".to_string()));
+    }
+    if n % 4 == 1 {
+        fields.push((
+            F::TeamsMeetingPolicy,
+            "RestrictedAnonymousAccess".to_string(),
+        ));
+    }
+    if n % 10 == 0 {
+        fields.push((F::ArchivingPolicy, "RedmondArchiving".to_string()));
+    }
+    if n % 20 == 19 {
+        // Deleted within the last 30 days: restorable, listed with -SoftDeletedUser.
+        fields.push((
+            F::SoftDeletionTimestamp,
+            now.plus_ms(-((1 + n % 25) as i64) * DAY_MS).to_iso(),
+        ));
+    }
+    fields
+}
+
+/// `InterpretedUserType` as the real service derives it from the account and mode (the
+/// common values only).
+fn interpreted_user_type(account_type: &str, mode: &str) -> &'static str {
+    match (account_type, mode) {
+        ("SfBOnPremUser", _) => "HybridOnpremSfBUser",
+        ("ResourceAccount", _) => "PureOnlineApplicationInstance",
+        ("Guest", _) => "PureOnlineGuestUser",
+        ("IneligibleUser", _) => "PureOnlineUnlicensedUser",
+        (_, "TeamsOnly") => "PureOnlineTeamsOnlyUser",
+        _ => "PureOnlineSfBUserWithTeamsLicense",
+    }
+}
+
+enum NamedUser {
+    John,
+    Ken,
+}
+
+/// John: an enabled Teams user without an upgrade policy; Ken Myer: Enterprise Voice with
+/// the number of Microsoft's `LineURI` example, archived, hidden from address lists.
+fn named_profile(who: NamedUser, now: Timestamp) -> Vec<(UserField, String)> {
+    use UserField as F;
+    let created = now.plus_ms(-400 * DAY_MS);
+    let common = [
+        (F::AccountType, "User".to_string()),
+        (F::UsageLocation, "US".to_string()),
+        (F::Country, "United States".to_string()),
+        (F::CountryAbbreviation, "US".to_string()),
+        (F::City, "Redmond".to_string()),
+        (F::HostingProvider, "sipfed.online.lync.com".to_string()),
+        (F::WhenCreated, created.to_iso()),
+        (
+            F::TeamsUpgradePolicyIsReadOnly,
+            "ModeAndNotifications".to_string(),
+        ),
+    ];
+    let mut fields = common.to_vec();
+    match who {
+        NamedUser::John => fields.extend([
+            (F::Alias, "john".to_string()),
+            (F::FirstName, "John".to_string()),
+            (F::LastName, "Woods".to_string()),
+            (F::Department, "Engineering".to_string()),
+            (F::Title, "Software Engineer".to_string()),
+            (F::Company, "Contoso".to_string()),
+            (F::WindowsEmailAddress, "John@contoso.com".to_string()),
+            (
+                F::InterpretedUserType,
+                "PureOnlineSfBUserWithTeamsLicense".to_string(),
+            ),
+            (F::FeatureTypes, "Teams;AudioConferencing".to_string()),
+            (
+                F::AssignedPlan,
+                format!(
+                    "[{},{}]",
+                    plan("TEAMS1", created),
+                    plan("MCOMEETADV", created)
+                ),
+            ),
+            (F::WhenChanged, now.plus_ms(-2 * DAY_MS).to_iso()),
+        ]),
+        NamedUser::Ken => fields.extend([
+            (F::Alias, "kenmyer".to_string()),
+            (F::FirstName, "Ken".to_string()),
+            (F::LastName, "Myer".to_string()),
+            (F::Department, "Sales".to_string()),
+            (F::Title, "Account Manager".to_string()),
+            (F::Company, "Litware".to_string()),
+            (F::WindowsEmailAddress, "kenmyer@litwareinc.com".to_string()),
+            (
+                F::InterpretedUserType,
+                "PureOnlineSfBUserWithTeamsLicense".to_string(),
+            ),
+            (F::EnterpriseVoiceEnabled, "True".to_string()),
+            (F::HideFromAddressLists, "True".to_string()),
+            (F::LineURI, "tel:+1234".to_string()),
+            (F::ArchivingPolicy, "RedmondArchiving".to_string()),
+            (F::TeamsUpgradePolicy, "Islands".to_string()),
+            (
+                F::TeamsMeetingPolicy,
+                "RestrictedAnonymousAccess".to_string(),
+            ),
+            (
+                F::FeatureTypes,
+                "Teams;AudioConferencing;PhoneSystem".to_string(),
+            ),
+            (
+                F::AssignedPlan,
+                format!(
+                    "[{},{},{}]",
+                    plan("TEAMS1", created),
+                    plan("MCOMEETADV", created),
+                    plan("MCOEV", created)
+                ),
+            ),
+            (F::WhenChanged, now.plus_ms(-40 * DAY_MS).to_iso()),
+        ]),
+    }
+    fields
 }
 
 fn meeting(
@@ -228,6 +478,7 @@ impl SampleGenerator {
             "CN=John Woods,OU=Redmond,DC=contoso,DC=com",
             "SfBWithTeamsCollab",
             None,
+            &named_profile(NamedUser::John, self.now),
         )?);
         data.users.push(named_user(
             tenant,
@@ -239,6 +490,7 @@ impl SampleGenerator {
             "CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com",
             "Islands",
             Some("+1 206 555 0142"),
+            &named_profile(NamedUser::Ken, self.now),
         )?);
         for organizer in ["John@contoso.com", "kenmyer@litwareinc.com"] {
             for plan in NAMED_MEETINGS {
@@ -259,15 +511,19 @@ impl SampleGenerator {
             format!("user{n}"),
         );
         let dn = format!("CN={name},OU=Users,DC=contoso,DC=com");
-        let fields = UserFields::from([
+        let mode = MODES[n % MODES.len()];
+        let mut fields = UserFields::from([
             (UserField::Identity, id.as_str()),
             (UserField::UserPrincipalName, &upn),
             (UserField::SipAddress, &sip),
             (UserField::DisplayName, &name),
             (UserField::SamAccountName, &sam),
             (UserField::DistinguishedName, &dn),
-            (UserField::TeamsUpgradeEffectiveMode, MODES[n % MODES.len()]),
+            (UserField::TeamsUpgradeEffectiveMode, mode),
         ]);
+        for (field, value) in numbered_profile(n, mode, self.now) {
+            fields.set(field, value);
+        }
         data.users.push(NewUser::from_fields(fields, tenant, &upn)?);
         for m in 0..self.meetings_per_user {
             let kinds = [

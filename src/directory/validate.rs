@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{canonical_dn, domain_logon_key, fold, sip_key};
-use crate::model::{parse_guid, NewUser, Tenant, User, UserField, UserKeys};
+use crate::model::{
+    parse_guid, FieldValue, NewUser, Tenant, User, UserField, UserKeys, UserProfile, ACCOUNT_TYPES,
+};
 
 /// TeamsUpgradeEffectiveMode values accepted.
 pub const UPGRADE_MODES: &[&str] = &[
@@ -76,7 +78,8 @@ pub fn check_phone_number(number: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn check_address(text: &str) -> bool {
+/// Whether `text` is an address `name@domain.tld`.
+pub fn check_address(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
@@ -214,6 +217,35 @@ impl NewUser {
                 check_phone_number(n).map_err(|why| bad(source, field, why))?;
             }
         }
+        let mut profile = UserProfile {
+            is_sip_enabled: sip.is_some(),
+            ..UserProfile::default()
+        };
+        for &field in UserField::ALL {
+            let Some(text) = f.get(field) else { continue };
+            let mut value = field
+                .kind()
+                .parse(&text)
+                .map_err(|why| bad(source, field.name(), why))?;
+            if field == F::AccountType {
+                let known = ACCOUNT_TYPES
+                    .iter()
+                    .find(|t| t.eq_ignore_ascii_case(&text))
+                    .ok_or_else(|| {
+                        bad(
+                            source,
+                            "AccountType",
+                            format!(
+                                "'{}' is not one of {}",
+                                shorten(&text),
+                                ACCOUNT_TYPES.join(", ")
+                            ),
+                        )
+                    })?;
+                value = FieldValue::Text(known.to_string());
+            }
+            field.set_profile(&mut profile, value);
+        }
         Ok(NewUser {
             source: source.to_string(),
             keys: UserKeys {
@@ -238,6 +270,7 @@ impl NewUser {
                 audio_conferencing_toll_number: toll,
                 audio_conferencing_toll_free_number: toll_free,
                 tenant_id: tenant.tenant_id,
+                profile,
             },
         })
     }

@@ -43,7 +43,9 @@ pub unsafe extern "C" fn mms_identity_resolve(
 ///
 /// - `store`: required.
 /// - `query_json`: NULL for the first 1000 users of the default tenant, or
-///   `{"Tenant":null|"guid","Filter":null|"OPath","Prefix":null|"upn prefix","After":null|cursor,"Limit":1000}`.
+///   `{"Tenant":null|"guid","Filter":null|"OPath","Prefix":null|"upn prefix","After":null|cursor,"Limit":1000,
+///   "AccountType":null|"User"|..., "SoftDeletedUser":false, "SkipUserPolicies":false,
+///   "Properties":null|["name",...] (checked only), "Sort":null|"Property [asc|desc]"}`; every member optional.
 /// - `out_page_json`: required; on success receives `{"Users":[User...],"Next":null|cursor}`
 ///   (pass `Next` back as `After` for the next page; free with `mms_string_free`).
 /// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).

@@ -270,10 +270,16 @@ fn migrate(
         .user_toll
         .clone()
         .or_else(|| claim.bridge_toll.clone());
+    // The tenant's dial-in settings decide what the rewritten invitations carry and whether
+    // the attendees are counted as sent an update.
+    let settings =
+        crate::directory::dial_in_settings(store.reads(), Some(&status.tenant_id.to_string()))?;
     let toll_free = claim
         .user_toll_free
         .clone()
-        .or_else(|| claim.bridge_toll_free.clone());
+        .or_else(|| claim.bridge_toll_free.clone())
+        .filter(|_| settings.options.include_toll_free_number_in_meeting_invites);
+    let emails_sent = settings.automatically_send_emails_to_users;
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
@@ -297,7 +303,7 @@ fn migrate(
                 let meeting_type = status.target_meeting_type.apply(m.meeting_type);
                 let details = JoinDetails::generate(m.meeting_id, status.correlation_id, meeting_type, &domain, toll.clone(), toll_free.clone());
                 match invitation::rewrite(&m.body, &details) {
-                    Some(body) => MeetingResult::Rewritten { meeting: m.meeting, meeting_type, body, invites: m.attendee_count },
+                    Some(body) => MeetingResult::Rewritten { meeting: m.meeting, meeting_type, body, invites: if emails_sent { m.attendee_count } else { 0 } },
                     None => MeetingResult::Failed { meeting: m.meeting, message: "The invitation has no online-meeting block to rewrite.".into() },
                 }
             })

@@ -77,6 +77,51 @@ Describe 'Records' {
     }
 }
 
+Describe 'Users from the pipeline' {
+    It 'binds a piped user''s Identity and returns only that user''s requests' {
+        $records = Get-CsOnlineUser -Identity John@contoso.com | Get-CsMeetingMigrationStatus
+        $records.CorrelationId | Should -Be @($script:First.CorrelationId, $script:Third.CorrelationId)
+    }
+
+    It 'binds each of many piped users' {
+        $records = 'John@contoso.com', 'kenmyer@litwareinc.com' | Get-CsOnlineUser | Get-CsMeetingMigrationStatus
+        $records.CorrelationId | Should -Be @($script:First.CorrelationId, $script:Third.CorrelationId, $script:Second.CorrelationId)
+    }
+
+    It 'binds Import-Csv rows by their Identity, UserPrincipalName or SipAddress column' {
+        $path = Join-Path ([IO.Path]::GetTempPath()) "status-users-$([guid]::NewGuid()).csv"
+        try {
+            foreach ($column in 'Identity', 'UserPrincipalName', 'SipAddress') {
+                [pscustomobject]@{ $column = 'kenmyer@litwareinc.com' } | Export-Csv -Path $path -NoTypeInformation
+                (Import-Csv $path | Get-CsMeetingMigrationStatus).CorrelationId | Should -Be $script:Second.CorrelationId
+            }
+        }
+        finally { Remove-Item $path -ErrorAction SilentlyContinue }
+    }
+
+    It 'returns nothing for a piped user without requests, not every request of the tenant' {
+        Get-CsOnlineUser -Identity user7@contoso.com | Get-CsMeetingMigrationStatus | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a piped object that names no user instead of listing every request' {
+        { [pscustomobject]@{ Email = 'kenmyer@litwareinc.com' } | Get-CsMeetingMigrationStatus -ErrorAction Stop } |
+            Should -Throw
+        { [pscustomobject]@{ Email = 'kenmyer@litwareinc.com'; TenantId = $script:SampleTenantId } | Get-CsMeetingMigrationStatus -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*Identity*'
+    }
+
+    It 'still takes piped status records by CorrelationId, in detail' {
+        $detail = $script:Second | Get-CsMeetingMigrationStatus
+        $detail.CorrelationId | Should -Be $script:Second.CorrelationId
+        $detail.Meetings | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses -CorrelationId with the query parameters' {
+        { Get-CsMeetingMigrationStatus -CorrelationId $script:Second.CorrelationId -State Failed -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*CorrelationId*'
+    }
+}
+
 Describe '-SummaryOnly' {
     It 'gives one row per state counting users, not meetings or requests' {
         $summary = Get-CsMeetingMigrationStatus -SummaryOnly

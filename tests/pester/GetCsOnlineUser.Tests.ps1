@@ -31,8 +31,13 @@ Describe 'Listing' {
         $users.Identity | Should -Be ((Get-CsOnlineUser) | Select-Object -First 7).Identity
     }
 
-    It 'rejects a -ResultSize below 1' {
-        { Get-CsOnlineUser -ResultSize 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    It 'returns nothing for -ResultSize 0 and everything for Unlimited, as the real type does' {
+        Get-CsOnlineUser -ResultSize 0 | Should -BeNullOrEmpty
+        @(Get-CsOnlineUser -ResultSize Unlimited) | Should -HaveCount 32
+        @(Get-CsOnlineUser -ResultSize 'unlimited') | Should -HaveCount 32
+        @(Get-CsOnlineUser -ResultSize '5') | Should -HaveCount 5
+        { Get-CsOnlineUser -ResultSize -1 } | Should -Throw -ErrorId 'CannotConvertArgument*'
+        { Get-CsOnlineUser -ResultSize lots } | Should -Throw -ErrorId 'CannotConvertArgument*'
     }
 
     It 'lets a downstream Select-Object -First stop the stream' {
@@ -101,6 +106,25 @@ Describe '-Filter' {
         Get-CsOnlineUser -Filter { DisplayName -eq 'Ken Myer' -and UserPrincipalName -eq 'John@contoso.com' } | Should -BeNullOrEmpty
     }
 
+    It 'reports an unknown property with the close matches' {
+        Get-CsOnlineUser -Filter { TeamsUpgradePolcy -eq $null } -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.FilterSyntax,*'
+        $failures[0].Exception.Message | Should -BeLike "*'TeamsUpgradePolcy'*did you mean TeamsUpgradePolicy*"
+    }
+
+    It 'refuses <Text> naming the position' -ForEach @(
+        @{ Text = 'DisplayName -eq $(Get-Date)'; Expected = '*position 17*' }
+        @{ Text = 'DisplayName -eq $name'; Expected = '*position 17 is a variable*' }
+        @{ Text = 'DisplayName -eq (Get-Date)'; Expected = '*position 17*' }
+        @{ Text = "DisplayName -eq 'x'.ToUpper()"; Expected = '*method call*position 20*' }
+        @{ Text = "WhenChanged -gt [datetime]'2022-01-01'"; Expected = '*cast*position 17*' }
+        @{ Text = "DisplayName -eq 'x' | Remove-Item"; Expected = "*'|' at position 21*" }
+    ) {
+        Get-CsOnlineUser -Filter $Text -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.FilterSyntax,*'
+        $failures[0].Exception.Message | Should -BeLike $Expected
+    }
+
     It 'reports a bad filter as a clear error naming the token' {
         Get-CsOnlineUser -Filter "TeamsUpgradeEffectiveMode -equals 'TeamsOnly'" -ErrorAction SilentlyContinue -ErrorVariable failures
         $failures | Should -HaveCount 1
@@ -116,5 +140,250 @@ Describe '-Filter' {
             Start-CsExMeetingMigration -SourceMeetingType SfB -TargetMeetingType Teams -Confirm:$false
         $statuses | Should -HaveCount $expected
         $statuses.MigrationType | Sort-Object -Unique | Should -Be 'SfbToTeams'
+    }
+}
+
+Describe 'User properties' {
+    BeforeAll {
+        $script:All = Get-CsOnlineUser
+        $script:Ken = Get-CsOnlineUser kenmyer@litwareinc.com
+        $script:John = Get-CsOnlineUser John@contoso.com
+    }
+
+    It 'has every property upgrade and migration scripts read' {
+        $names = $script:Ken.PSObject.Properties.Name
+        foreach ($p in 'Identity', 'UserPrincipalName', 'SipAddress', 'DisplayName', 'Alias', 'FirstName', 'LastName', 'City',
+            'Department', 'Title', 'UsageLocation', 'AccountEnabled', 'IsSipEnabled', 'Enabled', 'AccountType', 'InterpretedUserType',
+            'HostingProvider', 'OnPremHostingProvider', 'OnPremLineURI', 'LineURI', 'EnterpriseVoiceEnabled', 'HideFromAddressLists',
+            'FeatureTypes', 'AssignedPlan', 'TeamsUpgradePolicy', 'TeamsUpgradeEffectiveMode', 'TeamsUpgradePolicyIsReadOnly',
+            'TeamsUpgradeNotificationsEnabled', 'TeamsMeetingPolicy', 'TeamsCallingPolicy', 'TeamsMessagingPolicy', 'ArchivingPolicy',
+            'WhenCreated', 'WhenChanged', 'SoftDeletionTimestamp', 'TenantId', 'WindowsEmailAddress', 'SamAccountName',
+            'DistinguishedName', 'WindowsDomainLogon', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber') {
+            $names | Should -Contain $p
+        }
+    }
+
+    It 'gives Ken Myer the values of Microsoft''s examples' {
+        $script:Ken.LineURI | Should -Be 'tel:+1234'
+        $script:Ken.ArchivingPolicy | Should -Be 'RedmondArchiving'
+        $script:Ken.HideFromAddressLists | Should -BeTrue
+        $script:Ken.EnterpriseVoiceEnabled | Should -BeTrue
+        $script:Ken.FeatureTypes | Should -Contain 'PhoneSystem'
+        $script:Ken.AssignedPlan.Capability | Should -Contain 'MCOEV'
+        $script:Ken.AssignedPlan[0].AssignedTimestamp.Kind | Should -Be 'Utc'
+        $script:Ken.AccountType | Should -Be 'User'
+        $script:Ken.FirstName | Should -Be 'Ken'
+        $script:Ken.WhenChanged.Kind | Should -Be 'Utc'
+    }
+
+    It 'leaves TeamsUpgradePolicy and other unassigned policies $null' {
+        $script:John.TeamsUpgradePolicy | Should -BeNullOrEmpty
+        $null -eq $script:John.TeamsUpgradePolicy | Should -BeTrue
+        $null -eq $script:John.TeamsMeetingPolicy | Should -BeTrue
+        $script:Ken.TeamsUpgradePolicy | Should -Be 'Islands'
+    }
+
+    It 'mixes values across the sample tenant so filters select some and leave others' {
+        foreach ($p in 'AccountType', 'AccountEnabled', 'TeamsUpgradePolicy', 'EnterpriseVoiceEnabled', 'HideFromAddressLists', 'Department', 'City') {
+            @($script:All | ForEach-Object { "$($_.$p)" } | Sort-Object -Unique).Count | Should -BeGreaterThan 1 -Because $p
+        }
+        @($script:All | Where-Object SoftDeletionTimestamp).Count | Should -BeGreaterThan 0
+    }
+
+    It 'shows a user as a list that fits 80 columns' {
+        $text = $script:Ken | Out-String -Width 80
+        $text | Should -Match 'UserPrincipalName\s+: kenmyer@litwareinc.com'
+        $text | Should -Match 'TeamsUpgradePolicy\s+: Islands'
+        foreach ($line in $text -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'writes FeatureTypes and AssignedPlan as readable text in CSV' {
+        $row = $script:Ken | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
+        $row.FeatureTypes | Should -Be 'Teams;AudioConferencing;PhoneSystem'
+        $row.AssignedPlan | Should -Be 'TEAMS1;MCOMEETADV;MCOEV'
+    }
+}
+
+Describe '-Filter on every property' {
+    BeforeAll {
+        $script:All = Get-CsOnlineUser
+        # The same selection made by Where-Object on the objects: what the filter must return.
+        function Select-Expected([scriptblock] $Where) { @($script:All | Where-Object $Where).Identity }
+    }
+
+    It 'selects with the commonest upgrade filter, {TeamsUpgradePolicy -eq $null}' {
+        $none = Get-CsOnlineUser -Filter { TeamsUpgradePolicy -eq $null }
+        $none.Identity | Should -Be (Select-Expected { $null -eq $_.TeamsUpgradePolicy })
+        $none.Count | Should -BeLessThan $script:All.Count
+        $some = Get-CsOnlineUser -Filter { TeamsUpgradePolicy -ne $null -and TeamsUpgradeEffectiveMode -eq 'TeamsOnly' -or TeamsUpgradePolicy -eq 'Islands' }
+        $some.Identity | Should -Be (Select-Expected { ($null -ne $_.TeamsUpgradePolicy -and $_.TeamsUpgradeEffectiveMode -eq 'TeamsOnly') -or $_.TeamsUpgradePolicy -eq 'Islands' })
+    }
+
+    It '<Filter>' -ForEach @(
+        @{ Filter = "AccountType -eq 'Guest'"; Where = { $_.AccountType -eq 'Guest' } }
+        @{ Filter = "AccountType -ne 'Guest'"; Where = { $_.AccountType -ne 'Guest' } }
+        @{ Filter = 'AccountEnabled -eq $false'; Where = { -not $_.AccountEnabled } }
+        @{ Filter = 'IsSipEnabled -eq $true'; Where = { $_.IsSipEnabled } }
+        @{ Filter = 'Enabled -eq $true'; Where = { $_.Enabled } }
+        @{ Filter = 'EnterpriseVoiceEnabled -eq $True'; Where = { $_.EnterpriseVoiceEnabled } }
+        @{ Filter = 'HideFromAddressLists -eq $True'; Where = { $_.HideFromAddressLists } }
+        @{ Filter = 'TeamsUpgradeNotificationsEnabled -eq $true'; Where = { $_.TeamsUpgradeNotificationsEnabled } }
+        @{ Filter = 'DirSyncEnabled -eq $true'; Where = { $_.DirSyncEnabled } }
+        @{ Filter = "Department -eq 'sales'"; Where = { $_.Department -eq 'Sales' } }
+        @{ Filter = "City -like 'S*'"; Where = { $_.City -like 'S*' } }
+        @{ Filter = "Title -notlike '*Engineer'"; Where = { $_.Title -notlike '*Engineer' } }
+        @{ Filter = "UsageLocation -eq 'GB'"; Where = { $_.UsageLocation -eq 'GB' } }
+        @{ Filter = "Alias -eq 'kenmyer'"; Where = { $_.Alias -eq 'kenmyer' } }
+        @{ Filter = "FirstName -eq 'John'"; Where = { $_.FirstName -eq 'John' } }
+        # Numbers compare as numbers, other text as text ('Myer' -ge '20').
+        @{ Filter = "LastName -ge '20'"; Where = { $n = 0; if ([double]::TryParse($_.LastName, [ref]$n)) { $n -ge 20 } else { $_.LastName -ge '20' } } }
+        @{ Filter = "LastName -lt 3"; Where = { $n = 0; if ([double]::TryParse($_.LastName, [ref]$n)) { $n -lt 3 } else { $_.LastName -lt '3' } } }
+        @{ Filter = "InterpretedUserType -eq 'HybridOnpremSfBUser'"; Where = { $_.InterpretedUserType -eq 'HybridOnpremSfBUser' } }
+        @{ Filter = "HostingProvider -eq 'SRV:'"; Where = { $_.HostingProvider -eq 'SRV:' } }
+        @{ Filter = 'OnPremHostingProvider -ne $null'; Where = { $null -ne $_.OnPremHostingProvider } }
+        @{ Filter = "OnPremLineURI -like 'tel:*'"; Where = { $_.OnPremLineURI -like 'tel:*' } }
+        @{ Filter = 'LineURI -eq "tel:+1234"'; Where = { $_.LineURI -eq 'tel:+1234' } }
+        @{ Filter = "FeatureTypes -contains 'PhoneSystem'"; Where = { $_.FeatureTypes -contains 'PhoneSystem' } }
+        @{ Filter = "FeatureTypes -notcontains 'Teams'"; Where = { $_.FeatureTypes -notcontains 'Teams' } }
+        @{ Filter = "AssignedPlan -like '*MCO*'"; Where = { $_.AssignedPlan.Capability -like '*MCO*' } }
+        @{ Filter = "AssignedPlans -eq 'MCOEV'"; Where = { $_.AssignedPlan.Capability -contains 'MCOEV' } }
+        @{ Filter = "TeamsUpgradeEffectiveMode -eq 'Islands'"; Where = { $_.TeamsUpgradeEffectiveMode -eq 'Islands' } }
+        @{ Filter = "TeamsUpgradePolicyIsReadOnly -eq 'ModeAndNotifications'"; Where = { $_.TeamsUpgradePolicyIsReadOnly -eq 'ModeAndNotifications' } }
+        @{ Filter = "TeamsMeetingPolicy -eq 'RestrictedAnonymousAccess'"; Where = { $_.TeamsMeetingPolicy -eq 'RestrictedAnonymousAccess' } }
+        @{ Filter = "TeamsCallingPolicy -ne `$null"; Where = { $null -ne $_.TeamsCallingPolicy } }
+        @{ Filter = "ArchivingPolicy -eq 'RedmondArchiving'"; Where = { $_.ArchivingPolicy -eq 'RedmondArchiving' } }
+        @{ Filter = 'SoftDeletionTimestamp -eq $null'; Where = { $null -eq $_.SoftDeletionTimestamp } }
+        @{ Filter = 'SoftDeletionTimestamp -ne $null'; Where = { $null -ne $_.SoftDeletionTimestamp } }
+        @{ Filter = "WindowsEmailAddress -like '*@litwareinc.com'"; Where = { $_.WindowsEmailAddress -like '*@litwareinc.com' } }
+        @{ Filter = "SamAccountName -eq 'user3'"; Where = { $_.SamAccountName -eq 'user3' } }
+        @{ Filter = "WindowsDomainLogon -eq 'LITWAREINC\kenmyer'"; Where = { $_.WindowsDomainLogon -eq 'LITWAREINC\kenmyer' } }
+        @{ Filter = "DistinguishedName -like 'CN=User 1*'"; Where = { $_.DistinguishedName -like 'CN=User 1*' } }
+        @{ Filter = "SipAddress -eq 'sip:user4@contoso.com'"; Where = { $_.SipAddress -eq 'sip:user4@contoso.com' } }
+        @{ Filter = "UserPrincipalName -eq 'USER5@contoso.com'"; Where = { $_.UserPrincipalName -eq 'user5@contoso.com' } }
+        @{ Filter = "DisplayName -eq 'User 6' -and AccountType -eq 'User'"; Where = { $_.DisplayName -eq 'User 6' -and $_.AccountType -eq 'User' } }
+        @{ Filter = "AudioConferencingTollNumber -ne `$null"; Where = { $null -ne $_.AudioConferencingTollNumber } }
+        @{ Filter = 'AudioConferencingTollFreeNumber -eq $null'; Where = { $null -eq $_.AudioConferencingTollFreeNumber } }
+        @{ Filter = "-not (AccountType -eq 'User') -or (City -eq 'Paris')"; Where = { -not ($_.AccountType -eq 'User') -or ($_.City -eq 'Paris') } }
+    ) {
+        $expected = Select-Expected $Where
+        (Get-CsOnlineUser -Filter $Filter).Identity | Should -Be $expected
+        if ($Filter -notmatch '-not|-ne|notlike|notcontains|\$null') { $expected | Should -Not -BeNullOrEmpty -Because 'the sample tenant has such users' }
+    }
+
+    It 'compares dates: WhenChanged, WhenCreated' {
+        $cut = [datetime]::UtcNow.AddDays(-20)
+        $text = $cut.ToString('M/d/yyyy h:mm:ss tt', [cultureinfo]::InvariantCulture)
+        (Get-CsOnlineUser -Filter "WhenChanged -gt '$text'").Identity | Should -Be (Select-Expected { $_.WhenChanged -gt $cut })
+        (Get-CsOnlineUser -Filter "WhenCreated -le '$($cut.ToString('yyyy-MM-dd'))'").Identity |
+            Should -Be (Select-Expected { $_.WhenCreated -le $cut.Date })
+    }
+
+    It 'takes the TenantId filter of Microsoft''s description' {
+        @(Get-CsOnlineUser -Filter "TenantId -eq '$script:SampleTenantId'") | Should -HaveCount $script:All.Count
+        Get-CsOnlineUser -Filter "TenantId -eq '00000000-0000-0000-0000-000000000000'" | Should -BeNullOrEmpty
+    }
+
+    It 'takes the operators in any case, and -ieq' {
+        (Get-CsOnlineUser -Filter "department -EQ 'SALES' -AND city -Like 'redmond'").Identity |
+            Should -Be (Select-Expected { $_.Department -eq 'Sales' -and $_.City -like 'Redmond' })
+        (Get-CsOnlineUser -Filter "Department -ieq 'sales'").Identity | Should -Be (Select-Expected { $_.Department -eq 'Sales' })
+    }
+}
+
+Describe 'Microsoft''s examples, as written' {
+    It 'Example <N>' -ForEach @(
+        @{ N = 1; Run = { Get-CsOnlineUser } }
+        @{ N = 2; Run = { Get-CsOnlineUser -Identity "sip:kenmyer@litwareinc.com" } }
+        @{ N = 3; Run = { Get-CsOnlineUser -Filter "ArchivingPolicy -eq 'RedmondArchiving'" } }
+        @{ N = 4; Run = { Get-CsOnlineUser -Filter {HideFromAddressLists -eq $True} } }
+        @{ N = 5; Run = { Get-CsOnlineUser -Filter {LineURI -eq "tel:+1234"}; Get-CsOnlineUser -Filter {LineURI -eq "tel:+1234,ext:"}; Get-CsOnlineUser -Filter {LineURI -eq "1234"} } }
+        @{ N = 6; Run = { Get-CsOnlineUser -AccountType ResourceAccount } }
+        @{ N = 7; Run = { Get-CsOnlineUser -Filter "FeatureTypes -Contains 'PhoneSystem'" } }
+        @{ N = 8; Run = { Get-CsOnlineUser -Filter {AssignedPlan -like "*MCO*"} } }
+        @{ N = 9; Run = { Get-CsOnlineUser -Filter {UserPrincipalName -like "test*" -and (AssignedPlans -eq "MCOEV" -or AssignedPlans -like "MCOPSTN*")} } }
+        @{ N = 10; Run = { Get-CsOnlineUser -Filter {OnPremHostingProvider -ne $null} } }
+        @{ N = 11; Run = { Get-CsOnlineUser -Filter {WhenChanged -gt "1/25/2022 11:59:59 PM"} } }
+        @{ N = 12; Run = { Get-CsOnlineUser -Filter {AccountType -ne 'Guest'} } }
+        @{ N = 13; Run = { Get-CsOnlineUser -Filter {SoftDeletionTimestamp -eq $null} } }
+        @{ N = 14; Run = { Get-CsOnlineUser -Filter {AccountType -ne 'IneligibleUser'} } }
+        @{ N = 15; Run = { Get-CsOnlineUser -Properties DisplayName, UserPrincipalName, FeatureTypes } }
+        @{ N = 16; Run = { Get-CsOnlineUser -Properties DisplayName, Alias, LineURI } }
+        @{ N = 17; Run = { Get-CsOnlineUser -Filter {LineURI -like *123*} -OrderBy "DisplayName asc" } }
+        @{ N = 18; Run = { Get-CsOnlineUser -Filter {DisplayName -like '*abc'} -OrderBy {DisplayName desc} } }
+        @{ N = 19; Run = { Get-CsOnlineUser -Filter 'EnterpriseVoiceEnabled -eq $True' } }
+    ) {
+        $failures = $null
+        $null = & $Run -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
+    }
+
+    It 'Example 3 finds the archived users, Example 4 the hidden ones, Example 6 the resource accounts' {
+        (Get-CsOnlineUser -Filter "ArchivingPolicy -eq 'RedmondArchiving'").UserPrincipalName | Should -Contain 'kenmyer@litwareinc.com'
+        (Get-CsOnlineUser -Filter {HideFromAddressLists -eq $True}).UserPrincipalName | Should -Contain 'kenmyer@litwareinc.com'
+        (Get-CsOnlineUser -AccountType ResourceAccount).AccountType | Sort-Object -Unique | Should -Be 'ResourceAccount'
+    }
+}
+
+Describe 'Parameters' {
+    BeforeAll { $script:All = Get-CsOnlineUser }
+
+    It '-AccountType <_> returns only that type' -ForEach @('User', 'ResourceAccount', 'Guest', 'SfBOnPremUser', 'IneligibleUser') {
+        $users = @(Get-CsOnlineUser -AccountType $_)
+        $users.Identity | Should -Be @($script:All | Where-Object AccountType -EQ $_).Identity
+        $users | Should -Not -BeNullOrEmpty
+    }
+
+    It '-AccountType refuses an unknown type, naming the accepted ones' {
+        { Get-CsOnlineUser -AccountType Robot } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    }
+
+    It '-SoftDeletedUser returns the users deleted within 30 days' {
+        $deleted = @(Get-CsOnlineUser -SoftDeletedUser)
+        $deleted | Should -Not -BeNullOrEmpty
+        $deleted.Identity | Should -Be @($script:All | Where-Object SoftDeletionTimestamp).Identity
+        foreach ($u in $deleted) { $u.SoftDeletionTimestamp | Should -BeGreaterThan ([datetime]::UtcNow.AddDays(-30)) }
+    }
+
+    It '-SkipUserPolicies leaves the policies empty' {
+        $ken = Get-CsOnlineUser -Filter "UserPrincipalName -eq 'kenmyer@litwareinc.com'" -SkipUserPolicies
+        $ken.UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $ken.TeamsUpgradePolicy | Should -BeNullOrEmpty
+        $ken.ArchivingPolicy | Should -BeNullOrEmpty
+        $ken.TeamsUpgradeEffectiveMode | Should -Be 'Islands'
+    }
+
+    It '-Properties returns the named properties and the ones always present' {
+        $users = Get-CsOnlineUser -Properties DisplayName, UserPrincipalName, FeatureTypes -ResultSize 3
+        $users | Should -HaveCount 3
+        $users[0].PSObject.Properties.Name | Should -Be @('Identity', 'UserPrincipalName', 'Alias', 'AccountEnabled', 'DisplayName', 'FeatureTypes')
+        $one = Get-CsOnlineUser -Identity kenmyer@litwareinc.com -Properties 'lineuri,City'
+        $one.PSObject.Properties.Name | Should -Be @('Identity', 'UserPrincipalName', 'Alias', 'AccountEnabled', 'DisplayName', 'LineURI', 'City')
+        $one.LineURI | Should -Be 'tel:+1234'
+    }
+
+    It '-Properties refuses an unknown name, with close matches' {
+        Get-CsOnlineUser -Properties DisplayNme -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike "*'DisplayNme'*DisplayName*"
+    }
+
+    It '-Sort <Sort> orders the users' -ForEach @(
+        @{ Sort = 'DisplayName'; Property = 'DisplayName'; Descending = $false }
+        @{ Sort = 'DisplayName desc'; Property = 'DisplayName'; Descending = $true }
+        @{ Sort = 'City asc'; Property = 'City'; Descending = $false }
+    ) {
+        $sorted = @(Get-CsOnlineUser -Sort $Sort)
+        $sorted | Should -HaveCount $script:All.Count
+        $values = $sorted.$Property
+        $values | Should -Be @($values | Sort-Object -Descending:$Descending -Stable)
+    }
+
+    It '-OrderBy is -Sort, and takes a script block' {
+        (Get-CsOnlineUser -OrderBy {DisplayName desc} -ResultSize 3).DisplayName |
+            Should -Be (Get-CsOnlineUser -Sort 'DisplayName desc' -ResultSize 3).DisplayName
+    }
+
+    It '-Sort refuses an unknown property' {
+        Get-CsOnlineUser -Sort 'Nope desc' -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike "*'Nope'*"
     }
 }

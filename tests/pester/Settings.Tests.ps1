@@ -133,3 +133,131 @@ Describe 'Set-CsOnlineDialInConferencingTenantSettings' {
         (Get-CsOnlineDialInConferencingTenantSettings).DefaultTollNumber | Should -Be $script:Original.DefaultTollNumber
     }
 }
+
+Describe 'Every documented dial-in setting (issue 12 §2)' {
+    AfterEach {
+        Set-CsOnlineDialInConferencingTenantSettings -AllowedDialOutExternalDomains @() -AllowFederatedUsersToDialOutToSelf RequireSameEnterpriseUser `
+            -AllowFederatedUsersToDialOutToThirdParty RequireSameEnterpriseUser -AllowPSTNOnlyMeetingsByDefault $false `
+            -EnableDialOutJoinConfirmation $false -EnableEntryExitNotifications $true -EnableNameRecording $true -EntryExitAnnouncementsType UseNames `
+            -IncludeTollFreeNumberInMeetingInvites $true -MaskPstnNumbersType MaskedForExternalUsers -MigrateServiceNumbersOnCrossForestMove $false `
+            -SendEmailFromAddress '' -SendEmailFromDisplayName '' -SendEmailFromOverride $false -UseUniqueConferenceIds $true `
+            -AutomaticallySendEmailsToUsers $true -PinLength 5 -Confirm:$false
+    }
+
+    It 'shows every setting with Microsoft''s defaults' {
+        $s = Get-CsOnlineDialInConferencingTenantSettings
+        $s.AllowedDialOutExternalDomains | Should -BeNullOrEmpty
+        $s.AllowFederatedUsersToDialOutToSelf | Should -Be 'RequireSameEnterpriseUser'
+        $s.AllowFederatedUsersToDialOutToThirdParty | Should -Be 'RequireSameEnterpriseUser'
+        $s.AllowPSTNOnlyMeetingsByDefault | Should -BeFalse
+        $s.EnableDialOutJoinConfirmation | Should -BeFalse
+        $s.EnableEntryExitNotifications | Should -BeTrue
+        $s.EnableNameRecording | Should -BeTrue
+        $s.EntryExitAnnouncementsType | Should -Be 'UseNames'
+        $s.IncludeTollFreeNumberInMeetingInvites | Should -BeTrue
+        $s.MaskPstnNumbersType | Should -Be 'MaskedForExternalUsers'
+        $s.MigrateServiceNumbersOnCrossForestMove | Should -BeFalse
+        $s.SendEmailFromAddress | Should -BeNullOrEmpty
+        $s.SendEmailFromDisplayName | Should -BeNullOrEmpty
+        $s.SendEmailFromOverride | Should -BeFalse
+        $s.UseUniqueConferenceIds | Should -BeTrue
+        $s.PinLength | Should -Be 5
+    }
+
+    It 'sets -<Name> and reads it back' -ForEach @(
+        @{ Name = 'AllowedDialOutExternalDomains'; Value = @('fabrikam.com', 'contoso.com'); Expected = @('fabrikam.com', 'contoso.com') }
+        @{ Name = 'AllowFederatedUsersToDialOutToSelf'; Value = 'yes'; Expected = 'Yes' }
+        @{ Name = 'AllowFederatedUsersToDialOutToThirdParty'; Value = 'No'; Expected = 'No' }
+        @{ Name = 'AllowPSTNOnlyMeetingsByDefault'; Value = $true; Expected = $true }
+        @{ Name = 'EnableDialOutJoinConfirmation'; Value = $true; Expected = $true }
+        @{ Name = 'EnableEntryExitNotifications'; Value = $false; Expected = $false }
+        @{ Name = 'EnableNameRecording'; Value = $false; Expected = $false }
+        @{ Name = 'EntryExitAnnouncementsType'; Value = 'tonEonly'; Expected = 'ToneOnly' }
+        @{ Name = 'IncludeTollFreeNumberInMeetingInvites'; Value = $false; Expected = $false }
+        @{ Name = 'MaskPstnNumbersType'; Value = 'NoMasking'; Expected = 'NoMasking' }
+        @{ Name = 'MigrateServiceNumbersOnCrossForestMove'; Value = $true; Expected = $true }
+        @{ Name = 'SendEmailFromAddress'; Value = 'Admin@Contoso.com'; Expected = 'Admin@Contoso.com' }
+        @{ Name = 'SendEmailFromDisplayName'; Value = 'Contoso Admin'; Expected = 'Contoso Admin' }
+        @{ Name = 'SendEmailFromOverride'; Value = $true; Expected = $true }
+        @{ Name = 'UseUniqueConferenceIds'; Value = $false; Expected = $false }
+        @{ Name = 'PinLength'; Value = 12; Expected = 12 }
+        @{ Name = 'AutomaticallyMigrateUserMeetings'; Value = $false; Expected = $false }
+        @{ Name = 'AutomaticallyReplaceAcpProvider'; Value = $true; Expected = $true }
+        @{ Name = 'AutomaticallySendEmailsToUsers'; Value = $false; Expected = $false }
+    ) {
+        $arguments = @{ $Name = $Value }
+        Set-CsOnlineDialInConferencingTenantSettings @arguments -Confirm:$false
+        (Get-CsOnlineDialInConferencingTenantSettings).$Name | Should -Be $Expected
+        if ($Name -eq 'AutomaticallyMigrateUserMeetings') { Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyMigrateUserMeetings $true -Confirm:$false }
+        if ($Name -eq 'AutomaticallyReplaceAcpProvider') { Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $false -Confirm:$false }
+    }
+
+    It 'refuses -<Name> <Value> as documented, changing nothing' -ForEach @(
+        @{ Name = 'PinLength'; Value = 3 }
+        @{ Name = 'PinLength'; Value = 13 }
+        @{ Name = 'AllowFederatedUsersToDialOutToSelf'; Value = 'Maybe' }
+        @{ Name = 'AllowFederatedUsersToDialOutToThirdParty'; Value = 'Always' }
+        @{ Name = 'EntryExitAnnouncementsType'; Value = 'Music' }
+        @{ Name = 'MaskPstnNumbersType'; Value = 'Masked' }
+        @{ Name = 'SendEmailFromAddress'; Value = 'not an address' }
+        @{ Name = 'AllowedDialOutExternalDomains'; Value = @('fabrikam') }
+    ) {
+        $before = Get-CsOnlineDialInConferencingTenantSettings | ConvertTo-Json
+        $arguments = @{ $Name = $Value }
+        { Set-CsOnlineDialInConferencingTenantSettings @arguments -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MeetingMigration.InvalidArgument*'
+        Get-CsOnlineDialInConferencingTenantSettings | ConvertTo-Json | Should -Be $before
+    }
+
+    It 'accepts -MsftInternalProcessingMode and -Identity Global, -Force and -WhatIf' {
+        Set-CsOnlineDialInConferencingTenantSettings -Identity Global -MsftInternalProcessingMode x -EnableNameRecording $false -Force -Confirm:$false
+        (Get-CsOnlineDialInConferencingTenantSettings).EnableNameRecording | Should -BeFalse
+        Set-CsOnlineDialInConferencingTenantSettings -EnableNameRecording $true -Force -WhatIf
+        (Get-CsOnlineDialInConferencingTenantSettings).EnableNameRecording | Should -BeFalse
+    }
+
+    It 'runs the examples of Microsoft''s page' {
+        Set-CsOnlineDialInConferencingTenantSettings -EnableEntryExitNotifications $True -EnableNameRecording $True -PinLength 7
+        (Get-CsOnlineDialInConferencingTenantSettings).PinLength | Should -Be 7
+        Set-CsOnlineDialInConferencingTenantSettings -SendEmailFromOverride $true -SendEmailFromAddress admin@contoso.com -SendEmailFromDisplayName "Conferencing Administrator"
+        (Get-CsOnlineDialInConferencingTenantSettings).SendEmailFromDisplayName | Should -Be 'Conferencing Administrator'
+        Set-CsOnlineDialInConferencingTenantSettings -MaskPstnNumbersType 'NoMasking' -Confirm:$false
+        (Get-CsOnlineDialInConferencingTenantSettings).MaskPstnNumbersType | Should -Be 'NoMasking'
+    }
+
+    It 'uses -IncludeTollFreeNumberInMeetingInvites and -AutomaticallySendEmailsToUsers when migrating' {
+        Set-CsOnlineDialInConferencingTenantSettings -IncludeTollFreeNumberInMeetingInvites $false -AutomaticallySendEmailsToUsers $false `
+            -DefaultTollFreeNumber '+1 800 555 0199' -Confirm:$false
+        try {
+            $request = Start-CsExMeetingMigration user1@contoso.com -Confirm:$false
+            Wait-MigrationIdle
+            $done = Get-CsMeetingMigrationStatus -CorrelationId $request.CorrelationId
+            $done.State | Should -Be 'Succeeded'
+            $done.InvitesUpdate | Should -Be 0
+            foreach ($m in Get-MmsMeeting -Identity user1@contoso.com) {
+                $m.Body | Should -Not -Match '800 555 0199'
+            }
+        }
+        finally { Set-CsOnlineDialInConferencingTenantSettings -DefaultTollFreeNumber '' -Confirm:$false }
+    }
+}
+
+Describe 'Get- settings parameters of Microsoft''s cmdlets' {
+    It '<Command> takes -Filter as a wildcard over the identities and -LocalStore' -ForEach @(
+        @{ Command = 'Get-CsOnlineDialInConferencingTenantSettings' }
+        @{ Command = 'Get-CsTenantMigrationConfiguration' }
+    ) {
+        (& $Command -Filter 'G*').Identity | Should -Be 'Global'
+        & $Command -Filter 'Site:*' | Should -BeNullOrEmpty
+        (& $Command -LocalStore).Identity | Should -Be 'Global'
+        (& $Command -Identity Global -LocalStore -Tenant $script:SampleTenantId).Identity | Should -Be 'Global'
+    }
+
+    It 'Set-CsTenantMigrationConfiguration takes -Force and still honours -WhatIf' {
+        Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -Force -Confirm:$false
+        (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeFalse
+        Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true -Force -WhatIf
+        (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeFalse
+        Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true -Confirm:$false
+    }
+}

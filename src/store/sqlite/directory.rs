@@ -131,7 +131,7 @@ pub(super) fn update_migration_configuration(
 pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<DialInSettings> {
     Ok(conn.query_row(
         "SELECT auto_migrate_user_meetings, auto_replace_acp_provider, auto_send_emails, pin_length,
-                bridge_toll_number, bridge_toll_free_number FROM tenants WHERE key = ?1",
+                bridge_toll_number, bridge_toll_free_number, dial_in_options FROM tenants WHERE key = ?1",
         [tenant.key],
         |r| {
             Ok(DialInSettings {
@@ -143,6 +143,7 @@ pub(super) fn dial_in_settings(conn: &Connection, tenant: &Tenant) -> Result<Dia
                 pin_length: r.get(3)?,
                 default_toll_number: r.get(4)?,
                 default_toll_free_number: r.get(5)?,
+                options: parse_column(r, 6, dial_in_options_from_json)?,
             })
         },
     )?)
@@ -157,7 +158,7 @@ pub(super) fn update_dial_in_settings(
     apply(&mut s)?;
     tx.execute(
         "UPDATE tenants SET auto_migrate_user_meetings = ?2, auto_replace_acp_provider = ?3, auto_send_emails = ?4,
-            pin_length = ?5, bridge_toll_number = ?6, bridge_toll_free_number = ?7
+            pin_length = ?5, bridge_toll_number = ?6, bridge_toll_free_number = ?7, dial_in_options = ?8
          WHERE key = ?1",
         params![
             tenant.key,
@@ -166,13 +167,14 @@ pub(super) fn update_dial_in_settings(
             s.automatically_send_emails_to_users,
             s.pin_length,
             s.default_toll_number,
-            s.default_toll_free_number
+            s.default_toll_free_number,
+            serde_json::to_string(&s.options)?
         ],
     )?;
     Ok(s)
 }
 
-const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free";
+const USER_COLUMNS: &str = "u.key, u.object_id, u.upn, u.sip, u.display_name, u.sam, u.windows_logon, u.dn, u.mode, u.toll, u.toll_free, u.profile";
 
 fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
     Ok(User {
@@ -188,6 +190,35 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
         audio_conferencing_toll_number: row.get(9)?,
         audio_conferencing_toll_free_number: row.get(10)?,
         tenant_id,
+        profile: parse_column(row, 11, profile_from_json)?,
+    })
+}
+
+fn dial_in_options_from_json(text: &str) -> Result<DialInOptions> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a tenant's dial-in settings are not a settings record: {e}"),
+        )
+    })
+}
+
+/// A profile as stored: without its null and empty members (most policies are not
+/// assigned), which read back as their defaults.
+fn profile_json(profile: &UserProfile) -> Result<String> {
+    let mut value = serde_json::to_value(profile)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
+    }
+    Ok(value.to_string())
+}
+
+fn profile_from_json(text: &str) -> Result<UserProfile> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a user's profile is not a profile record: {e}"),
+        )
     })
 }
 
@@ -216,7 +247,7 @@ fn users_where(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![tenant_param, value, limit as i64], |r| {
-        user_from_row(r, uuid_column(r, 11)?)
+        user_from_row(r, uuid_column(r, 12)?)
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -306,8 +337,8 @@ fn duplicate(source: &str, e: rusqlite::Error) -> Error {
 fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO users(tenant, object_id, upn, upn_key, sip, sip_key, sam, windows_logon, logon_key,
-                           display_name, display_key, dn, dn_key, mode, toll, toll_free)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                           display_name, display_key, dn, dn_key, mode, toll, toll_free, profile)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let (user, keys) = (&u.user, &u.keys);
     stmt.execute(params![
@@ -326,7 +357,8 @@ fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
         keys.dn,
         user.teams_upgrade_effective_mode,
         user.audio_conferencing_toll_number,
-        user.audio_conferencing_toll_free_number
+        user.audio_conferencing_toll_free_number,
+        profile_json(&user.profile)?
     ])
     .map_err(|e| duplicate(&u.source, e))?;
     Ok(())

@@ -118,4 +118,12 @@ pub const STEPS: &[&str] = &[
         PRIMARY KEY(request, meeting)
     ) WITHOUT ROWID;
     "#,
+    // 3: what Get-CsOnlineUser shows of a user besides its lookup keys, as one JSON
+    // record (`UserProfile`); users of older stores read as enabled `User` accounts. The
+    // other documented dial-in settings of a tenant, as one JSON record (`DialInOptions`);
+    // older tenants read Microsoft's defaults.
+    r#"
+    ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE tenants ADD COLUMN dial_in_options TEXT NOT NULL DEFAULT '{}';
+    "#,
 ];

@@ -1,0 +1,85 @@
+# Issue 12 §4: import reads what the product writes. Get-CsOnlineUser output, as
+# ConvertTo-Json and as Export-Csv write it, imports into another tenant with the same
+# properties; computed ones (TenantId, WindowsDomainLogon) are skipped; an unknown column
+# is an error that names it and the columns found.
+
+BeforeAll {
+    . $PSScriptRoot/TestSupport.ps1
+    $script:Store = Initialize-TestStore -UserCount 12 -MeetingsPerUser 1
+    $script:Scratch = New-TestScratch
+    $script:Domains = @(
+        [MeetingMigration.PowerShell.Model.TenantDomain]@{ Name = 'contoso.com'; NetBiosName = 'CONTOSO' }
+        [MeetingMigration.PowerShell.Model.TenantDomain]@{ Name = 'litwareinc.com'; NetBiosName = 'LITWAREINC' }
+    )
+    # What must survive a round trip: every property but the tenant's own.
+    function Get-Comparable([guid] $Tenant) {
+        Get-CsOnlineUser -Tenant $Tenant | ForEach-Object {
+            $u = $_
+            $u.PSObject.Properties.Name | Where-Object { $_ -ne 'TenantId' } | ForEach-Object { "$_=$($u.$_ | ConvertTo-Json -Compress -Depth 5)" }
+        }
+    }
+}
+
+AfterAll {
+    Remove-TestStore $script:Store -Scratch $script:Scratch
+}
+
+Describe 'Get-CsOnlineUser output imports into another tenant' {
+    It 'from ConvertTo-Json -Depth 5, identical but for the tenant' {
+        $target = [guid]::NewGuid()
+        $null = New-MmsTenant -Name 'Json copy' -TenantId $target -Domain $script:Domains -Confirm:$false
+        $file = Join-Path $script:Scratch 'users.json'
+        Get-CsOnlineUser | ConvertTo-Json -Depth 5 | Set-Content $file -Encoding utf8
+        (Import-MmsTenantData -Path $file -Tenant $target -Confirm:$false).Users | Should -Be 14
+        Get-Comparable $target | Should -Be (Get-Comparable $script:SampleTenantId)
+    }
+
+    It 'from Export-Csv, with the same directory, account and policy properties' {
+        $target = [guid]::NewGuid()
+        $null = New-MmsTenant -Name 'Csv copy' -TenantId $target -Domain $script:Domains -Confirm:$false
+        $file = Join-Path $script:Scratch 'users.csv'
+        Get-CsOnlineUser | Export-Csv -Path $file -NoTypeInformation
+        (Import-MmsTenantData -Path $file -Tenant $target -Confirm:$false).Users | Should -Be 14
+        $copy = Get-CsOnlineUser -Tenant $target
+        $original = Get-CsOnlineUser
+        foreach ($p in 'Identity', 'UserPrincipalName', 'SipAddress', 'DisplayName', 'WindowsDomainLogon', 'AccountType', 'AccountEnabled',
+            'Department', 'City', 'TeamsUpgradePolicy', 'TeamsUpgradeEffectiveMode', 'ArchivingPolicy', 'LineURI', 'HideFromAddressLists') {
+            "$($copy.$p)" | Should -Be "$($original.$p)" -Because $p
+        }
+        ($copy | ForEach-Object { $_.FeatureTypes -join ';' }) | Should -Be ($original | ForEach-Object { $_.FeatureTypes -join ';' })
+        ($copy | ForEach-Object { $_.AssignedPlan.Capability -join ';' }) | Should -Be ($original | ForEach-Object { $_.AssignedPlan.Capability -join ';' })
+        @(Get-CsOnlineUser -Tenant $target -Filter { TeamsUpgradePolicy -eq $null }).Count |
+            Should -Be @(Get-CsOnlineUser -Filter { TeamsUpgradePolicy -eq $null }).Count
+    }
+}
+
+Describe 'Unexpected input' {
+    It 'refuses a CSV with an unknown column, naming it, its close matches and the columns found' {
+        $file = Join-Path $script:Scratch 'email.csv'
+        'Email,DisplayNme', 'ann@contoso.com,Ann' | Set-Content $file
+        Import-MmsTenantData -Path $file -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.ImportFailed,*'
+        $failures[0].Exception.Message | Should -BeLike '*Email*is not a user property*columns found: Email, DisplayNme*'
+    }
+
+    It 'says so when a CSV is delimited by something else' {
+        $file = Join-Path $script:Scratch 'semicolon.csv'
+        'UserPrincipalName;DisplayName', 'ann@contoso.com;Ann' | Set-Content $file
+        Import-MmsTenantData -Path $file -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike '*delimited by something other than commas*'
+    }
+
+    It 'refuses an unknown JSON field with its close matches' {
+        $file = Join-Path $script:Scratch 'typo.json'
+        '[{"UserPrincipalName":"ann@contoso.com","Departmnt":"Sales"}]' | Set-Content $file
+        Import-MmsTenantData -Path $file -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike '*Departmnt*did you mean Department*'
+    }
+
+    It 'refuses a bad value of a typed property, naming the field' {
+        $file = Join-Path $script:Scratch 'typed.csv'
+        'UserPrincipalName,AccountType,AccountEnabled', 'ann@contoso.com,Robot,True' | Set-Content $file
+        Import-MmsTenantData -Path $file -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike '*AccountType*Robot*'
+    }
+}
