@@ -297,8 +297,10 @@ fn readme_c_example_runs_on_a_fresh_store() {
         "{text}"
     );
 
+    // Again by the rpath: cargo's LD_LIBRARY_PATH may name an older build's library first.
     let second = Command::new(dir.path().join("example"))
         .arg(&store)
+        .env_remove("LD_LIBRARY_PATH")
         .output()
         .unwrap();
     let text = show(&second);
