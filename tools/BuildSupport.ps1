@@ -6,7 +6,7 @@ $script:DebianPackages = @(
     'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',
     'librust-uuid-dev', 'librust-libc-dev', 'librust-chrono-dev',
     'librust-csv-dev', 'librust-signal-hook-dev', 'librust-criterion-dev', 'librust-proptest-dev',
-    'librust-tempfile-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
+    'librust-tempfile-dev', 'librust-tokio-dev', 'librust-tokio-postgres-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
 )
 # Only the Fuzz task needs these: clang links libFuzzer's runtime into the fuzz targets.
 $script:FuzzDebianPackages = @('clang', 'libclang-rt-14-dev')

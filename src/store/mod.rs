@@ -4,11 +4,12 @@
 //! answers by keys and ranges. A second backend is written from the contracts on these
 //! traits and the conformance suite (`tests/store_conformance.rs`), not from the SQLite code.
 //!
-//! [`sqlite::SqliteStore`] is the embedded default; [`open`] chooses the backend from a
-//! store location. Errors are the crate's [`Error`](crate::Error): a store maps its own
+//! [`sqlite::SqliteStore`] is the embedded default, [`postgres::PostgresStore`] the one
+//! many hosts share; [`open`] chooses the backend from a store location. Errors are the crate's [`Error`](crate::Error): a store maps its own
 //! failures to `StoreBusy` (locked past the busy timeout: retry later), `StoreIo` (the file
 //! or server cannot be reached or written), `StoreCorrupt` and `StoreTooNew`.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::Path;
@@ -20,10 +21,19 @@ use crate::error::Result;
 use crate::model::*;
 use crate::time::Timestamp;
 
-/// Opens the store at `location` (created on first use). Today every location is a path of
-/// the embedded SQLite store.
+/// Opens the store at `location` (created on first use): a `postgresql://` or `postgres://`
+/// URI is a PostgreSQL database (see [`postgres::location`] for how it is completed);
+/// anything else is the path of an embedded SQLite store.
 pub fn open(location: &Path) -> Result<Arc<dyn Store>> {
+    if let Some(uri) = location.to_str().filter(|l| is_shared(l)) {
+        return Ok(Arc::new(postgres::PostgresStore::open(uri)?));
+    }
     Ok(Arc::new(sqlite::SqliteStore::open(location)?))
+}
+
+/// True when `location` names a store on a database server (PostgreSQL) rather than a file.
+pub fn is_shared(location: &str) -> bool {
+    postgres::location::is_postgres(location)
 }
 
 /// The tenant a lookup is confined to, so the store can find the tenant and the user in one
