@@ -53,10 +53,49 @@ internal static class StoreSession
     internal static string CurrentPath(PathIntrinsics? location)
     {
         string? configured = Environment.GetEnvironmentVariable(StoreVariable)?.Trim();
-        return string.IsNullOrEmpty(configured)
-            ? DefaultPath()
+        if (string.IsNullOrEmpty(configured))
+        {
+            return DefaultPath();
+        }
+
+        // A PostgreSQL URI is a location on a server, not a path: passed on as it is.
+        return IsDatabaseUri(configured)
+            ? configured
             : Path.GetFullPath(WithHome(configured), CurrentDirectory(location));
     }
+
+    /// <summary>
+    /// The location as messages show it: a database URI without its password (in the user information
+    /// or a <c>password=</c> parameter); a path as it is.
+    /// </summary>
+    internal static string Shown(string location)
+    {
+        if (!IsDatabaseUri(location))
+        {
+            return location;
+        }
+
+        int start = location.IndexOf("://", StringComparison.Ordinal) + 3;
+        int end = location.IndexOfAny(new[] { '/', '?' }, start);
+        string authority = end < 0 ? location[start..] : location[start..end];
+        string rest = end < 0 ? string.Empty : location[end..];
+        int at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            string user = authority[..at];
+            int colon = user.IndexOf(':');
+            authority = (colon < 0 ? user : user[..colon]) + authority[at..];
+        }
+
+        rest = System.Text.RegularExpressions.Regex.Replace(
+            rest, "([?&]password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return location[..start] + authority + rest;
+    }
+
+    /// <summary>True for a <c>postgresql://</c> or <c>postgres://</c> store location (a shared store).</summary>
+    internal static bool IsDatabaseUri(string location) =>
+        location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>~</c> and <c>~/…</c> in the home folder, as the FileSystem provider reads them.</summary>
     private static string WithHome(string path)

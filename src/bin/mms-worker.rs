@@ -17,7 +17,9 @@ usage: mms-worker --store PATH [--create] [--lease-ms N] [--batch-size N] [--pol
 Runs the MeetingMigration worker against the store at PATH until SIGINT or SIGTERM.
 
   --store PATH      the store file (the one MEETING_MIGRATION_STORE names for the module);
-                    it must exist unless --create is given
+                    it must exist unless --create is given. A postgresql://user@host:port/db
+                    URI names a shared PostgreSQL store instead (PGHOST, PGPORT, PGUSER,
+                    PGPASSWORD, PGDATABASE and ~/.pgpass complete it, as for psql)
   --create          create an empty store at PATH when there is none
   --lease-ms N      how long a claim on a request lasts without renewal, in milliseconds;
                     another worker resumes the request after it (100 to 86400000, default 30000)
@@ -149,7 +151,10 @@ fn main() {
         }
     };
     // A mistyped path must not quietly become a new, empty store that nobody queues to.
-    if !create && !path.exists() {
+    let shared = path
+        .to_str()
+        .map_or(false, meeting_migration::store::is_shared);
+    if !create && !shared && !path.exists() {
         eprintln!(
             "mms-worker: there is no store at {}. Check the path (the module uses $MEETING_MIGRATION_STORE, else ~/.local/share/MeetingMigration/mms.db), or pass --create to make a new, empty store there.",
             path.display()
@@ -178,7 +183,11 @@ fn main() {
         }
         watcher_stop.raise();
     });
-    eprintln!("mms-worker: working on {}", path.display());
+    let shown = match path.to_str() {
+        Some(uri) if shared => meeting_migration::store::postgres::location::redact(uri),
+        _ => path.display().to_string(),
+    };
+    eprintln!("mms-worker: working on {shown}");
     run(&*store, &SystemClock, &options, &stop);
     eprintln!("mms-worker: stopped");
 }

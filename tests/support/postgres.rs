@@ -353,3 +353,47 @@ pub fn missing() {
 pub fn database() -> Option<TestDb> {
     shared().map(|c| c.database())
 }
+
+/// A plain connection for checks the API does not expose, in the store's schema.
+pub struct Sql {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl Sql {
+    pub fn connect(uri: &str) -> Sql {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let client = runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(uri, tokio_postgres::NoTls)
+                .await
+                .unwrap_or_else(|e| panic!("cannot connect to {uri}: {e}"));
+            tokio::spawn(connection);
+            client
+                .batch_execute("SET search_path TO meeting_migration")
+                .await
+                .unwrap();
+            client
+        });
+        Sql { runtime, client }
+    }
+
+    pub fn rows(&self, sql: &str) -> Vec<tokio_postgres::Row> {
+        self.runtime
+            .block_on(self.client.query(sql, &[]))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The first column of the first row, as a number.
+    pub fn number(&self, sql: &str) -> i64 {
+        self.rows(sql)[0].get(0)
+    }
+
+    pub fn execute(&self, sql: &str) {
+        self.runtime
+            .block_on(self.client.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}

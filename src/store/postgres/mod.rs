@@ -231,7 +231,8 @@ impl PostgresStore {
             }),
             returned: Condvar::new(),
         };
-        store.write(true, |db| upgrade(db, version).map(Some))?;
+        // Not retried after a lost connection: a wrong location fails at once, clearly.
+        store.write(false, |db| upgrade(db, version).map(Some))?;
         Ok(store)
     }
 
