@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use meeting_migration::migration::worker::{run, StopSignal, WorkerOptions};
+use meeting_migration::migration::worker::{run_reporting, StopSignal, WorkerEvent, WorkerOptions};
 use meeting_migration::time::SystemClock;
 
 const USAGE: &str = "\
@@ -188,7 +188,21 @@ fn main() {
         _ => path.display().to_string(),
     };
     eprintln!("mms-worker: working on {shown}");
-    run(&*store, &SystemClock, &options, &stop);
+    // An outage of the store (a PostgreSQL restart, a lost network) is said once when it
+    // starts and once when the store works again; the worker keeps trying in between.
+    run_reporting(
+        &*store,
+        &SystemClock,
+        &options,
+        &stop,
+        &mut |event| match event {
+            WorkerEvent::StoreFailing(e) => eprintln!(
+                "mms-worker: the store is failing ({:?}): {} Retrying every {} ms.",
+                e.code, e.message, options.poll_interval_ms
+            ),
+            WorkerEvent::StoreBack => eprintln!("mms-worker: the store works again; resuming."),
+        },
+    );
     eprintln!("mms-worker: stopped");
 }
 

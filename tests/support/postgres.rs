@@ -191,12 +191,17 @@ impl Cluster {
             self.port,
             own.data.display()
         );
+        // The server's output goes to the log: a server holding our pipe would keep
+        // `output()` waiting for ever.
+        let log = own.data.join("server.log");
         let out = run(
             &own.bin,
             "pg_ctl",
             &[
                 "-D",
                 own.data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
                 "-m",
                 "fast",
                 "-o",
@@ -213,6 +218,26 @@ impl Cluster {
             "pg_ctl restart failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// `pg_ctl stop -m fast`: sessions are ended, the server is down until [`start_again`].
+    pub fn stop_fast(&self) {
+        let own = self.own();
+        let out = run(
+            &own.bin,
+            "pg_ctl",
+            &["-D", own.data.to_str().unwrap(), "-m", "fast", "-w", "stop"],
+            own.as_postgres,
+        );
+        assert!(
+            out.status.success(),
+            "pg_ctl stop failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    pub fn start_again(&self) {
+        self.pg_ctl_start();
     }
 
     /// `pg_ctl stop` (immediate: nothing of a throwaway cluster needs to be kept).

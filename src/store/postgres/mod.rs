@@ -48,7 +48,7 @@ use crate::model::*;
 pub const POOL_SIZE: usize = 8;
 /// How long an operation retries after a lost connection or a deadlock (see the module
 /// documentation for which), and how long a caller waits for a pooled connection.
-pub const RETRY_WINDOW: Duration = Duration::from_secs(15);
+pub const RETRY_WINDOW: Duration = Duration::from_secs(10);
 
 /// The PostgreSQL implementation of [`Store`].
 pub struct PostgresStore {
@@ -426,7 +426,13 @@ impl PostgresStore {
 
     /// The service's error for a failure, naming this store without its password.
     fn error(&self, fail: Fail, phase: Phase) -> Error {
-        let at = &self.location.display;
+        to_error(&self.location.display, fail, phase)
+    }
+}
+
+/// The service's error for a failure of the store at `at` (shown without a password).
+fn to_error(at: &str, fail: Fail, phase: Phase) -> Error {
+    {
         let e = match fail {
             Fail::App(e) => return e,
             Fail::Pg(e) => e,
@@ -475,7 +481,7 @@ impl PostgresStore {
                 _ => (ErrorCode::Internal, format!("PostgreSQL store {at}: {what}")),
             },
         };
-        Error::new(code, message).with_target(at.clone())
+        Error::new(code, message).with_target(at.to_string())
     }
 }
 
@@ -560,18 +566,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn done<T>(&self, r: R<T>) -> Result<T> {
-        r.map_err(|fail| match fail {
-            Fail::App(e) => e,
-            Fail::Pg(e) => Error::new(
-                ErrorCode::StoreIo,
-                format!(
-                    "A read of the PostgreSQL store {} failed ({}).",
-                    self.location,
-                    describe(&e)
-                ),
-            )
-            .with_target(self.location.to_string()),
-        })
+        r.map_err(|fail| to_error(self.location, fail, Phase::Body))
     }
 }
 
@@ -690,30 +685,42 @@ impl Store for PostgresStore {
         self
     }
     fn read_scope(&self, f: &mut dyn FnMut(&dyn StoreReads) -> Result<()>) -> Result<()> {
-        let outcome = self.with_conn(|db| {
-            if let Err(e) = db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-                return Err(self.error(e, Phase::Body));
+        // Opening the transaction and taking its snapshot is retried after a lost
+        // connection (nothing has been read yet); what `f` reads is not: it runs once.
+        let deadline = Instant::now() + RETRY_WINDOW;
+        let mut attempt = 0;
+        let mut f = Some(f);
+        loop {
+            let outcome = self.with_conn(|db| -> std::result::Result<Result<()>, Fail> {
+                db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                // Take the snapshot now, so that writes made from here on are not seen.
+                if let Err(e) = db.query("SELECT 1", &[]) {
+                    end_transaction(db, "ROLLBACK");
+                    return Err(e);
+                }
+                let f = f.take().expect("runs once");
+                let reader = Reader {
+                    db,
+                    location: &self.location.display,
+                };
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&reader)));
+                // A read-only transaction: ending it cannot lose anything.
+                end_transaction(db, "COMMIT");
+                match result {
+                    Ok(result) => Ok(result),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            match outcome.and_then(|r| r) {
+                Ok(result) => return result,
+                Err(fail)
+                    if f.is_some() && kind(&fail) == Kind::Lost && Instant::now() < deadline =>
+                {
+                    pause(attempt);
+                    attempt += 1;
+                }
+                Err(fail) => return Err(self.error(fail, Phase::Body)),
             }
-            let reader = Reader {
-                db,
-                location: &self.location.display,
-            };
-            // Take the snapshot now, so that writes made from here on are not seen.
-            if let Err(e) = db.query("SELECT 1", &[]) {
-                end_transaction(db, "ROLLBACK");
-                return Err(self.error(e, Phase::Body));
-            }
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&reader)));
-            // A read-only transaction: ending it cannot lose anything.
-            end_transaction(db, "COMMIT");
-            match result {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
-        match outcome {
-            Ok(result) => result,
-            Err(fail) => Err(self.error(fail, Phase::Body)),
         }
     }
     fn create_tenant(&self, tenant: &NewTenant, id: Uuid) -> Result<Tenant> {
