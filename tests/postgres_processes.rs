@@ -135,7 +135,7 @@ fn four_workers_killed_again_and_again_rewrite_every_meeting_exactly_once() {
     let Some(db) = postgres::database() else {
         return;
     };
-    let (users, per_user) = (60, 100);
+    let (users, per_user) = (60, 150);
     let svc = open(&db.uri);
     queue_meetings(&svc, users, per_user, true);
     drop(svc);
@@ -299,7 +299,9 @@ fn a_server_restart_mid_run_is_reported_and_ridden_out() {
     let (users, per_user) = (40, 100);
     let svc = open(&uri);
     let upns = queue_meetings(&svc, users, per_user, false);
-    let (first, second) = upns.split_at(users / 2);
+    // A third before the restart, a third during it, a third after a longer outage.
+    let (first, rest) = upns.split_at(users / 3);
+    let (second, third) = rest.split_at(users / 3);
     start_all(&svc, first);
     let logs = tempfile::tempdir().unwrap();
     let log_paths: Vec<_> = (0..2)
@@ -359,6 +361,18 @@ fn a_server_restart_mid_run_is_reported_and_ridden_out() {
     // A longer outage than the store rides out (its retry window): the server stopped,
     // a start fails with a clear StoreIo, the workers say the store is failing; then the
     // server is back, the workers say so and the queue drains.
+    // The workers are idle when it starts, so that they meet it on their next look at the
+    // queue (an outage in the middle of a request is that request's retry instead).
+    {
+        let sql = Sql::connect(&uri);
+        while open_requests(&sql) > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the queue did not drain after the restart"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
     cluster.stop_fast();
     let stopped = Instant::now();
     let mut r = StartRequest::new(&upns[0]);
@@ -372,10 +386,11 @@ fn a_server_restart_mid_run_is_reported_and_ridden_out() {
     );
     // Down longer than the workers' retry window, so that each of them gives up once.
     std::thread::sleep(
-        (meeting_migration::store::postgres::RETRY_WINDOW + Duration::from_secs(8))
+        (meeting_migration::store::postgres::RETRY_WINDOW + Duration::from_secs(4))
             .saturating_sub(stopped.elapsed()),
     );
     cluster.start_again();
+    start_all(&svc, third);
 
     let sql = Sql::connect(&uri);
     while open_requests(&sql) > 0 {
