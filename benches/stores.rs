@@ -81,7 +81,7 @@ impl Backend for Sqlite {
         rusqlite::Connection::open(location)
             .unwrap()
             .query_row(
-                "SELECT count(*) FROM meetings WHERE rewrite_count <> 1",
+                "SELECT count(*) FROM meetings WHERE rewrite_count <> 1 AND organizer IN (SELECT key FROM users WHERE upn LIKE 'worker%')",
                 [],
                 |r| r.get(0),
             )
@@ -137,7 +137,7 @@ impl Backend for Postgres {
     }
     fn not_once(&mut self, location: &str) -> i64 {
         postgres::Sql::connect(location)
-            .number("SELECT count(*) FROM meetings WHERE rewrite_count <> 1")
+            .number("SELECT count(*) FROM meetings WHERE rewrite_count <> 1 AND organizer IN (SELECT key FROM users WHERE upn LIKE 'worker%')")
     }
 }
 

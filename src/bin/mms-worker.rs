@@ -161,13 +161,8 @@ fn main() {
         );
         std::process::exit(1);
     }
-    let store = match meeting_migration::store::open(&path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mms-worker: {}", e.message);
-            std::process::exit(1);
-        }
-    };
+    // Signals are caught before the store is opened: a SIGTERM while it is being created
+    // (the file exists, the schema not yet) stops the worker cleanly instead of killing it.
     let signalled = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&signalled)) {
@@ -175,6 +170,13 @@ fn main() {
             std::process::exit(1);
         }
     }
+    let store = match meeting_migration::store::open(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mms-worker: {}", e.message);
+            std::process::exit(1);
+        }
+    };
     let stop = Arc::new(StopSignal::default());
     let watcher_stop = Arc::clone(&stop);
     std::thread::spawn(move || {
