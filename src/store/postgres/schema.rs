@@ -65,7 +65,9 @@ pub const STEPS: &[&str] = &[
         toll_free text
     );
     CREATE UNIQUE INDEX users_by_object_id ON users(tenant, object_id);
-    CREATE UNIQUE INDEX users_by_upn_key ON users(tenant, upn_key COLLATE "C");
+    CREATE UNIQUE INDEX users_by_upn_key ON users(tenant, upn_key);
+    -- UPN completion walks keys in byte order (SQLite's), whatever the database's collation.
+    CREATE INDEX users_by_upn_bytes ON users(tenant, upn_key COLLATE "C");
     CREATE UNIQUE INDEX users_by_sip_key ON users(tenant, sip_key);
     CREATE UNIQUE INDEX users_by_logon_key ON users(tenant, logon_key);
     CREATE UNIQUE INDEX users_by_dn_key ON users(tenant, dn_key);
