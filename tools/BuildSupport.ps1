@@ -6,7 +6,7 @@ $script:DebianPackages = @(
     'librust-rusqlite-dev', 'librust-serde-dev', 'librust-serde-derive-dev', 'librust-serde-json-dev',
     'librust-uuid-dev', 'librust-libc-dev', 'librust-chrono-dev',
     'librust-csv-dev', 'librust-signal-hook-dev', 'librust-criterion-dev', 'librust-proptest-dev',
-    'librust-tempfile-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
+    'librust-tempfile-dev', 'librust-tokio-dev', 'librust-tokio-postgres-dev', 'libsqlite3-dev', 'sqlite3', 'cbindgen', 'valgrind', 'gcc'
 )
 # Only the Fuzz task needs these: clang links libFuzzer's runtime into the fuzz targets.
 $script:FuzzDebianPackages = @('clang', 'libclang-rt-14-dev')
@@ -207,18 +207,94 @@ function Invoke-LintTask {
     finally { Pop-Location }
 }
 
+# The Pester suites that matter for a store shared between hosts: run a second time with
+# MEETING_MIGRATION_STORE at a PostgreSQL database (see tests/pester/TestSupport.ps1).
+$script:SharedStoreSuites = @(
+    'StartCsExMeetingMigration.Tests.ps1', 'GetCsMeetingMigrationStatus.Tests.ps1', 'Jobs.Tests.ps1',
+    'Settings.Tests.ps1', 'MmsCommands.Tests.ps1')
+
+# The folder of PostgreSQL's server programs (15 preferred), or $null.
+function Find-PostgresBin {
+    $candidates = @('/usr/lib/postgresql/15/bin') + @(Get-ChildItem /usr/lib/postgresql -Directory -ErrorAction Ignore |
+        Sort-Object Name -Descending | ForEach-Object { Join-Path $_.FullName 'bin' })
+    $candidates | Where-Object { Test-Path (Join-Path $_ 'initdb') } | Select-Object -First 1
+}
+
+# PostgreSQL 15's server programs, installed from Debian when missing.
+function Install-Postgres {
+    if (-not (Find-PostgresBin) -and $IsLinux -and (Get-Command apt-get -ErrorAction Ignore)) {
+        Install-DebianPackages -Packages @('postgresql-15')
+    }
+    $bin = Find-PostgresBin
+    if (-not $bin) { throw 'PostgreSQL server programs (initdb, pg_ctl) were not found. Install them with: apt-get install postgresql-15' }
+    $bin
+}
+
+# Runs a PostgreSQL program, as the postgres user when root (PostgreSQL refuses to run as root).
+function Invoke-AsPostgres([string] $Program, [string[]] $Arguments) {
+    if ((& id -u) -eq '0') { $output = & runuser -u postgres -- $Program @Arguments 2>&1 }
+    else { $output = & $Program @Arguments 2>&1 }
+    if ($LASTEXITCODE -ne 0) { throw "$Program $($Arguments -join ' ') failed (exit $LASTEXITCODE): $output" }
+}
+
+# A throwaway PostgreSQL cluster: initdb into a new temporary folder, a free loopback port, trust
+# for local connections only. Returns what Stop-TestPostgres needs and the superuser's base URI.
+function Start-TestPostgres {
+    $bin = Install-Postgres
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "mms-ci-pg-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory $dir
+    if ((& id -u) -eq '0') { Invoke-Native chown postgres:postgres $dir }
+    $data = Join-Path $dir 'data'
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    Invoke-AsPostgres (Join-Path $bin 'initdb') @('-D', $data, '-U', 'postgres', '--auth=trust', '--locale=C.UTF-8', '-E', 'UTF8', '--no-sync')
+    $options = "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200"
+    Invoke-AsPostgres (Join-Path $bin 'pg_ctl') @('-D', $data, '-l', (Join-Path $dir 'server.log'), '-o', $options, '-w', '-t', '60', 'start')
+    Write-Host "PostgreSQL $(& (Join-Path $bin 'postgres') --version) started for the tests on 127.0.0.1:$port ($dir)."
+    [pscustomobject]@{ Bin = $bin; Dir = $dir; Data = $data; Base = "postgresql://postgres@127.0.0.1:$port" }
+}
+
+function Stop-TestPostgres($Cluster) {
+    if (-not $Cluster) { return }
+    try { Invoke-AsPostgres (Join-Path $Cluster.Bin 'pg_ctl') @('-D', $Cluster.Data, '-m', 'immediate', '-w', 'stop') }
+    catch { Write-Warning "Stopping the test PostgreSQL failed: $_" }
+    Remove-Item $Cluster.Dir -Recurse -Force -ErrorAction SilentlyContinue
+    Write-Host 'PostgreSQL for the tests stopped and removed.'
+}
+
 function Invoke-TestTask {
     Invoke-LintTask
     Push-Location $Root
+    $cluster = $null
+    $saved = @{ Require = $env:MMS_REQUIRE_POSTGRES; Pester = $env:MMS_PESTER_POSTGRES; Bin = $env:MMS_PESTER_POSTGRES_BIN }
     try {
+        # The PostgreSQL tests must run here, not skip: the server programs are installed first.
+        $null = Install-Postgres
+        $env:MMS_REQUIRE_POSTGRES = '1'
         # cargo prints one 'test result:' summary per test binary. The tests build the library
         # with its test-only feature; Build then builds it as shipped, so the Pester suites use
-        # (and find up to date) the library a release has.
+        # (and find up to date) the library a release has. Test binaries that need PostgreSQL
+        # start their own throwaway cluster.
         Invoke-Cargo test --release
         Invoke-BuildTask
+        Write-Host 'Pester suites on the embedded SQLite store:'
         Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Invoke-PesterSuite.ps1') -ModulePath $ModuleDir
+        $cluster = Start-TestPostgres
+        $env:MMS_PESTER_POSTGRES = $cluster.Base
+        $env:MMS_PESTER_POSTGRES_BIN = $cluster.Bin
+        $suites = $script:SharedStoreSuites | ForEach-Object { Join-Path $Root "tests/pester/$_" }
+        Write-Host "Pester suites of a shared store again, each on a PostgreSQL database: $($script:SharedStoreSuites -join ', ')"
+        # Called directly (it starts its own fresh pwsh): -Path keeps its list of files.
+        & (Join-Path $Root 'tools/Invoke-PesterSuite.ps1') -ModulePath $ModuleDir -Path $suites
+        if ($LASTEXITCODE -ne 0) { throw "The Pester suites on PostgreSQL failed (exit $LASTEXITCODE)." }
     }
-    finally { Pop-Location }
+    finally {
+        Stop-TestPostgres $cluster
+        $env:MMS_REQUIRE_POSTGRES = $saved.Require
+        $env:MMS_PESTER_POSTGRES = $saved.Pester
+        $env:MMS_PESTER_POSTGRES_BIN = $saved.Bin
+        Pop-Location
+    }
 }
 
 function Invoke-BenchTask {

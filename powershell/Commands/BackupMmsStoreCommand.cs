@@ -26,7 +26,7 @@ public sealed class BackupMmsStoreCommand : MmsCmdlet
     private protected override void ProcessItem()
     {
         string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(file, $"Copy the store {Store.Path}"))
+        if (!ShouldProcess(file, $"Copy the store {Interop.StoreSession.Shown(Store.Path)}"))
         {
             return;
         }

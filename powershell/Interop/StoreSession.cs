@@ -59,6 +59,12 @@ internal static class StoreSession
             return Path.GetFullPath(DefaultPath(), folder);
         }
 
+        // A PostgreSQL URI is a location on a server, not a path: passed on as it is.
+        if (IsDatabaseUri(configured))
+        {
+            return configured;
+        }
+
         // A PowerShell path (TestDrive:\x.db, ~/x.db, ..\x.db) as the FileSystem provider reads it.
         if (location is not null)
         {
@@ -79,6 +85,39 @@ internal static class StoreSession
 
         return Path.GetFullPath(WithHome(configured), folder);
     }
+
+    /// <summary>
+    /// The location as messages show it: a database URI without its password (in the user information
+    /// or a <c>password=</c> parameter); a path as it is.
+    /// </summary>
+    internal static string Shown(string location)
+    {
+        if (!IsDatabaseUri(location))
+        {
+            return location;
+        }
+
+        int start = location.IndexOf("://", StringComparison.Ordinal) + 3;
+        int end = location.IndexOfAny(new[] { '/', '?' }, start);
+        string authority = end < 0 ? location[start..] : location[start..end];
+        string rest = end < 0 ? string.Empty : location[end..];
+        int at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            string user = authority[..at];
+            int colon = user.IndexOf(':');
+            authority = (colon < 0 ? user : user[..colon]) + authority[at..];
+        }
+
+        rest = System.Text.RegularExpressions.Regex.Replace(
+            rest, "([?&]password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return location[..start] + authority + rest;
+    }
+
+    /// <summary>True for a <c>postgresql://</c> or <c>postgres://</c> store location (a shared store).</summary>
+    internal static bool IsDatabaseUri(string location) =>
+        location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>~</c> and <c>~/…</c> in the home folder, as the FileSystem provider reads them.</summary>
     private static string WithHome(string path)

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use meeting_migration::migration::worker::{run, StopSignal, WorkerOptions};
+use meeting_migration::migration::worker::{run_reporting, StopSignal, WorkerEvent, WorkerOptions};
 use meeting_migration::time::SystemClock;
 
 const USAGE: &str = "\
@@ -17,7 +17,9 @@ usage: mms-worker --store PATH [--create] [--lease-ms N] [--batch-size N] [--pol
 Runs the MeetingMigration worker against the store at PATH until SIGINT or SIGTERM.
 
   --store PATH      the store file (the one MEETING_MIGRATION_STORE names for the module);
-                    it must exist unless --create is given
+                    it must exist unless --create is given. A postgresql://user@host:port/db
+                    URI names a shared PostgreSQL store instead (PGHOST, PGPORT, PGUSER,
+                    PGPASSWORD, PGDATABASE and ~/.pgpass complete it, as for psql)
   --create          create an empty store at PATH when there is none
   --lease-ms N      how long a claim on a request lasts without renewal, in milliseconds;
                     another worker resumes the request after it (100 to 86400000, default 30000)
@@ -149,12 +151,24 @@ fn main() {
         }
     };
     // A mistyped path must not quietly become a new, empty store that nobody queues to.
-    if !create && !path.exists() {
+    let shared = path
+        .to_str()
+        .map_or(false, meeting_migration::store::is_shared);
+    if !create && !shared && !path.exists() {
         eprintln!(
             "mms-worker: there is no store at {}. Check the path (the module uses $MEETING_MIGRATION_STORE, else ~/.local/share/MeetingMigration/mms.db), or pass --create to make a new, empty store there.",
             path.display()
         );
         std::process::exit(1);
+    }
+    // Signals are caught before the store is opened: a SIGTERM while it is being created
+    // (the file exists, the schema not yet) stops the worker cleanly instead of killing it.
+    let signalled = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&signalled)) {
+            eprintln!("mms-worker: cannot handle signal {signal}: {e}");
+            std::process::exit(1);
+        }
     }
     let store = match meeting_migration::store::open(&path) {
         Ok(s) => s,
@@ -163,13 +177,6 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let signalled = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&signalled)) {
-            eprintln!("mms-worker: cannot handle signal {signal}: {e}");
-            std::process::exit(1);
-        }
-    }
     let stop = Arc::new(StopSignal::default());
     let watcher_stop = Arc::clone(&stop);
     std::thread::spawn(move || {
@@ -178,8 +185,26 @@ fn main() {
         }
         watcher_stop.raise();
     });
-    eprintln!("mms-worker: working on {}", path.display());
-    run(&*store, &SystemClock, &options, &stop);
+    let shown = match path.to_str() {
+        Some(uri) if shared => meeting_migration::store::postgres::location::redact(uri),
+        _ => path.display().to_string(),
+    };
+    eprintln!("mms-worker: working on {shown}");
+    // An outage of the store (a PostgreSQL restart, a lost network) is said once when it
+    // starts and once when the store works again; the worker keeps trying in between.
+    run_reporting(
+        &*store,
+        &SystemClock,
+        &options,
+        &stop,
+        &mut |event| match event {
+            WorkerEvent::StoreFailing(e) => eprintln!(
+                "mms-worker: the store is failing ({:?}): {} Retrying every {} ms.",
+                e.code, e.message, options.poll_interval_ms
+            ),
+            WorkerEvent::StoreBack => eprintln!("mms-worker: the store works again; resuming."),
+        },
+    );
     eprintln!("mms-worker: stopped");
 }
 

@@ -161,8 +161,30 @@ impl Drop for Worker {
 
 /// Runs the queue until `stop` is raised: the loop of the worker thread and `mms-worker`.
 pub fn run(store: &dyn Store, clock: &dyn Clock, options: &WorkerOptions, stop: &StopSignal) {
+    run_reporting(store, clock, options, stop, &mut |_| {})
+}
+
+/// What [`run_reporting`] tells its caller about the store.
+#[derive(Debug)]
+pub enum WorkerEvent<'a> {
+    /// The store failed (unreachable, busy...) where it had worked: said once per outage.
+    StoreFailing(&'a Error),
+    /// The store works again after [`WorkerEvent::StoreFailing`].
+    StoreBack,
+}
+
+/// [`run`], telling `report` when the store starts failing and when it works again (once
+/// each per outage, not per attempt), so a dedicated worker can log an outage.
+pub fn run_reporting(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    options: &WorkerOptions,
+    stop: &StopSignal,
+    report: &mut dyn FnMut(WorkerEvent),
+) {
     let owner = owner_name();
     let mut next_purge = Timestamp(0);
+    let mut failing = false;
     while !stop.is_raised() {
         let now = clock.now();
         if now >= next_purge {
@@ -174,6 +196,17 @@ pub fn run(store: &dyn Store, clock: &dyn Clock, options: &WorkerOptions, stop: 
         let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             run_once(store, clock, options, &owner, stop)
         }));
+        match &worked {
+            Ok(Err(e)) if !failing => {
+                failing = true;
+                report(WorkerEvent::StoreFailing(e));
+            }
+            Ok(Ok(_)) if failing => {
+                failing = false;
+                report(WorkerEvent::StoreBack);
+            }
+            _ => {}
+        }
         match worked {
             Ok(Ok(true)) => continue,
             Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {

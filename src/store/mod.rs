@@ -4,11 +4,12 @@
 //! answers by keys and ranges. A second backend is written from the contracts on these
 //! traits and the conformance suite (`tests/store_conformance.rs`), not from the SQLite code.
 //!
-//! [`sqlite::SqliteStore`] is the embedded default; [`open`] chooses the backend from a
-//! store location. Errors are the crate's [`Error`](crate::Error): a store maps its own
+//! [`sqlite::SqliteStore`] is the embedded default, [`postgres::PostgresStore`] the one
+//! many hosts share; [`open`] chooses the backend from a store location. Errors are the crate's [`Error`](crate::Error): a store maps its own
 //! failures to `StoreBusy` (locked past the busy timeout: retry later), `StoreIo` (the file
 //! or server cannot be reached or written), `StoreCorrupt` and `StoreTooNew`.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::Path;
@@ -16,14 +17,56 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::*;
 use crate::time::Timestamp;
 
-/// Opens the store at `location` (created on first use). Today every location is a path of
-/// the embedded SQLite store.
+/// Opens the store at `location` (created on first use): a `postgresql://` or `postgres://`
+/// URI is a PostgreSQL database (see [`postgres::location`] for how it is completed);
+/// anything else is the path of an embedded SQLite store.
 pub fn open(location: &Path) -> Result<Arc<dyn Store>> {
+    if let Some(uri) = location.to_str().filter(|l| is_shared(l)) {
+        return Ok(Arc::new(postgres::PostgresStore::open(uri)?));
+    }
     Ok(Arc::new(sqlite::SqliteStore::open(location)?))
+}
+
+/// True when `location` names a store on a database server (PostgreSQL) rather than a file.
+pub fn is_shared(location: &str) -> bool {
+    postgres::location::is_postgres(location)
+}
+
+// The records a store keeps as JSON text (every backend the same way): a user's profile and
+// a tenant's other dial-in settings.
+
+/// A user's profile as stored: without its null and empty members (most policies are not
+/// assigned), which read back as their defaults.
+pub fn profile_to_json(profile: &UserProfile) -> Result<String> {
+    let mut value = serde_json::to_value(profile)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
+    }
+    Ok(value.to_string())
+}
+
+/// A stored profile; text that is not one is `StoreCorrupt`.
+pub fn profile_from_json(text: &str) -> Result<UserProfile> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a user's profile is not a profile record: {e}"),
+        )
+    })
+}
+
+/// Stored dial-in options; text that is not a settings record is `StoreCorrupt`.
+pub fn dial_in_options_from_json(text: &str) -> Result<DialInOptions> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("a tenant's dial-in settings are not a settings record: {e}"),
+        )
+    })
 }
 
 /// The tenant a lookup is confined to, so the store can find the tenant and the user in one

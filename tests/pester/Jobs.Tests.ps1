@@ -113,11 +113,10 @@ Describe 'Failure' {
         (Get-CsMeetingMigrationStatus -Identity user8@contoso.com).State | Should -Be 'Pending'
 
         $reason = "Mailbox of user8@contoso.com unreachable after 9 retries"
-        $changed = & sqlite3 -cmd '.timeout 5000' $script:Store @"
+        $changed = Invoke-StoreSql $script:Store @"
 UPDATE requests SET state = 'Failed', last_message = '$reason' WHERE correlation_id = '$($child.CorrelationId)';
-SELECT changes();
+SELECT count(*) FROM requests WHERE correlation_id = '$($child.CorrelationId)' AND state = 'Failed';
 "@
-        $LASTEXITCODE | Should -Be 0
         $changed | Should -Be 1
 
         $job | Wait-Job -Timeout $script:Timeout | Should -Not -BeNullOrEmpty

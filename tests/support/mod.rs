@@ -20,6 +20,7 @@ use tempfile::TempDir;
 
 pub mod faulty;
 pub mod org;
+pub mod postgres;
 
 pub const SAMPLE_TENANT: &str = "38aad667-af54-4397-aaa7-e94c79ec2308";
 

@@ -5,7 +5,9 @@ use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::*;
-use crate::store::{Apply, TenantScope, UserIndex};
+use crate::store::{
+    dial_in_options_from_json, profile_from_json, profile_to_json, Apply, TenantScope, UserIndex,
+};
 use crate::time::Timestamp;
 
 // `user_count` is kept by imports: counting a million users on every tenant lookup (every
@@ -194,34 +196,6 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> rusqlite::Result<User> {
     })
 }
 
-fn dial_in_options_from_json(text: &str) -> Result<DialInOptions> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::StoreCorrupt,
-            format!("a tenant's dial-in settings are not a settings record: {e}"),
-        )
-    })
-}
-
-/// A profile as stored: without its null and empty members (most policies are not
-/// assigned), which read back as their defaults.
-fn profile_json(profile: &UserProfile) -> Result<String> {
-    let mut value = serde_json::to_value(profile)?;
-    if let serde_json::Value::Object(map) = &mut value {
-        map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
-    }
-    Ok(value.to_string())
-}
-
-fn profile_from_json(text: &str) -> Result<UserProfile> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::StoreCorrupt,
-            format!("a user's profile is not a profile record: {e}"),
-        )
-    })
-}
-
 fn users_where(
     conn: &Connection,
     scope: &TenantScope,
@@ -358,7 +332,7 @@ fn insert_user(tx: &Transaction, tenant: &Tenant, u: &NewUser) -> Result<()> {
         user.teams_upgrade_effective_mode,
         user.audio_conferencing_toll_number,
         user.audio_conferencing_toll_free_number,
-        profile_json(&user.profile)?
+        profile_to_json(&user.profile)?
     ])
     .map_err(|e| duplicate(&u.source, e))?;
     Ok(())
