@@ -1132,6 +1132,32 @@ pub struct NewRequest {
     pub not_before: Timestamp,
 }
 
+impl NewRequest {
+    /// Its status record once a store has queued it as row `key` at `now`: Pending, nothing
+    /// counted yet.
+    pub fn queued_status(&self, key: i64, correlation_id: Uuid, now: Timestamp) -> MigrationStatus {
+        MigrationStatus {
+            key,
+            correlation_id,
+            user_id: self.user.identity,
+            user_principal_name: self.user.user_principal_name.clone(),
+            tenant_id: self.tenant_id,
+            migration_type: self.migration_type,
+            source_meeting_type: self.source,
+            target_meeting_type: self.target,
+            state: RequestState::Pending,
+            retry_count: 0,
+            total_meeting: 0,
+            succeeded_meeting: 0,
+            failed_meeting: 0,
+            invites_update: 0,
+            last_message: None,
+            create_date: now,
+            modified_date: now,
+        }
+    }
+}
+
 /// The result of queueing one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -30,33 +30,7 @@ fn child_starter_role() {
     let (path, index) = spec.split_once('|').unwrap();
     let index: usize = index.parse().unwrap();
     let svc = Service::open(Some(std::path::Path::new(path))).unwrap();
-    // Each child takes 500 users starting at its own offset, in its own order: every user
-    // is wanted by four processes.
-    let mut users: Vec<usize> = (0..USERS / 2)
-        .map(|i| (index * USERS / PROCESSES + i) % USERS + 1)
-        .collect();
-    if index % 2 == 1 {
-        users.reverse();
-    }
-    let mut new = 0;
-    for chunk in users.chunks(25 + index * 5) {
-        let batch: Vec<StartRequest> = chunk
-            .iter()
-            .map(|n| StartRequest::new(&format!("user{n}@contoso.com")))
-            .collect();
-        for (n, result) in chunk.iter().zip(svc.start_batch(&batch)) {
-            match result {
-                Ok(started) => {
-                    assert_eq!(
-                        started.status.user_principal_name,
-                        format!("user{n}@contoso.com")
-                    );
-                    new += usize::from(!started.existing);
-                }
-                Err(e) => panic!("user{n}: {} ({:?})", e.message, e.code),
-            }
-        }
-    }
+    let new = start_overlapping_users(&svc, index, USERS, PROCESSES);
     println!("CHILD-NEW={new}");
 }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meeting_migration::directory::sample::SampleOptions;
+use meeting_migration::migration::request::StartRequest;
 use meeting_migration::migration::worker::{run_once, StopSignal, WorkerOptions};
 use meeting_migration::model::MigrationStatus;
 use meeting_migration::store::Store;
@@ -168,4 +169,41 @@ pub fn status_of(svc: &Service, s: &MigrationStatus) -> MigrationStatus {
     )
     .expect("detail")
     .status
+}
+
+/// The work of one child of the overlapping-starts tests: `users / 2` users starting at its
+/// own offset, in batches of its own size, every other child in reverse order, so that each
+/// user is wanted by several processes at once. Returns how many requests it created.
+pub fn start_overlapping_users(
+    svc: &Service,
+    index: usize,
+    users: usize,
+    processes: usize,
+) -> usize {
+    let mut wanted: Vec<usize> = (0..users / 2)
+        .map(|i| (index * users / processes + i) % users + 1)
+        .collect();
+    if index % 2 == 1 {
+        wanted.reverse();
+    }
+    let mut new = 0;
+    for chunk in wanted.chunks(25 + index * 5) {
+        let batch: Vec<StartRequest> = chunk
+            .iter()
+            .map(|n| StartRequest::new(&format!("user{n}@contoso.com")))
+            .collect();
+        for (n, result) in chunk.iter().zip(svc.start_batch(&batch)) {
+            match result {
+                Ok(started) => {
+                    assert_eq!(
+                        started.status.user_principal_name,
+                        format!("user{n}@contoso.com")
+                    );
+                    new += usize::from(!started.existing);
+                }
+                Err(e) => panic!("user{n}: {} ({:?})", e.message, e.code),
+            }
+        }
+    }
+    new
 }

@@ -113,25 +113,7 @@ pub(super) fn start_requests(db: &Db, requests: &[NewRequest], now: Timestamp) -
             });
             continue;
         };
-        let status = MigrationStatus {
-            key: row.try_get(0)?,
-            correlation_id,
-            user_id: r.user.identity,
-            user_principal_name: r.user.user_principal_name.clone(),
-            tenant_id: r.tenant_id,
-            migration_type: r.migration_type,
-            source_meeting_type: r.source,
-            target_meeting_type: r.target,
-            state: RequestState::Pending,
-            retry_count: 0,
-            total_meeting: 0,
-            succeeded_meeting: 0,
-            failed_meeting: 0,
-            invites_update: 0,
-            last_message: None,
-            create_date: now,
-            modified_date: now,
-        };
+        let status = r.queued_status(row.try_get(0)?, correlation_id, now);
         started.push(Started {
             status,
             existing: false,
