@@ -17,7 +17,7 @@ use meeting_migration::rng::SplitMix64;
 use meeting_migration::{ErrorCode, Service};
 use serde_json::json;
 use support::postgres::{self, Cluster, Sql};
-use support::{iso_in, start_overlapping_users, DAY, HOUR};
+use support::{iso_in, run_overlapping_starters, start_overlapping_users, DAY, HOUR};
 
 const CHILD_ENV: &str = "MMS_PG_PROCESS_TEST_CHILD";
 const USERS: usize = 1000;
@@ -214,34 +214,7 @@ fn eight_processes_start_overlapping_users_at_once() {
             ..Default::default()
         })
         .unwrap();
-    let exe = std::env::current_exe().unwrap();
-    let children: Vec<Child> = (0..PROCESSES)
-        .map(|i| {
-            Command::new(&exe)
-                .args([
-                    "--exact",
-                    "child_starter_role",
-                    "--nocapture",
-                    "--test-threads",
-                    "1",
-                ])
-                .env(CHILD_ENV, format!("{}|{i}", db.uri))
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut new_total = 0;
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "a child failed:\n{stdout}");
-        let line = stdout
-            .lines()
-            .find_map(|l| l.split("CHILD-NEW=").nth(1))
-            .unwrap_or_else(|| panic!("no child report in:\n{stdout}"));
-        new_total += line.trim().parse::<usize>().unwrap();
-    }
+    let new_total = run_overlapping_starters(CHILD_ENV, &db.uri, PROCESSES);
     assert_eq!(
         new_total, USERS,
         "exactly one process created each user's request"

@@ -207,3 +207,38 @@ pub fn start_overlapping_users(
     }
     new
 }
+
+/// Runs `processes` copies of this test binary's `child_starter_role` test, each told by
+/// the variable `child_env` to start its share of users on the store at `location` (see
+/// [`start_overlapping_users`]), and returns how many requests they created together.
+pub fn run_overlapping_starters(child_env: &str, location: &str, processes: usize) -> usize {
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<std::process::Child> = (0..processes)
+        .map(|i| {
+            Command::new(&exe)
+                .args([
+                    "--exact",
+                    "child_starter_role",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
+                .env(child_env, format!("{location}|{i}"))
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut new_total = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "a child failed:\n{stdout}");
+        let line = stdout
+            .lines()
+            .find_map(|l| l.split("CHILD-NEW=").nth(1))
+            .unwrap_or_else(|| panic!("no child report in:\n{stdout}"));
+        new_total += line.trim().parse::<usize>().unwrap();
+    }
+    new_total
+}
