@@ -104,6 +104,39 @@ pub struct StatusFilter {
     pub migration_type: Option<MigrationType>,
 }
 
+/// One condition of a [`StatusFilter`] on the `requests` table (alias `r`): the column and
+/// comparison, and the value to bind.
+pub type FilterCondition = (&'static str, FilterValue);
+
+/// A value a filter condition compares with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterValue {
+    Integer(i64),
+    Text(&'static str),
+}
+
+impl StatusFilter {
+    /// Its conditions, each a comparison (`"r.tenant ="`) and the value for one parameter;
+    /// none for a filter that takes everything. The backends add their own placeholders.
+    pub fn conditions(&self) -> Vec<FilterCondition> {
+        use FilterValue::*;
+        [
+            self.tenant.map(|t| ("r.tenant =", Integer(t))),
+            self.user.map(|u| ("r.user_key =", Integer(u))),
+            self.created_from
+                .map(|t| ("r.create_date >=", Integer(t.millis()))),
+            self.created_to
+                .map(|t| ("r.create_date <=", Integer(t.millis()))),
+            self.state.map(|s| ("r.state =", Text(s.as_str()))),
+            self.migration_type
+                .map(|m| ("r.migration_type =", Text(m.as_str()))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 /// A request claimed by a worker under a lease.
 #[derive(Debug, Clone)]
 pub struct Claim {

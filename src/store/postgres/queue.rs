@@ -12,7 +12,7 @@ use super::directory::parse;
 use super::{Db, Fail, R};
 use crate::error::Error;
 use crate::model::*;
-use crate::store::{Claim, MeetingResult, MeetingWork, RequestEnd, StatusFilter};
+use crate::store::{Claim, FilterValue, MeetingResult, MeetingWork, RequestEnd, StatusFilter};
 use crate::time::Timestamp;
 
 const STATUS_COLUMNS: &str = "r.key, r.correlation_id, r.user_id, r.upn, t.tenant_id, r.migration_type, r.source_type,
@@ -218,30 +218,22 @@ type Values = Vec<Box<dyn ToSql + Sync>>;
 
 /// The WHERE clause and parameters of a status filter.
 fn filter_sql(filter: &StatusFilter) -> (String, Values) {
+    let conditions = filter.conditions();
     let mut clauses = vec!["true".to_string()];
-    let mut values: Values = Vec::new();
-    let mut add = |clause: &str, value: Box<dyn ToSql + Sync>| {
-        values.push(value);
-        clauses.push(clause.replace('?', &format!("${}", values.len())));
-    };
-    if let Some(t) = filter.tenant {
-        add("r.tenant = ?", Box::new(t));
-    }
-    if let Some(u) = filter.user {
-        add("r.user_key = ?", Box::new(u));
-    }
-    if let Some(t) = filter.created_from {
-        add("r.create_date >= ?", Box::new(t.millis()));
-    }
-    if let Some(t) = filter.created_to {
-        add("r.create_date <= ?", Box::new(t.millis()));
-    }
-    if let Some(s) = filter.state {
-        add("r.state = ?", Box::new(s.as_str().to_string()));
-    }
-    if let Some(m) = filter.migration_type {
-        add("r.migration_type = ?", Box::new(m.as_str().to_string()));
-    }
+    clauses.extend(
+        (1..)
+            .zip(&conditions)
+            .map(|(n, (c, _))| format!("{c} ${n}")),
+    );
+    let values = conditions
+        .into_iter()
+        .map(|(_, v)| -> Box<dyn ToSql + Sync> {
+            match v {
+                FilterValue::Integer(i) => Box::new(i),
+                FilterValue::Text(t) => Box::new(t),
+            }
+        })
+        .collect();
     (clauses.join(" AND "), values)
 }
 

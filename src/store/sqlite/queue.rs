@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::directory::{parse_column, uuid_column};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::store::{Claim, MeetingResult, MeetingWork, RequestEnd, StatusFilter};
+use crate::store::{Claim, FilterValue, MeetingResult, MeetingWork, RequestEnd, StatusFilter};
 use crate::time::Timestamp;
 
 const STATUS_COLUMNS: &str = "r.key, r.correlation_id, r.user_id, r.upn, t.tenant_id, r.migration_type, r.source_type,
@@ -200,30 +200,20 @@ pub(super) fn request_detail(
 /// The WHERE clause and parameters of a status filter.
 fn filter_sql(filter: &StatusFilter) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
+    let conditions = filter.conditions();
     let mut clauses = vec!["1 = 1".to_string()];
-    let mut values: Vec<Value> = Vec::new();
-    let mut add = |clause: &str, value: Value| {
-        values.push(value);
-        clauses.push(clause.replace('?', &format!("?{}", values.len())));
-    };
-    if let Some(t) = filter.tenant {
-        add("r.tenant = ?", Value::Integer(t));
-    }
-    if let Some(u) = filter.user {
-        add("r.user_key = ?", Value::Integer(u));
-    }
-    if let Some(t) = filter.created_from {
-        add("r.create_date >= ?", Value::Integer(t.millis()));
-    }
-    if let Some(t) = filter.created_to {
-        add("r.create_date <= ?", Value::Integer(t.millis()));
-    }
-    if let Some(s) = filter.state {
-        add("r.state = ?", Value::Text(s.as_str().into()));
-    }
-    if let Some(m) = filter.migration_type {
-        add("r.migration_type = ?", Value::Text(m.as_str().into()));
-    }
+    clauses.extend(
+        (1..)
+            .zip(&conditions)
+            .map(|(n, (c, _))| format!("{c} ?{n}")),
+    );
+    let values = conditions
+        .into_iter()
+        .map(|(_, v)| match v {
+            FilterValue::Integer(i) => Value::Integer(i),
+            FilterValue::Text(t) => Value::Text(t.into()),
+        })
+        .collect();
     (clauses.join(" AND "), values)
 }
 
