@@ -151,6 +151,18 @@ impl Cluster {
     }
 
     fn pg_ctl_start(&self) {
+        self.pg_ctl_with_server_options(&["start"]);
+    }
+
+    /// `pg_ctl restart` (fast shutdown: sessions are ended).
+    pub fn restart(&self) {
+        self.pg_ctl_with_server_options(&["-m", "fast", "restart"]);
+    }
+
+    /// `pg_ctl <action>` for an action that starts the server: with this cluster's server
+    /// options, its output in the log (a server holding our pipe would keep `output()`
+    /// waiting for ever), waiting up to 60 s for it to accept connections.
+    fn pg_ctl_with_server_options(&self, action: &[&str]) {
         let own = self.own();
         let options = format!(
             "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200 -c shared_buffers=64MB",
@@ -158,65 +170,26 @@ impl Cluster {
             own.data.display()
         );
         let log = own.data.join("server.log");
-        let out = run(
-            &own.bin,
-            "pg_ctl",
-            &[
-                "-D",
-                own.data.to_str().unwrap(),
-                "-l",
-                log.to_str().unwrap(),
-                "-o",
-                &options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-            own.as_postgres,
-        );
+        let mut arguments = vec![
+            "-D",
+            own.data.to_str().unwrap(),
+            "-l",
+            log.to_str().unwrap(),
+            "-o",
+            &options,
+            "-w",
+            "-t",
+            "60",
+        ];
+        arguments.extend_from_slice(action);
+        let out = run(&own.bin, "pg_ctl", &arguments, own.as_postgres);
         assert!(
             out.status.success(),
-            "pg_ctl start failed: {}{}",
+            "pg_ctl {} failed: {}{}{}",
+            action.join(" "),
             String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
             std::fs::read_to_string(&log).unwrap_or_default()
-        );
-    }
-
-    /// `pg_ctl restart` (fast shutdown: sessions are ended).
-    pub fn restart(&self) {
-        let own = self.own();
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
-            self.port,
-            own.data.display()
-        );
-        // The server's output goes to the log: a server holding our pipe would keep
-        // `output()` waiting for ever.
-        let log = own.data.join("server.log");
-        let out = run(
-            &own.bin,
-            "pg_ctl",
-            &[
-                "-D",
-                own.data.to_str().unwrap(),
-                "-l",
-                log.to_str().unwrap(),
-                "-m",
-                "fast",
-                "-o",
-                &options,
-                "-w",
-                "-t",
-                "60",
-                "restart",
-            ],
-            own.as_postgres,
-        );
-        assert!(
-            out.status.success(),
-            "pg_ctl restart failed: {}",
-            String::from_utf8_lossy(&out.stderr)
         );
     }
 
