@@ -211,7 +211,7 @@ function Invoke-LintTask {
 # MEETING_MIGRATION_STORE at a PostgreSQL database (see tests/pester/TestSupport.ps1).
 $script:SharedStoreSuites = @(
     'StartCsExMeetingMigration.Tests.ps1', 'GetCsMeetingMigrationStatus.Tests.ps1', 'Jobs.Tests.ps1',
-    'Settings.Tests.ps1', 'MmsCommands.Tests.ps1')
+    'Settings.Tests.ps1', 'MmsCommands.Tests.ps1', 'SharedQueue.Tests.ps1')
 
 # The folder of PostgreSQL's server programs (15 preferred), or $null.
 function Find-PostgresBin {
@@ -248,6 +248,8 @@ function Start-TestPostgres {
     $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
     Invoke-AsPostgres (Join-Path $bin 'initdb') @('-D', $data, '-U', 'postgres', '--auth=trust', '--locale=C.UTF-8', '-E', 'UTF8', '--no-sync')
+    # As tests/support/postgres.rs's clusters: the cargo tests' login role must give a password.
+    Set-Content (Join-Path $data 'pg_hba.conf') "local all all trust`nhost all mms_pw 127.0.0.1/32 scram-sha-256`nhost all all 127.0.0.1/32 trust"
     $options = "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200"
     Invoke-AsPostgres (Join-Path $bin 'pg_ctl') @('-D', $data, '-l', (Join-Path $dir 'server.log'), '-o', $options, '-w', '-t', '60', 'start')
     Write-Host "PostgreSQL $(& (Join-Path $bin 'postgres') --version) started for the tests on 127.0.0.1:$port ($dir)."
@@ -266,20 +268,22 @@ function Invoke-TestTask {
     Invoke-LintTask
     Push-Location $Root
     $cluster = $null
-    $saved = @{ Require = $env:MMS_REQUIRE_POSTGRES; Pester = $env:MMS_PESTER_POSTGRES; Bin = $env:MMS_PESTER_POSTGRES_BIN }
+    $saved = @{ Require = $env:MMS_REQUIRE_POSTGRES; Server = $env:MMS_TEST_POSTGRES; Pester = $env:MMS_PESTER_POSTGRES; Bin = $env:MMS_PESTER_POSTGRES_BIN }
     try {
         # The PostgreSQL tests must run here, not skip: the server programs are installed first.
         $null = Install-Postgres
         $env:MMS_REQUIRE_POSTGRES = '1'
+        # One throwaway cluster for every test binary (each test in a database of its own; the
+        # restart test starts a cluster of its own) and for the Pester suites.
+        $cluster = Start-TestPostgres
+        $env:MMS_TEST_POSTGRES = $cluster.Base
         # cargo prints one 'test result:' summary per test binary. The tests build the library
         # with its test-only feature; Build then builds it as shipped, so the Pester suites use
-        # (and find up to date) the library a release has. Test binaries that need PostgreSQL
-        # start their own throwaway cluster.
+        # (and find up to date) the library a release has.
         Invoke-Cargo test --release
         Invoke-BuildTask
         Write-Host 'Pester suites on the embedded SQLite store:'
         Invoke-Native dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Invoke-PesterSuite.ps1') -ModulePath $ModuleDir
-        $cluster = Start-TestPostgres
         $env:MMS_PESTER_POSTGRES = $cluster.Base
         $env:MMS_PESTER_POSTGRES_BIN = $cluster.Bin
         $suites = $script:SharedStoreSuites | ForEach-Object { Join-Path $Root "tests/pester/$_" }
@@ -291,6 +295,7 @@ function Invoke-TestTask {
     finally {
         Stop-TestPostgres $cluster
         $env:MMS_REQUIRE_POSTGRES = $saved.Require
+        $env:MMS_TEST_POSTGRES = $saved.Server
         $env:MMS_PESTER_POSTGRES = $saved.Pester
         $env:MMS_PESTER_POSTGRES_BIN = $saved.Bin
         Pop-Location

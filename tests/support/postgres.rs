@@ -3,9 +3,13 @@
 //! loopback port, and `pg_ctl stop` when done, also when a test fails.
 //!
 //! One cluster per test binary is shared by its tests, each test in a database of its own;
-//! a test that restarts its server starts a cluster of its own. Without PostgreSQL binaries the
-//! PostgreSQL tests print a loud SKIPPED line and return, so a plain `cargo test` passes on
-//! a machine without PostgreSQL; with `MMS_REQUIRE_POSTGRES=1` (CI) they fail instead.
+//! a test that restarts its server starts a cluster of its own. With `MMS_TEST_POSTGRES` set
+//! to a superuser's `postgresql://user@host:port` (`build.ps1 Test` sets it to the cluster it
+//! starts), the tests use that server instead of starting one per binary; its `pg_hba.conf`
+//! must ask [`PASSWORD_ROLE`] for a password on loopback, as [`HBA`] does. Without that
+//! variable and without PostgreSQL binaries the PostgreSQL tests print a loud SKIPPED line
+//! and return, so a plain `cargo test` passes on a machine without PostgreSQL; with
+//! `MMS_REQUIRE_POSTGRES=1` (CI) they fail instead.
 #![allow(dead_code)]
 
 use std::net::TcpListener;
@@ -17,6 +21,12 @@ use std::time::{Duration, Instant};
 /// The role with a password that tests of the login use.
 pub const PASSWORD_ROLE: &str = "mms_pw";
 pub const PASSWORD: &str = "Pw-5ecret-never-shown";
+
+/// Trust on loopback for the tests' superuser, a password for the login tests.
+pub const HBA: &str = "local all all trust\nhost all mms_pw 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n";
+
+/// The variable naming a running server for the tests to use (see the module comment).
+pub const SERVER_VARIABLE: &str = "MMS_TEST_POSTGRES";
 
 /// A running cluster.
 pub struct Cluster {
@@ -123,11 +133,7 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // Trust on loopback for the tests' superuser, a password for the login tests.
-        let hba = format!(
-            "local all all trust\nhost all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n"
-        );
-        std::fs::write(data.join("pg_hba.conf"), hba).expect("pg_hba.conf");
+        std::fs::write(data.join("pg_hba.conf"), HBA).expect("pg_hba.conf");
         let port = free_port();
         let cluster = Cluster {
             base: format!("postgresql://postgres@127.0.0.1:{port}"),
@@ -140,10 +146,37 @@ impl Cluster {
             }),
         };
         cluster.pg_ctl_start();
-        cluster.admin(&format!(
-            "CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'"
-        ));
+        cluster.create_password_role();
         Some(cluster)
+    }
+
+    /// The server at `base` (a superuser's `postgresql://user@host:port`), started by
+    /// someone else and left running.
+    pub fn external(base: &str) -> Cluster {
+        let base = base.trim_end_matches('/').to_string();
+        let port = base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{SERVER_VARIABLE}={base} does not end in :port"));
+        let cluster = Cluster {
+            base,
+            port,
+            own: None,
+        };
+        cluster.create_password_role();
+        cluster
+    }
+
+    /// The role of the login tests; a server shared by several test binaries has it already.
+    fn create_password_role(&self) {
+        self.admin(&format!(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PASSWORD_ROLE}') THEN
+                     CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}';
+                 END IF;
+             END $$"
+        ));
     }
 
     fn own(&self) -> &Own {
@@ -317,12 +350,19 @@ extern "C" fn stop_shared() {
     }
 }
 
-/// The cluster this test binary's PostgreSQL tests share: started on first use and stopped
-/// when the process exits. `None` (after a loud line on stderr) when there is no PostgreSQL
-/// here; a failure instead with `MMS_REQUIRE_POSTGRES=1`.
+/// The cluster this test binary's PostgreSQL tests share: the server `MMS_TEST_POSTGRES`
+/// names, else one started on first use and stopped when the process exits. `None` (after a
+/// loud line on stderr) when there is no PostgreSQL here; a failure instead with
+/// `MMS_REQUIRE_POSTGRES=1`.
 pub fn shared() -> Option<&'static Cluster> {
     let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
     let cluster = *shared.get_or_insert_with(|| {
+        if let Some(base) = std::env::var(SERVER_VARIABLE)
+            .ok()
+            .filter(|b| !b.is_empty())
+        {
+            return Some(&*Box::leak(Box::new(Cluster::external(&base))));
+        }
         let cluster: &'static Cluster = Box::leak(Box::new(Cluster::start()?));
         // SAFETY: registering a plain extern "C" function; it runs once at exit.
         unsafe { libc::atexit(stop_shared) };
