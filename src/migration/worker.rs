@@ -321,6 +321,9 @@ fn migrate(
         let work = store.pending_meetings(claim.request, after, options.batch_size)?;
         let Some(last) = work.last() else { break };
         after = last.meeting;
+        // A short batch is the last: the outcomes were fixed when the request was scoped,
+        // and only the lease holder changes them (one look at the store saved per request).
+        let last_batch = work.len() < options.batch_size;
         let results: Vec<MeetingResult> = work
             .into_iter()
             .map(|m| {
@@ -343,6 +346,9 @@ fn migrate(
             .collect();
         if !store.commit_batch(claim, &results, clock.now(), options.lease_ms)? {
             return Ok(None);
+        }
+        if last_batch {
+            break;
         }
     }
     // The counts as committed; the status alone, not every meeting's outcome.
