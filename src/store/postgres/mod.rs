@@ -15,6 +15,9 @@
 //!   was on its way is never retried: the change may or may not have been made, and the
 //!   error (`StoreIo`) says so. The queue stays exactly-once either way: a batch's
 //!   rewrites and outcomes commit together or not at all.
+//! - The queue's one-statement writes (`claim`, `scope_request`, `end_request`, see
+//!   [`Tx::Statement`]) are also run again after a connection lost while they ran: each
+//!   checks the lease in the statement, so a repeat of one that was made does nothing.
 //! - Writes that run a caller's callback (`create_filled_tenant`, the settings updates)
 //!   and read scopes are not retried: the callback cannot be asked to run twice.
 //!
@@ -28,10 +31,12 @@ pub mod location;
 mod queue;
 pub mod schema;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use tokio::runtime::Runtime;
@@ -151,6 +156,20 @@ fn kind(fail: &Fail) -> Kind {
     }
 }
 
+/// How a write runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tx {
+    /// A read-committed transaction: `BEGIN` (sent with the first statement), the
+    /// statements, `COMMIT`.
+    Transaction,
+    /// One statement on its own, without `BEGIN` / `COMMIT` (PostgreSQL makes it atomic):
+    /// one round trip. Only for the queue's statements that check the lease (or claim) in
+    /// the statement itself, so that running one again after it did commit is harmless:
+    /// a repeated lease check finds the lease changed and does nothing, and a repeated
+    /// claim leaves the first claim's lease to expire and be resumed.
+    Statement,
+}
+
 /// Where an operation failed: before `COMMIT` (rolled back) or while committing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -162,11 +181,71 @@ enum Phase {
 pub(super) struct Db<'a> {
     runtime: &'a Runtime,
     conn: &'a Conn,
+    /// A `BEGIN ...` not sent yet: it goes out with the transaction's first statement, in
+    /// one round trip (a request costs a few round trips; each one is a loopback or
+    /// network latency).
+    opening: Cell<Option<&'static str>>,
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
-impl Db<'_> {
+impl<'a> Db<'a> {
+    fn new(runtime: &'a Runtime, conn: &'a Conn) -> Self {
+        Db {
+            runtime,
+            conn,
+            opening: Cell::new(None),
+        }
+    }
+
+    /// Starts a transaction with `begin`, sent with the next statement.
+    fn open(&self, begin: &'static str) {
+        self.opening.set(Some(begin));
+    }
+
+    /// Ends the transaction with `how` (`COMMIT` / `ROLLBACK`); nothing to send when no
+    /// statement ran in it.
+    fn close(&self, how: &str) -> R<()> {
+        if self.opening.take().is_some() {
+            return Ok(());
+        }
+        self.batch(how)
+    }
+
+    /// Runs one statement, preceded by the pending `BEGIN` if any: both requests are
+    /// queued on the connection before either answer is awaited (tokio-postgres sends a
+    /// request when its future is first polled, and this polls the `BEGIN` first).
+    fn run<T>(
+        &self,
+        statement: impl Future<Output = std::result::Result<T, tokio_postgres::Error>>,
+    ) -> R<T> {
+        let Some(begin) = self.opening.take() else {
+            return Ok(self.runtime.block_on(statement)?);
+        };
+        let mut opened = std::pin::pin!(self.conn.client.batch_execute(begin));
+        let mut statement = std::pin::pin!(statement);
+        let (mut begun, mut done) = (None, None);
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            if begun.is_none() {
+                if let Poll::Ready(r) = opened.as_mut().poll(cx) {
+                    begun = Some(r);
+                }
+            }
+            if done.is_none() {
+                if let Poll::Ready(r) = statement.as_mut().poll(cx) {
+                    done = Some(r);
+                }
+            }
+            if begun.is_some() && done.is_some() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }));
+        begun.expect("polled to its end")?;
+        Ok(done.expect("polled to its end")?)
+    }
+
     fn statement(&self, sql: &str) -> R<Statement> {
         if let Some(s) = self.conn.statements.borrow().get(sql) {
             return Ok(s.clone());
@@ -180,29 +259,23 @@ impl Db<'_> {
     }
     pub fn query(&self, sql: &str, params: Params) -> R<Vec<Row>> {
         let s = self.statement(sql)?;
-        Ok(self.runtime.block_on(self.conn.client.query(&s, params))?)
+        self.run(self.conn.client.query(&s, params))
     }
     pub fn query_opt(&self, sql: &str, params: Params) -> R<Option<Row>> {
         let s = self.statement(sql)?;
-        Ok(self
-            .runtime
-            .block_on(self.conn.client.query_opt(&s, params))?)
+        self.run(self.conn.client.query_opt(&s, params))
     }
     pub fn query_one(&self, sql: &str, params: Params) -> R<Row> {
         let s = self.statement(sql)?;
-        Ok(self
-            .runtime
-            .block_on(self.conn.client.query_one(&s, params))?)
+        self.run(self.conn.client.query_one(&s, params))
     }
     pub fn execute(&self, sql: &str, params: Params) -> R<u64> {
         let s = self.statement(sql)?;
-        Ok(self
-            .runtime
-            .block_on(self.conn.client.execute(&s, params))?)
+        self.run(self.conn.client.execute(&s, params))
     }
     /// Statements without parameters, in one round trip (transaction control, DDL).
     pub fn batch(&self, sql: &str) -> R<()> {
-        Ok(self.runtime.block_on(self.conn.client.batch_execute(sql))?)
+        self.run(self.conn.client.batch_execute(sql))
     }
 }
 
@@ -257,11 +330,7 @@ impl PostgresStore {
             statements: RefCell::new(HashMap::new()),
             broken: std::cell::Cell::new(false),
         };
-        Db {
-            runtime: &self.runtime,
-            conn: &conn,
-        }
-        .batch(&format!(
+        Db::new(&self.runtime, &conn).batch(&format!(
             "SET search_path TO {}; SET lock_timeout = '{}s'",
             schema::SCHEMA,
             RETRY_WINDOW.as_secs() * 4
@@ -332,10 +401,7 @@ impl PostgresStore {
             }
         }
         let lease = Lease(self, Some(self.take()?));
-        let db = Db {
-            runtime: &self.runtime,
-            conn: lease.1.as_ref().expect("leased"),
-        };
+        let db = Db::new(&self.runtime, lease.1.as_ref().expect("leased"));
         Ok(f(&db))
     }
 
@@ -351,7 +417,7 @@ impl PostgresStore {
                     if !snapshot {
                         return f(db);
                     }
-                    db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                    db.open("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                     let result = f(db);
                     end_transaction(db, "COMMIT");
                     result
@@ -375,13 +441,32 @@ impl PostgresStore {
     /// Runs `f` in a read-committed transaction, committed when it returns `Some`, rolled
     /// back when it returns `None` or fails. With `retry`, runs it again when PostgreSQL
     /// rolled it back (see the module documentation).
-    fn write<T>(&self, retry: bool, mut f: impl FnMut(&Db) -> R<Option<T>>) -> Result<Option<T>> {
+    fn write<T>(&self, retry: bool, f: impl FnMut(&Db) -> R<Option<T>>) -> Result<Option<T>> {
+        self.write_as(Tx::Transaction, retry, f)
+    }
+
+    /// Runs `f`, one statement, on its own (see [`Tx::Statement`]); retried after a
+    /// conflict or a lost connection.
+    fn write_statement<T>(&self, f: impl FnMut(&Db) -> R<Option<T>>) -> Result<Option<T>> {
+        self.write_as(Tx::Statement, true, f)
+    }
+
+    fn write_as<T>(
+        &self,
+        tx: Tx,
+        retry: bool,
+        mut f: impl FnMut(&Db) -> R<Option<T>>,
+    ) -> Result<Option<T>> {
         let deadline = Instant::now() + RETRY_WINDOW;
         let mut attempt = 0;
         loop {
             let result = self
                 .with_conn(|db| -> std::result::Result<Option<T>, (Fail, Phase)> {
-                    db.batch("BEGIN").map_err(|e| (e, Phase::Body))?;
+                    if tx == Tx::Statement {
+                        // Its own commit: a failure may come after the change was made.
+                        return f(db).map_err(|e| (e, Phase::Commit));
+                    }
+                    db.open("BEGIN");
                     match f(db) {
                         Ok(Some(v)) => {
                             db.batch("COMMIT").map_err(|e| (e, Phase::Commit))?;
@@ -408,6 +493,7 @@ impl PostgresStore {
                 // lost while committing leaves the outcome unknown.
                 (Kind::Conflict, _) => retry,
                 (Kind::Lost, Phase::Body) => retry,
+                (Kind::Lost, Phase::Commit) => tx == Tx::Statement,
                 _ => false,
             };
             if again && Instant::now() < deadline {
@@ -496,7 +582,7 @@ fn describe(e: &tokio_postgres::Error) -> String {
 
 /// Ends a transaction; a connection where that fails is not reused.
 fn end_transaction(db: &Db, how: &str) {
-    if db.batch(how).is_err() {
+    if db.close(how).is_err() {
         db.conn.broken.set(true);
     }
 }
@@ -692,7 +778,7 @@ impl Store for PostgresStore {
         let mut f = Some(f);
         loop {
             let outcome = self.with_conn(|db| -> std::result::Result<Result<()>, Fail> {
-                db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                db.open("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 // Take the snapshot now, so that writes made from here on are not seen.
                 if let Err(e) = db.query("SELECT 1", &[]) {
                     end_transaction(db, "ROLLBACK");
@@ -771,7 +857,8 @@ impl Store for PostgresStore {
         self.write_all(true, |db| queue::start_requests(db, requests, now))
     }
     fn claim(&self, owner: &str, now: Timestamp, lease_ms: i64) -> Result<Option<Claim>> {
-        self.write_all(true, |db| queue::claim(db, owner, now, lease_ms))
+        self.write_statement(|db| queue::claim(db, owner, now, lease_ms).map(Some))
+            .map(|claimed| claimed.flatten())
     }
     fn scope_request(
         &self,
@@ -780,10 +867,8 @@ impl Store for PostgresStore {
         now: Timestamp,
         lease_ms: i64,
     ) -> Result<bool> {
-        self.write(true, |db| {
-            queue::scope_request(db, claim, meetings, now, lease_ms)
-        })
-        .map(|done| done.is_some())
+        self.write_statement(|db| queue::scope_request(db, claim, meetings, now, lease_ms))
+            .map(|done| done.is_some())
     }
     fn commit_batch(
         &self,
@@ -798,7 +883,7 @@ impl Store for PostgresStore {
         .map(|done| done.is_some())
     }
     fn end_request(&self, claim: &Claim, end: &RequestEnd, now: Timestamp) -> Result<bool> {
-        self.write(true, |db| queue::end_request(db, claim, end, now))
+        self.write_statement(|db| queue::end_request(db, claim, end, now))
             .map(|done| done.is_some())
     }
     fn purge(&self, before: Timestamp) -> Result<usize> {

@@ -263,40 +263,42 @@ pub(super) fn users_per_state(db: &Db, filter: &StatusFilter) -> R<Vec<(RequestS
     .collect()
 }
 
+/// Each write of the queue below is one statement, its lease check inside it, so that a
+/// request costs few round trips (see `Tx::Statement` for why running one again is safe).
 pub(super) fn claim(db: &Db, owner: &str, now: Timestamp, lease_ms: i64) -> R<Option<Claim>> {
     // Oldest first: a Pending request past its hold / back-off time, or an InProgress one
     // whose worker stopped renewing its lease. A request another worker is claiming or
-    // working on right now is locked: skipped, not waited for.
-    let claimed = db.query_opt(
-        "WITH next AS (
-             SELECT key FROM requests
-             WHERE state IN ('Pending', 'InProgress')
-               AND ((state = 'Pending' AND not_before <= $1) OR (state = 'InProgress' AND lease_expires < $1))
-             ORDER BY key LIMIT 1
-             FOR UPDATE SKIP LOCKED)
-         UPDATE requests r SET state = 'InProgress', lease_owner = $2, lease_expires = $3, modified_date = $1
-         FROM next WHERE r.key = next.key
-         RETURNING r.key, r.snapshot_taken, r.user_key, r.first_failure_date",
-        &[&now.millis(), &owner, &now.plus_ms(lease_ms).millis()],
-    )?;
-    let Some(row) = claimed else { return Ok(None) };
-    let key: i64 = row.try_get(0)?;
-    let scoped: bool = row.try_get(1)?;
-    let user: i64 = row.try_get(2)?;
-    let first_failure: Option<i64> = row.try_get(3)?;
-    let row = db.query_one(
+    // working on right now is locked: skipped, not waited for. The claimed request comes
+    // back with what the worker needs of its user and tenant.
+    let Some(row) = db.query_opt(
         &format!(
-            "SELECT {STATUS_COLUMNS}, u.toll, u.toll_free, t.bridge_toll_number, t.bridge_toll_free_number
-             FROM {STATUS_FROM} JOIN users u ON u.key = r.user_key WHERE r.key = $1"
+            "WITH next AS (
+                 SELECT key FROM requests
+                 WHERE state IN ('Pending', 'InProgress')
+                   AND ((state = 'Pending' AND not_before <= $1) OR (state = 'InProgress' AND lease_expires < $1))
+                 ORDER BY key LIMIT 1
+                 FOR UPDATE SKIP LOCKED),
+             r AS (
+                 UPDATE requests r SET state = 'InProgress', lease_owner = $2, lease_expires = $3, modified_date = $1
+                 FROM next WHERE r.key = next.key
+                 RETURNING r.*)
+             SELECT {STATUS_COLUMNS}, u.toll, u.toll_free, t.bridge_toll_number, t.bridge_toll_free_number,
+                    r.snapshot_taken, r.user_key, r.first_failure_date
+             FROM r JOIN tenants t ON t.key = r.tenant JOIN users u ON u.key = r.user_key"
         ),
-        &[&key],
-    )?;
+        &[&now.millis(), &owner, &now.plus_ms(lease_ms).millis()],
+    )?
+    else {
+        return Ok(None);
+    };
+    let status = status_from_row(&row)?;
+    let first_failure: Option<i64> = row.try_get(23)?;
     Ok(Some(Claim {
-        request: key,
+        request: status.key,
         owner: owner.to_string(),
-        status: status_from_row(&row)?,
-        user,
-        scoped,
+        status,
+        user: row.try_get(22)?,
+        scoped: row.try_get(21)?,
         first_failure: first_failure.map(Timestamp),
         user_toll: row.try_get(17)?,
         user_toll_free: row.try_get(18)?,
@@ -312,22 +314,30 @@ pub(super) fn scope_request(
     now: Timestamp,
     lease_ms: i64,
 ) -> R<Option<()>> {
-    if !renew_lease(db, claim, now, lease_ms)? {
-        return Ok(None);
-    }
-    let scoped = db.execute(
-        "UPDATE requests SET snapshot_taken = true, total_meeting = $2 WHERE key = $1 AND NOT snapshot_taken",
-        &[&claim.request, &(meetings.len() as i64)],
-    )?;
-    if scoped == 0 {
-        return Ok(None);
-    }
+    // Renews the lease, fixes the count and records the meetings, once: nothing when the
+    // lease was lost or the meetings were recorded already.
     let keys: Vec<i64> = meetings.to_vec();
-    db.execute(
-        "INSERT INTO outcomes(request, meeting, outcome) SELECT $1, m, 'Pending' FROM unnest($2::bigint[]) AS m",
-        &[&claim.request, &keys],
-    )?;
-    Ok(Some(()))
+    let scoped: i64 = db
+        .query_one(
+            "WITH scoped AS (
+                 UPDATE requests SET snapshot_taken = true, total_meeting = cardinality($5::bigint[]),
+                                     lease_expires = $3, modified_date = $4
+                 WHERE key = $1 AND lease_owner = $2 AND state = 'InProgress' AND NOT snapshot_taken
+                 RETURNING key),
+             recorded AS (
+                 INSERT INTO outcomes(request, meeting, outcome)
+                 SELECT $1, m, 'Pending' FROM unnest($5::bigint[]) AS m WHERE EXISTS (SELECT FROM scoped))
+             SELECT count(*) FROM scoped",
+            &[
+                &claim.request,
+                &claim.owner,
+                &now.plus_ms(lease_ms).millis(),
+                &now.millis(),
+                &keys,
+            ],
+        )?
+        .try_get(0)?;
+    Ok((scoped == 1).then_some(()))
 }
 
 pub(super) fn pending_meetings(
@@ -355,21 +365,6 @@ pub(super) fn pending_meetings(
     .collect()
 }
 
-/// Renews the lease if this worker still holds it; false when another took the request.
-fn renew_lease(db: &Db, claim: &Claim, now: Timestamp, lease_ms: i64) -> R<bool> {
-    let renewed = db.execute(
-        "UPDATE requests SET lease_expires = $3, modified_date = $4
-         WHERE key = $1 AND lease_owner = $2 AND state = 'InProgress'",
-        &[
-            &claim.request,
-            &claim.owner,
-            &now.plus_ms(lease_ms).millis(),
-            &now.millis(),
-        ],
-    )?;
-    Ok(renewed == 1)
-}
-
 pub(super) fn commit_batch(
     db: &Db,
     claim: &Claim,
@@ -377,10 +372,10 @@ pub(super) fn commit_batch(
     now: Timestamp,
     lease_ms: i64,
 ) -> R<Option<()>> {
-    if !renew_lease(db, claim, now, lease_ms)? {
-        return Ok(None);
-    }
-    // The batch as columns: one statement per kind of change, whatever its size.
+    // The batch as columns: one statement renews the lease and, only if this worker still
+    // holds it (a one-time check, so each write keeps its index path), writes the outcomes,
+    // the rewritten meetings and the request's counts. A meeting whose outcome was not
+    // Pending any more rolls the whole batch back.
     let (mut done, mut invites, mut bodies, mut types) = (vec![], vec![], vec![], vec![]);
     let (mut failed, mut messages) = (vec![], vec![]);
     for result in results {
@@ -402,49 +397,53 @@ pub(super) fn commit_batch(
             }
         }
     }
-    let abandoned = || {
-        Fail::App(Error::internal(
-            "a meeting of a claimed request was already done: the batch is abandoned",
-        ))
-    };
-    if !done.is_empty() {
-        let changed = db.execute(
-            "UPDATE outcomes o SET outcome = 'Succeeded', message = NULL, invites_update = x.n
-             FROM unnest($2::bigint[], $3::bigint[]) AS x(meeting, n)
-             WHERE o.request = $1 AND o.meeting = x.meeting AND o.outcome = 'Pending'",
-            &[&claim.request, &done, &invites],
-        )?;
-        if changed as usize != done.len() {
-            return Err(abandoned());
-        }
-        db.execute(
-            "UPDATE meetings m SET body = x.body, meeting_type = x.kind, rewrite_count = m.rewrite_count + 1
-             FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(key, body, kind)
-             WHERE m.key = x.key",
-            &[&done, &bodies, &types],
-        )?;
-    }
-    if !failed.is_empty() {
-        let changed = db.execute(
-            "UPDATE outcomes o SET outcome = 'Failed', message = x.message, invites_update = 0
-             FROM unnest($2::bigint[], $3::text[]) AS x(meeting, message)
-             WHERE o.request = $1 AND o.meeting = x.meeting AND o.outcome = 'Pending'",
-            &[&claim.request, &failed, &messages],
-        )?;
-        if changed as usize != failed.len() {
-            return Err(abandoned());
-        }
-    }
-    db.execute(
-        "UPDATE requests SET succeeded_meeting = succeeded_meeting + $2, failed_meeting = failed_meeting + $3,
-                             invites_update = invites_update + $4 WHERE key = $1",
+    let row = db.query_one(
+        "WITH lease AS (
+             UPDATE requests SET lease_expires = $3, modified_date = $4,
+                                 succeeded_meeting = succeeded_meeting + cardinality($5::bigint[]),
+                                 failed_meeting = failed_meeting + cardinality($9::bigint[]),
+                                 invites_update = invites_update + $11
+             WHERE key = $1 AND lease_owner = $2 AND state = 'InProgress'
+             RETURNING key),
+         succeeded AS (
+             UPDATE outcomes o SET outcome = 'Succeeded', message = NULL, invites_update = x.n
+             FROM unnest($5::bigint[], $6::bigint[]) AS x(meeting, n)
+             WHERE EXISTS (SELECT FROM lease) AND o.request = $1 AND o.meeting = x.meeting AND o.outcome = 'Pending'
+             RETURNING o.meeting),
+         rewritten AS (
+             UPDATE meetings m SET body = x.body, meeting_type = x.kind, rewrite_count = m.rewrite_count + 1
+             FROM unnest($5::bigint[], $7::text[], $8::text[]) AS x(key, body, kind)
+             WHERE EXISTS (SELECT FROM lease) AND m.key = x.key),
+         failed AS (
+             UPDATE outcomes o SET outcome = 'Failed', message = x.message, invites_update = 0
+             FROM unnest($9::bigint[], $10::text[]) AS x(meeting, message)
+             WHERE EXISTS (SELECT FROM lease) AND o.request = $1 AND o.meeting = x.meeting AND o.outcome = 'Pending'
+             RETURNING o.meeting)
+         SELECT (SELECT count(*) FROM lease), (SELECT count(*) FROM succeeded), (SELECT count(*) FROM failed)",
         &[
             &claim.request,
-            &(done.len() as i64),
-            &(failed.len() as i64),
+            &claim.owner,
+            &now.plus_ms(lease_ms).millis(),
+            &now.millis(),
+            &done,
+            &invites,
+            &bodies,
+            &types,
+            &failed,
+            &messages,
             &invites.iter().sum::<i64>(),
         ],
     )?;
+    let (held, succeeded, failed_now): (i64, i64, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    if held == 0 {
+        return Ok(None);
+    }
+    if succeeded as usize != done.len() || failed_now as usize != failed.len() {
+        return Err(Fail::App(Error::internal(
+            "a meeting of a claimed request was already done: the batch is abandoned",
+        )));
+    }
     Ok(Some(()))
 }
 
@@ -454,26 +453,25 @@ pub(super) fn end_request(
     end: &RequestEnd,
     now: Timestamp,
 ) -> R<Option<()>> {
-    if !renew_lease(db, claim, now, 0)? {
-        return Ok(None);
-    }
-    match end {
+    // Ends the lease, only if this worker still holds it.
+    const HELD: &str = "key = $1 AND lease_owner = $2 AND state = 'InProgress'";
+    let ended = match end {
         RequestEnd::Release => db.execute(
-            "UPDATE requests SET lease_owner = NULL, lease_expires = $2 WHERE key = $1",
-            &[&claim.request, &(now.millis() - 1)],
+            &format!("UPDATE requests SET lease_owner = NULL, lease_expires = $4, modified_date = $3 WHERE {HELD}"),
+            &[&claim.request, &claim.owner, &now.millis(), &(now.millis() - 1)],
         )?,
         RequestEnd::Finished { state, message } => db.execute(
-            "UPDATE requests SET state = $2, last_message = $3, modified_date = $4, lease_owner = NULL, lease_expires = NULL WHERE key = $1",
-            &[&claim.request, &state.as_str(), message, &now.millis()],
+            &format!("UPDATE requests SET state = $3, last_message = $4, modified_date = $5, lease_owner = NULL, lease_expires = NULL WHERE {HELD}"),
+            &[&claim.request, &claim.owner, &state.as_str(), message, &now.millis()],
         )?,
         RequestEnd::Retry { retry_count, not_before, message } => db.execute(
-            "UPDATE requests SET state = 'Pending', retry_count = $2, not_before = $3, last_message = $4, modified_date = $5,
-                                 lease_owner = NULL, lease_expires = NULL, first_failure_date = coalesce(first_failure_date, $5)
-             WHERE key = $1",
-            &[&claim.request, retry_count, &not_before.millis(), message, &now.millis()],
+            &format!("UPDATE requests SET state = 'Pending', retry_count = $3, not_before = $4, last_message = $5, modified_date = $6,
+                                 lease_owner = NULL, lease_expires = NULL, first_failure_date = coalesce(first_failure_date, $6)
+             WHERE {HELD}"),
+            &[&claim.request, &claim.owner, retry_count, &not_before.millis(), message, &now.millis()],
         )?,
     };
-    Ok(Some(()))
+    Ok((ended == 1).then_some(()))
 }
 
 pub(super) fn purge(db: &Db, before: Timestamp) -> R<usize> {
