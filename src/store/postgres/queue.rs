@@ -291,19 +291,20 @@ pub(super) fn claim(db: &Db, owner: &str, now: Timestamp, lease_ms: i64) -> R<Op
     else {
         return Ok(None);
     };
+    // The columns after the status ones by name: they stay right when the status grows.
     let status = status_from_row(&row)?;
-    let first_failure: Option<i64> = row.try_get(23)?;
+    let first_failure: Option<i64> = row.try_get("first_failure_date")?;
     Ok(Some(Claim {
         request: status.key,
         owner: owner.to_string(),
         status,
-        user: row.try_get(22)?,
-        scoped: row.try_get(21)?,
+        user: row.try_get("user_key")?,
+        scoped: row.try_get("snapshot_taken")?,
         first_failure: first_failure.map(Timestamp),
-        user_toll: row.try_get(17)?,
-        user_toll_free: row.try_get(18)?,
-        bridge_toll: row.try_get(19)?,
-        bridge_toll_free: row.try_get(20)?,
+        user_toll: row.try_get("toll")?,
+        user_toll_free: row.try_get("toll_free")?,
+        bridge_toll: row.try_get("bridge_toll_number")?,
+        bridge_toll_free: row.try_get("bridge_toll_free_number")?,
     }))
 }
 
