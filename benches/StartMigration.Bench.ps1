@@ -9,7 +9,11 @@
       - an empty compiled cmdlet and an empty advanced function with the same parameters
         (the floor: what binding a pipeline item costs at all);
       - Start-CsExMeetingMigration -WhatIf (resolution and the read-only preview);
-      - Start-CsExMeetingMigration -Confirm:$false (durable, batched starts).
+      - Start-CsExMeetingMigration -Confirm:$false (durable, batched starts);
+      - Get-CsMeetingMigrationStatus over the records it queued (the output share of a start).
+    The split of a start's per-item cost: binding (the empty compiled cmdlet), preview and
+    ShouldProcess (-WhatIf less binding), the start itself (real less -WhatIf) and, of that, the
+    output (records read and written).
     Plus the cold Import-Module time in a fresh process against a bare pwsh start.
     Targets: real starts <= 10x the function floor per item, -WhatIf <= 3x.
 #>
@@ -86,6 +90,9 @@ $function = Invoke-InRunspace '$ids | Start-EmptyMigration -Confirm:$false'
 $whatIf = Invoke-InRunspace '$ids | Start-CsExMeetingMigration -WhatIf'
 $real = Invoke-InRunspace '($ids | Start-CsExMeetingMigration -Confirm:$false | Measure-Object).Count'
 $queued = $real.Output[0]
+# The output share of a start: the same status records read back and written by a cmdlet.
+$records = Invoke-InRunspace '(Get-CsMeetingMigrationStatus | Measure-Object).Count'
+if ($records.Output[0] -ne $Count) { throw "expected $Count status records to read back, got $($records.Output[0])" }
 $runspace.Dispose()
 
 $perItem = { param($ms) 1000 * $ms / $Count }
@@ -99,9 +106,13 @@ $report = [ordered]@{
     'ratio real / function floor (target <= 10)' = '{0:n2}' -f ($real.Milliseconds / $function.Milliseconds)
     'ratio WhatIf / function floor (target <= 3)' = '{0:n2}' -f ($whatIf.Milliseconds / $function.Milliseconds)
     'ratio real / compiled floor'             = '{0:n2}' -f ($real.Milliseconds / $compiled.Milliseconds)
+    'split of a start, us/item: binding'      = '{0:n2}' -f (& $perItem $compiled.Milliseconds)
+    '  preview and ShouldProcess (WhatIf - binding)' = '{0:n2}' -f (& $perItem ($whatIf.Milliseconds - $compiled.Milliseconds))
+    '  start (real - WhatIf)'                 = '{0:n2}' -f (& $perItem ($real.Milliseconds - $whatIf.Milliseconds))
+    '  of which output (records read, written)' = '{0:n2}' -f (& $perItem $records.Milliseconds)
     'cold Import-Module + first call, ms'  = '{0:n0} ({1:n0} with, {2:n0} without)' -f ($cold - $bare), $cold, $bare
 }
 Write-Host "`nStart-CsExMeetingMigration benchmark (one run)"
-$report.GetEnumerator() | ForEach-Object { '{0,-48} {1}' -f $_.Key, $_.Value }
+$report.GetEnumerator() | ForEach-Object { '{0,-52} {1}' -f $_.Key, $_.Value }
 if ($queued -ne $Count) { throw "expected $Count status records, got $queued" }
 Remove-Item $work -Recurse -Force -ErrorAction Ignore

@@ -403,6 +403,27 @@ int32_t mms_migration_preview(const mms_store *store,
                               char **out_error);
 
 /**
+ * What starting each of many migrations would do, changing nothing, in one read: what a
+ * pipeline of starts asks before it asks whether to go on.
+ *
+ * - `store`: required.
+ * - `requests_json`: required; a JSON array of requests as for `mms_migration_preview`.
+ * - `out_json`: required; on success receives an array in input order whose items are
+ *   `{"UserId","UserPrincipalName","TenantId","MigrationType","MeetingCount","ExistingRequest":null|Status,"MigrationEnabled"}`
+ *   (the preview without the user's other properties and the meeting list) or
+ *   `{"Error":{code,id,category,message,target}}` for a request that cannot start (an
+ *   unknown identity, say; the others are still previewed; free with `mms_string_free`).
+ *   Untouched on failure.
+ * - `out_error`: NULL, or receives the error JSON when the call as a whole fails.
+ *
+ * Thread-safe.
+ */
+int32_t mms_migration_preview_batch(const mms_store *store,
+                                    const char *requests_json,
+                                    char **out_json,
+                                    char **out_error);
+
+/**
  * Queues a migration for one user, or returns the user's open request.
  *
  * - `store`: required.

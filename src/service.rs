@@ -11,7 +11,7 @@ use crate::directory::import::ImportOptions;
 use crate::directory::sample::{self, SampleOptions};
 use crate::directory::{self, UserPage, UserQuery};
 use crate::error::{Error, ErrorCode, Result};
-use crate::migration::request::{self, Preview, StartRequest};
+use crate::migration::request::{self, Preview, PreviewSummary, StartRequest};
 use crate::migration::status::{self, StatusQuery};
 use crate::migration::worker::{Worker, WorkerOptions};
 use crate::model::*;
@@ -216,6 +216,13 @@ impl Service {
     pub fn preview(&self, request: &StartRequest) -> Result<Preview> {
         let now = self.now();
         self.in_read_scope(|reads| request::preview(reads, request, now))
+    }
+
+    /// [`Self::preview`] for many requests in one read scope; one result per request, in
+    /// order. A request that fails gets its error and does not stop the others.
+    pub fn preview_batch(&self, requests: &[StartRequest]) -> Result<Vec<Result<PreviewSummary>>> {
+        let now = self.now();
+        self.in_read_scope(|reads| Ok(request::preview_batch(reads, requests, now)))
     }
 
     /// Queues a migration for one user (or returns the user's open request). Durable when

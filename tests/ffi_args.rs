@@ -273,6 +273,22 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            function: "mms_migration_preview_batch",
+            params: &[
+                ("store", Handle),
+                ("requests_json", Json(true)),
+                ("out_json", Out),
+            ],
+            run: |x, f, o, e| unsafe {
+                mms_migration_preview_batch(
+                    x.store(0, f),
+                    x.s(1, &c(r#"[{"Identity":"John@contoso.com"}]"#)),
+                    x.out(2, o),
+                    e,
+                )
+            },
+        },
+        Case {
             function: "mms_status_get_many",
             params: &[
                 ("store", Handle),

@@ -84,6 +84,7 @@ fn header_states_the_abi_version_and_keeps_test_hooks_out() {
         "mms_migration_preview",
         "mms_migration_start",
         "mms_migration_start_batch",
+        "mms_migration_preview_batch",
         "mms_status_query",
         "mms_status_summary",
         "mms_status_get",

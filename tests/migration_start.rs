@@ -179,6 +179,64 @@ fn start_batch_answers_each_item_in_order() {
 }
 
 #[test]
+fn preview_batch_agrees_with_each_preview_and_changes_nothing() {
+    let (store, svc) = org_store();
+    let open = start(
+        &svc,
+        "user1@contoso.com",
+        SourceMeetingType::All,
+        TargetMeetingType::Current,
+    );
+    let before = store.hashes();
+    let mut sfb = StartRequest::new("Org Aniser");
+    sfb.source_meeting_type = SourceMeetingType::SfB;
+    sfb.target_meeting_type = TargetMeetingType::Teams;
+    let mut elsewhere = StartRequest::new("user2@contoso.com");
+    elsewhere.tenant = Some(uuid::Uuid::new_v4().to_string());
+    let items = vec![
+        StartRequest::new("org@contoso.com"),
+        StartRequest::new("nobody@contoso.com"),
+        sfb,
+        StartRequest::new("user1@contoso.com"),
+        elsewhere,
+        StartRequest::new("user*"),
+    ];
+    let results = svc.preview_batch(&items).unwrap();
+    assert_eq!(results.len(), items.len());
+    for (item, result) in items.iter().zip(&results) {
+        match (svc.preview(item), result) {
+            (Ok(one), Ok(summary)) => {
+                assert_eq!(summary.user_id, one.user.identity);
+                assert_eq!(summary.user_principal_name, one.user.user_principal_name);
+                assert_eq!(summary.tenant_id, one.tenant_id);
+                assert_eq!(summary.migration_type, one.migration_type);
+                assert_eq!(summary.meeting_count, one.meeting_count);
+                assert_eq!(summary.existing_request, one.existing_request);
+                assert_eq!(summary.migration_enabled, one.migration_enabled);
+            }
+            (Err(one), Err(batch)) => assert_eq!(batch.to_json(), one.to_json()),
+            (one, batch) => panic!("{}: alone {one:?}, in a batch {batch:?}", item.identity),
+        }
+    }
+    let ok = |i: usize| results[i].as_ref().unwrap();
+    let err = |i: usize| results[i].as_ref().unwrap_err().code;
+    assert_eq!(ok(0).meeting_count, 6);
+    assert_eq!(err(1), ErrorCode::IdentityNotFound);
+    assert_eq!(
+        (ok(2).meeting_count, ok(2).migration_type.as_str()),
+        (4, "SfbToTeams")
+    );
+    assert_eq!(
+        ok(3).existing_request.as_ref().unwrap().correlation_id,
+        open.correlation_id
+    );
+    assert_eq!(err(4), ErrorCode::TenantNotFound);
+    assert_eq!(err(5), ErrorCode::WildcardNotAllowed);
+    assert_eq!(store.hashes(), before, "a preview wrote to the store");
+    assert!(svc.preview_batch(&[]).unwrap().is_empty());
+}
+
+#[test]
 fn the_worker_waits_out_the_hold_time() {
     let (store, svc) = sample(2, 2);
     svc.set_migration_configuration(

@@ -205,7 +205,7 @@ impl Abi {
         let (a, b) = (a.as_ptr(), b.as_ref().map_or(ptr::null(), |b| b.as_ptr()));
         let s = self.store;
         unsafe {
-            match selector % 18 {
+            match selector % 19 {
                 0 => self.check("mms_identity_resolve", |o, e| {
                     mms_identity_resolve(s, b, a, o, e)
                 }),
@@ -243,7 +243,10 @@ impl Abi {
                     mms_tenant_set_default(s, a, o, e)
                 }),
                 16 => self.check("mms_store_check", |o, e| mms_store_check(s, o, e)),
-                _ => self.check("mms_tenants_list", |o, e| mms_tenants_list(s, o, e)),
+                17 => self.check("mms_tenants_list", |o, e| mms_tenants_list(s, o, e)),
+                _ => self.check("mms_migration_preview_batch", |o, e| {
+                    mms_migration_preview_batch(s, a, o, e)
+                }),
             };
         }
     }

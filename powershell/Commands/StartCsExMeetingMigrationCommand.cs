@@ -13,8 +13,10 @@ namespace MeetingMigration.PowerShell.Commands;
 /// Per pipeline item: a read-only preview (resolution, migration type, meetings in scope), then
 /// ShouldProcess, then the request joins a batch that is committed in one transaction (at most
 /// <see cref="BatchSize"/> items, and at the end); each record is written once its batch is durable.
-/// When ShouldProcess prompts (-Confirm, or $ConfirmPreference at Medium or below), each confirmed item is
-/// committed and written at once, so its record shows right after its answer.
+/// When nobody is asked (-WhatIf, -Confirm:$false, $ConfirmPreference above Medium), the previews are made
+/// <see cref="BatchSize"/> items at a time in one read, and ShouldProcess is still called for each item in input order.
+/// When ShouldProcess prompts (-Confirm, or $ConfirmPreference at Medium or below), each item is previewed,
+/// asked about, committed and written at once, so its record shows right after its answer.
 /// A user's open request found by the preview joins the batch too (nothing to commit), so records,
 /// warnings and errors come out in input order.
 /// </summary>
@@ -24,6 +26,9 @@ namespace MeetingMigration.PowerShell.Commands;
 public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 {
     private const int BatchSize = 500;
+
+    /// <summary>In input order: the items whose preview is still to be made (see <see cref="PreviewPending"/>).</summary>
+    private readonly List<(MigrationRequest Request, string Input)> pending = [];
 
     /// <summary>In input order: a request to commit, or (<c>Request</c> null) the open request the preview found.</summary>
     private readonly List<(MigrationRequest? Request, MigrationStatus? Existing, string Input)> batch = [];
@@ -46,23 +51,64 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 
     private protected override void ProcessItem()
     {
-        var request = new MigrationRequest(Identity, TenantArgument, SourceMeetingType, TargetMeetingType);
-        MigrationPreview preview;
+        pending.Add((new MigrationRequest(Identity, TenantArgument, SourceMeetingType, TargetMeetingType), Identity));
+        // A question needs its item's preview first; when nobody is asked, previews are made a batch at a time.
+        if (Prompting || pending.Count >= BatchSize)
+        {
+            PreviewPending();
+        }
+    }
+
+    /// <summary>Previews the pending items in one read, then asks ShouldProcess for each, in input order.</summary>
+    private void PreviewPending()
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var items = pending.ToArray();
+        pending.Clear();
+        if (Stopping)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        MigrationPreview[] previews;
         try
         {
-            preview = Store.PreviewMigration(request);
+            previews = Store.PreviewMigrations(items.Select(i => i.Request).ToArray());
         }
         catch (MmsException e)
         {
             Flush();
-            WriteError(e.ToErrorRecord(Identity));
+            foreach (var item in items)
+            {
+                WriteError(e.ToErrorRecord(item.Input));
+            }
+
             return;
         }
 
-        string upn = preview.User.UserPrincipalName;
+        for (int i = 0; i < items.Length; i++)
+        {
+            Decide(items[i].Request, items[i].Input, previews[i]);
+        }
+    }
+
+    private void Decide(MigrationRequest request, string input, MigrationPreview preview)
+    {
+        if (preview.Error is { } error)
+        {
+            Flush();
+            WriteError(MmsException.FromNative(error.Code, error).ToErrorRecord(input));
+            return;
+        }
+
+        string upn = preview.UserPrincipalName;
         if (VerboseEnabled)
         {
-            WriteVerbose($"Resolved '{Identity}' to {upn} (object id {preview.User.Identity}, tenant {preview.TenantId}): {preview.MigrationType}, {preview.MeetingCount} meetings in scope.");
+            WriteVerbose($"Resolved '{input}' to {upn} (object id {preview.UserId}, tenant {preview.TenantId}): {preview.MigrationType}, {preview.MeetingCount} meetings in scope.");
         }
 
         if (preview.ExistingRequest is { } existing)
@@ -70,7 +116,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             if (ShouldProcess(upn, $"Return the open meeting migration ({existing.State}, {existing.MigrationType}, CorrelationId {existing.CorrelationId}); no new request is queued"))
             {
                 // Emitted at the flush, after the confirmed items before it; at once when nothing waits.
-                batch.Add((null, existing, Identity));
+                batch.Add((null, existing, input));
                 if (batch.Count == 1 || batch.Count >= BatchSize || Prompting)
                 {
                     Flush();
@@ -85,7 +131,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
             return;
         }
 
-        batch.Add((request with { Identity = preview.User.Identity.ToString(), Tenant = preview.TenantId.ToString() }, null, Identity));
+        batch.Add((request with { Identity = preview.UserId.ToString(), Tenant = preview.TenantId.ToString() }, null, input));
         if (batch.Count >= BatchSize || Prompting)
         {
             Flush();
@@ -120,6 +166,7 @@ public sealed class StartCsExMeetingMigrationCommand : UserCmdlet
 
     protected override void EndProcessing()
     {
+        PreviewPending();
         Flush();
         if (job is not null)
         {

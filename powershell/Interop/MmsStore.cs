@@ -128,9 +128,15 @@ internal sealed unsafe class MmsStore
         NativeCall.Invoke(query, WireJson.Default.UsersQuery,
             (json, out r, out e) => NativeMethods.mms_users_list(handle, json, out r, out e), WireJson.Default.UsersPage);
 
-    internal MigrationPreview PreviewMigration(MigrationRequest request) =>
-        NativeCall.Invoke(request, WireJson.Default.MigrationRequest,
-            (json, out r, out e) => NativeMethods.mms_migration_preview(handle, json, out r, out e), WireJson.Default.MigrationPreview);
+    /// <summary>What starting each request would do, changing nothing, in one read; one preview per request, in input order.</summary>
+    internal MigrationPreview[] PreviewMigrations(MigrationRequest[] requests)
+    {
+        MigrationPreview[] previews = NativeCall.Invoke(requests, WireJson.Default.MigrationRequestArray,
+            (json, out r, out e) => NativeMethods.mms_migration_preview_batch(handle, json, out r, out e), WireJson.Default.MigrationPreviewArray);
+        return previews.Length == requests.Length
+            ? previews
+            : throw NativeCall.Malformed($"{previews.Length} previews for {requests.Length} requests");
+    }
 
     /// <summary>Queues the requests in one transaction; one result per request, in input order.</summary>
     internal StartResult[] StartMigrations(MigrationRequest[] requests)

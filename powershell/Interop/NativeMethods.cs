@@ -48,7 +48,7 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_users_list(MmsStoreHandle store, byte* queryJson, out IntPtr outPageJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int mms_migration_preview(MmsStoreHandle store, byte* requestJson, out IntPtr outPreviewJson, out IntPtr outError);
+    internal static partial int mms_migration_preview_batch(MmsStoreHandle store, byte* requestsJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_migration_start_batch(MmsStoreHandle store, byte* requestsJson, out IntPtr outJson, out IntPtr outError);

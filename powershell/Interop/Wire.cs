@@ -16,13 +16,16 @@ internal sealed record ErrorCodeEntry(int Code, string Id, string Category);
 
 internal sealed record MigrationRequest(string Identity, string? Tenant, string SourceMeetingType, string TargetMeetingType);
 
+/// <summary>One item of a batch preview: what starting it would do, or (<see cref="Error"/>) why it cannot start.</summary>
 internal sealed class MigrationPreview
 {
-    public OnlineUser User { get; set; } = new();
+    public Guid UserId { get; set; }
+    public string UserPrincipalName { get; set; } = "";
     public Guid TenantId { get; set; }
     public string MigrationType { get; set; } = "";
     public int MeetingCount { get; set; }
     public MigrationStatus? ExistingRequest { get; set; }
+    public NativeError? Error { get; set; }
 }
 
 internal sealed record StoreBackup(string Path, long Bytes);
@@ -90,7 +93,7 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(ErrorCodeEntry[]))]
 [JsonSerializable(typeof(MigrationRequest))]
 [JsonSerializable(typeof(MigrationRequest[]))]
-[JsonSerializable(typeof(MigrationPreview))]
+[JsonSerializable(typeof(MigrationPreview[]))]
 [JsonSerializable(typeof(StartResult[]))]
 [JsonSerializable(typeof(UsersQuery))]
 [JsonSerializable(typeof(UsersPage))]

@@ -1,6 +1,8 @@
-//! Migrations (`mms_migration_*`): preview, start (one and a batch), waiting for a request.
+//! Migrations (`mms_migration_*`): preview and start (one and a batch), waiting for a request.
 
 use libc::{c_char, c_void};
+use serde::Serialize;
+use serde_json::Value;
 use std::time::Duration;
 
 use crate::error::Error;
@@ -86,17 +88,49 @@ pub unsafe extern "C" fn mms_migration_start_batch(
         let service = MmsStore::service(store)?;
         let requests: Vec<StartRequest> = args::json(requests_json, "requests_json")?;
         let out = args::out(out_json, "out_json")?;
-        let results = service
-            .start_batch(&requests)
-            .into_iter()
-            .map(|r| match r {
-                Ok(started) => serde_json::to_value(started)
-                    .map_err(|e| Error::internal(format!("cannot serialize the result: {e}"))),
-                Err(e) => Ok(serde_json::json!({ "Error": e.to_json() })),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        out.json(&results)
+        out.json(&batch_results(service.start_batch(&requests))?)
     })
+}
+
+/// What starting each of many migrations would do, changing nothing, in one read: what a
+/// pipeline of starts asks before it asks whether to go on.
+///
+/// - `store`: required.
+/// - `requests_json`: required; a JSON array of requests as for `mms_migration_preview`.
+/// - `out_json`: required; on success receives an array in input order whose items are
+///   `{"UserId","UserPrincipalName","TenantId","MigrationType","MeetingCount","ExistingRequest":null|Status,"MigrationEnabled"}`
+///   (the preview without the user's other properties and the meeting list) or
+///   `{"Error":{code,id,category,message,target}}` for a request that cannot start (an
+///   unknown identity, say; the others are still previewed; free with `mms_string_free`).
+///   Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON when the call as a whole fails.
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_migration_preview_batch(
+    store: *const MmsStore,
+    requests_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_migration_preview_batch", out_error, || {
+        let service = MmsStore::service(store)?;
+        let requests: Vec<StartRequest> = args::json(requests_json, "requests_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&batch_results(service.preview_batch(&requests)?)?)
+    })
+}
+
+/// A batch's results as the ABI gives them: each item its value, or `{"Error":...}`.
+fn batch_results<T: Serialize>(results: Vec<Result<T, Error>>) -> Result<Vec<Value>, Error> {
+    results
+        .into_iter()
+        .map(|r| match r {
+            Ok(value) => serde_json::to_value(value)
+                .map_err(|e| Error::internal(format!("cannot serialize the result: {e}"))),
+            Err(e) => Ok(serde_json::json!({ "Error": e.to_json() })),
+        })
+        .collect()
 }
 
 /// Waits until a request of a tenant is Succeeded or Failed.

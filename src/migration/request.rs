@@ -69,6 +69,35 @@ pub struct Preview {
     pub migration_enabled: bool,
 }
 
+/// What a pipeline of starts needs of each item before it asks whether to go on: who, the
+/// migration type, how many meetings, the open request a start would return. A [`Preview`]
+/// without the user's profile and the meeting list, so that a batch of them stays small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PreviewSummary {
+    pub user_id: Uuid,
+    pub user_principal_name: String,
+    pub tenant_id: Uuid,
+    pub migration_type: MigrationType,
+    pub meeting_count: usize,
+    pub existing_request: Option<MigrationStatus>,
+    pub migration_enabled: bool,
+}
+
+impl From<Preview> for PreviewSummary {
+    fn from(preview: Preview) -> Self {
+        PreviewSummary {
+            user_id: preview.user.identity,
+            user_principal_name: preview.user.user_principal_name,
+            tenant_id: preview.tenant_id,
+            migration_type: preview.migration_type,
+            meeting_count: preview.meeting_count,
+            existing_request: preview.existing_request,
+            migration_enabled: preview.migration_enabled,
+        }
+    }
+}
+
 /// Whether a meeting is in scope of a request with this source type at `now`: organised
 /// by the user (the store lists only those), not ended (a series while it has an occurrence
 /// to come), and of a type the source takes.
@@ -95,9 +124,52 @@ pub fn meetings_in_scope(
 /// What starting `request` would do at `now`, changing nothing. Call it within one read
 /// scope so its answers agree with each other.
 pub fn preview(reads: &dyn StoreReads, request: &StartRequest, now: Timestamp) -> Result<Preview> {
-    let key = IdentityKey::parse(&request.identity)?;
     let tenant = directory::tenant(reads, request.tenant.as_deref())?;
-    let user = directory::resolve_in(reads, &tenant, &request.identity, &key)?;
+    preview_in(reads, request, &tenant, now)
+}
+
+/// [`preview`] for each request, in order, looking each tenant up once; a request that
+/// fails (an unknown identity, say) gets its error and does not stop the others.
+pub fn preview_batch(
+    reads: &dyn StoreReads,
+    requests: &[StartRequest],
+    now: Timestamp,
+) -> Vec<Result<PreviewSummary>> {
+    with_tenants(reads, requests, |request, tenant| {
+        preview_in(reads, request, tenant, now).map(PreviewSummary::from)
+    })
+}
+
+/// Applies `f` to each request with its tenant (with its settings), looking each tenant up
+/// once: the requests of a batch mostly share one.
+fn with_tenants<T>(
+    reads: &dyn StoreReads,
+    requests: &[StartRequest],
+    mut f: impl FnMut(&StartRequest, &Tenant) -> Result<T>,
+) -> Vec<Result<T>> {
+    let mut tenants: HashMap<Option<&str>, Result<Tenant>> = HashMap::new();
+    requests
+        .iter()
+        .map(|request| {
+            let tenant = tenants
+                .entry(request.tenant.as_deref())
+                .or_insert_with(|| directory::tenant(reads, request.tenant.as_deref()));
+            match tenant {
+                Ok(tenant) => f(request, tenant),
+                Err(e) => Err(e.clone()),
+            }
+        })
+        .collect()
+}
+
+fn preview_in(
+    reads: &dyn StoreReads,
+    request: &StartRequest,
+    tenant: &Tenant,
+    now: Timestamp,
+) -> Result<Preview> {
+    let key = IdentityKey::parse(&request.identity)?;
+    let user = directory::resolve_in(reads, tenant, &request.identity, &key)?;
     let meetings: Vec<PreviewMeeting> =
         meetings_in_scope(reads, user.key, request.source_meeting_type, now)?
             .into_iter()
@@ -134,20 +206,9 @@ pub fn start_batch(
     // The rules read the directory; one read scope serves the whole batch.
     let mut validated = Vec::new();
     let scoped = store.read_scope(&mut |reads| {
-        // Requests of one batch mostly share a tenant: look it (with its settings) up once.
-        let mut tenants: HashMap<Option<&str>, Result<Tenant>> = HashMap::new();
-        validated = requests
-            .iter()
-            .map(|request| {
-                let tenant = tenants
-                    .entry(request.tenant.as_deref())
-                    .or_insert_with(|| directory::tenant(reads, request.tenant.as_deref()));
-                match tenant {
-                    Ok(tenant) => new_request(reads, request, tenant, now),
-                    Err(e) => Err(e.clone()),
-                }
-            })
-            .collect::<Vec<_>>();
+        validated = with_tenants(reads, requests, |request, tenant| {
+            new_request(reads, request, tenant, now)
+        });
         Ok(())
     });
     if let Err(e) = scoped {

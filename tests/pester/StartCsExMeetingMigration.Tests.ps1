@@ -299,12 +299,32 @@ Describe 'Pipelines' {
         @($statuses.UserPrincipalName) | Should -Be $upns
         @($statuses.CorrelationId | Sort-Object -Unique) | Should -HaveCount 1000
     }
+
+    It 'keeps records and errors in input order across batches' {
+        $ids = 1..1100 | ForEach-Object { $_ % 250 ? "user$_@contoso.com" : "nobody$_@contoso.com" }
+        $out = $ids | Start-CsExMeetingMigration -Confirm:$false -ErrorAction Continue 2>&1 3>$null
+        $out | Should -HaveCount 1100
+        @($out | ForEach-Object { $_ -is [System.Management.Automation.ErrorRecord] ? "error $($_.TargetObject)" : $_.UserPrincipalName }) |
+            Should -Be @($ids | ForEach-Object { $_ -like 'nobody*' ? "error $_" : $_ })
+    }
 }
 
 Describe 'ShouldProcess' {
     It 'queues without asking with -Confirm:$false when $ConfirmPreference is Low' {
         $ConfirmPreference = 'Low'
         (Start-CsExMeetingMigration user60@contoso.com -Confirm:$false).State | Should -Be 'Pending'
+    }
+
+    It 'asks for every item in input order, errors in place, while previews are made in batches' {
+        $lines = & $script:Pwsh -NoProfile -NonInteractive -Command "
+            `$env:MEETING_MIGRATION_STORE = '$($script:Store)'
+            Import-Module '$($script:MmsModulePath)'
+            1..1100 | ForEach-Object { `$_ % 250 ? `"user`$_@contoso.com`" : `"nobody`$_@contoso.com`" } |
+                Start-CsExMeetingMigration -WhatIf 2>&1 | ForEach-Object { 'error on ' + `$_.TargetObject }"
+        $asked = $lines | ForEach-Object {
+            if ($_ -match '^What if: .* on target "([^"]+)"\.$') { $Matches[1] } elseif ($_ -match '^error on (.+)$') { "error $($Matches[1])" }
+        }
+        @($asked) | Should -Be @(1..1100 | ForEach-Object { $_ % 250 ? "user$_@contoso.com" : "error nobody$_@contoso.com" })
     }
 
     Context 'on an idle store' {
