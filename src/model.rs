@@ -94,6 +94,18 @@ named_enum! {
 }
 
 named_enum! {
+    /// What started a request: an admin's `Start-CsExMeetingMigration`, or a change to the
+    /// user the service reacts to on its own.
+    TriggeredBy {
+        Admin = "Admin",
+        UserMove = "UserMove",
+        AudioConferencing = "AudioConferencing",
+        License = "License",
+        UpgradePolicy = "UpgradePolicy",
+    } what "TriggeredBy"
+}
+
+named_enum! {
     /// A meeting's outcome within one request.
     MeetingOutcomeState { Pending = "Pending", Succeeded = "Succeeded", Failed = "Failed" } what "meeting outcome"
 }
@@ -173,6 +185,10 @@ pub struct Tenant {
     pub meeting_migration_enabled: bool,
     #[serde(skip)]
     pub hold_minutes: i64,
+    #[serde(skip)]
+    pub time_scale: i64,
+    #[serde(skip)]
+    pub fault_injection: FaultInjection,
 }
 
 impl Tenant {
@@ -183,7 +199,40 @@ impl Tenant {
             tenant_id: self.tenant_id,
             meeting_migration_enabled: self.meeting_migration_enabled,
             hold_minutes: self.hold_minutes,
+            time_scale: self.time_scale,
+            fault_injection: self.fault_injection.clone(),
         }
+    }
+
+    /// A duration of the tenant's rules (hold, back-off, retry window) on its time scale.
+    pub fn scaled_ms(&self, ms: i64) -> i64 {
+        ms / self.time_scale.max(1)
+    }
+}
+
+/// Failures the worker makes up for a tenant's requests, to rehearse the retry logic
+/// (`Set-MmsFaultInjection`): each batch fails transiently with `transient_rate`, each
+/// meeting fails for good with `permanent_rate`, drawn from `seed`. Off when both are 0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FaultInjection {
+    pub transient_rate: f64,
+    pub permanent_rate: f64,
+    pub seed: i64,
+}
+
+/// Changes for `set_fault_injection`; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FaultInjectionChanges {
+    pub transient_failure_rate: Option<f64>,
+    pub permanent_failure_rate: Option<f64>,
+    pub seed: Option<i64>,
+}
+
+impl FaultInjection {
+    pub fn enabled(&self) -> bool {
+        self.transient_rate > 0.0 || self.permanent_rate > 0.0
     }
 }
 
@@ -832,7 +881,7 @@ pub struct Meeting {
 }
 
 /// The tenant's `MigrationConfiguration` (`Get-CsTenantMigrationConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MigrationConfiguration {
     pub identity: &'static str,
@@ -840,6 +889,12 @@ pub struct MigrationConfiguration {
     pub meeting_migration_enabled: bool,
     /// Minutes a request waits before the worker takes it (real MMS holds ≥ 90).
     pub hold_minutes: i64,
+    /// How many times faster than real time the tenant's hold, back-off and retry window
+    /// run (1 = real time; product-only, for rehearsals).
+    pub time_scale: i64,
+    /// Shown by `Get-MmsFaultInjection`, not by this record.
+    #[serde(skip)]
+    pub fault_injection: FaultInjection,
 }
 
 /// Changes for `set_migration_configuration`; absent fields stay as they are.
@@ -848,6 +903,7 @@ pub struct MigrationConfiguration {
 pub struct MigrationConfigurationChanges {
     pub meeting_migration_enabled: Option<bool>,
     pub hold_minutes: Option<i64>,
+    pub time_scale: Option<i64>,
 }
 
 /// The dial-in conferencing settings that matter to migration.
@@ -991,6 +1047,8 @@ pub struct MigrationStatus {
     pub last_message: Option<String>,
     pub create_date: Timestamp,
     pub modified_date: Timestamp,
+    /// What started the request (not a property of Microsoft's record).
+    pub triggered_by: TriggeredBy,
 }
 
 /// One meeting's outcome within a request.
@@ -1130,6 +1188,7 @@ pub struct NewRequest {
     pub migration_type: MigrationType,
     /// Earliest time the worker may take it (creation + the tenant's hold time).
     pub not_before: Timestamp,
+    pub triggered_by: TriggeredBy,
 }
 
 impl NewRequest {
@@ -1154,6 +1213,7 @@ impl NewRequest {
             last_message: None,
             create_date: now,
             modified_date: now,
+            triggered_by: self.triggered_by,
         }
     }
 }

@@ -102,6 +102,7 @@ pub struct StatusFilter {
     pub created_to: Option<Timestamp>,
     pub state: Option<RequestState>,
     pub migration_type: Option<MigrationType>,
+    pub triggered_by: Option<TriggeredBy>,
 }
 
 /// One condition of a [`StatusFilter`] on the `requests` table (alias `r`): the column and
@@ -130,6 +131,8 @@ impl StatusFilter {
             self.state.map(|s| ("r.state =", Text(s.as_str()))),
             self.migration_type
                 .map(|m| ("r.migration_type =", Text(m.as_str()))),
+            self.triggered_by
+                .map(|t| ("r.triggered_by =", Text(t.as_str()))),
         ]
         .into_iter()
         .flatten()
