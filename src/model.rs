@@ -481,8 +481,30 @@ pub struct UserProfile {
     /// When the user was deleted; a soft-deleted user is listed only with `-SoftDeletedUser`.
     #[serde(default)]
     pub soft_deletion_timestamp: Option<Timestamp>,
+    /// Product-only: where the user's mailbox is, `ExchangeOnline` when not set (the
+    /// Meeting Migration Service works only on mailboxes in Exchange Online).
+    #[serde(default)]
+    pub mailbox_location: Option<String>,
+    /// Product-only: the user's third-party audio-conferencing provider (ACP); not set
+    /// when Microsoft provides the user's audio conferencing.
+    #[serde(default)]
+    pub audio_conferencing_provider: Option<String>,
     #[serde(flatten)]
     pub policies: Policies,
+}
+
+/// `MailboxLocation` of a mailbox in Exchange Online.
+pub const EXCHANGE_ONLINE: &str = "ExchangeOnline";
+/// `MailboxLocation` of a mailbox in Exchange on-premises.
+pub const EXCHANGE_ON_PREMISES: &str = "ExchangeOnPremises";
+
+impl UserProfile {
+    /// Whether the user's mailbox is in Exchange Online (where MMS can update meetings).
+    pub fn mailbox_in_exchange_online(&self) -> bool {
+        self.mailbox_location
+            .as_deref()
+            .map_or(true, |l| l.eq_ignore_ascii_case(EXCHANGE_ONLINE))
+    }
 }
 
 impl Default for UserProfile {
@@ -731,6 +753,10 @@ user_fields! {
     PreferredDataLocation: Text, true => |u| FieldValue::text(&u.profile.preferred_data_location), set |p, v| p.preferred_data_location = v.into_text();
     CountryAbbreviation: Text, true => |u| FieldValue::text(&u.profile.country_abbreviation), set |p, v| p.country_abbreviation = v.into_text();
     PhoneNumber: Text, true => |u| FieldValue::text(&u.profile.phone_number), set |p, v| p.phone_number = v.into_text();
+    /// Product-only: `ExchangeOnline` (when not set) or `ExchangeOnPremises`.
+    MailboxLocation: Text, true => |u| FieldValue::text(&u.profile.mailbox_location), set |p, v| p.mailbox_location = v.into_text();
+    /// Product-only: a third-party audio-conferencing provider, if the user has one.
+    AudioConferencingProvider: Text, true => |u| FieldValue::text(&u.profile.audio_conferencing_provider), set |p, v| p.audio_conferencing_provider = v.into_text();
     TeamsUpgradePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpgradePolicy")), set |p, v| p.policies.set("TeamsUpgradePolicy", v.into_text());
     ArchivingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ArchivingPolicy")), set |p, v| p.policies.set("ArchivingPolicy", v.into_text());
     CallingLineIdentity: Text, true => |u| FieldValue::text(&u.profile.policies.get("CallingLineIdentity")), set |p, v| p.policies.set("CallingLineIdentity", v.into_text());

@@ -186,7 +186,10 @@ fn a_version_3_store_is_upgraded_and_its_requests_read_as_started_by_an_admin() 
         ..Default::default()
     };
     assert_eq!(svc.status(&query(TriggeredBy::Admin)).unwrap(), [old]);
-    assert!(svc.status(&query(TriggeredBy::UserMove)).unwrap().is_empty());
+    assert!(svc
+        .status(&query(TriggeredBy::UserMove))
+        .unwrap()
+        .is_empty());
     // The tenant runs in real time with no fault injected.
     let c = svc.migration_configuration(None).unwrap();
     assert_eq!((c.time_scale, c.fault_injection.enabled()), (1, false));

@@ -52,13 +52,14 @@ internal sealed class UsersPage
     public long? Next { get; set; }
 }
 
-internal sealed record StatusQuery(string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType);
+internal sealed record StatusQuery(
+    string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType, string? TriggeredBy);
 
 internal sealed record NewTenantRequest(string? TenantId, string Name, TenantDomain[] Domains, bool Default);
 
 internal sealed record SampleTenantOptions(string? TenantId, int? UserCount, int? MeetingsPerUser, int? Seed);
 
-internal sealed record MigrationConfigChanges(bool? MeetingMigrationEnabled, int? HoldMinutes);
+internal sealed record MigrationConfigChanges(bool? MeetingMigrationEnabled, int? HoldMinutes, int? TimeScale);
 
 internal sealed record DialInSettingsChanges(
     bool? AutomaticallyMigrateUserMeetings,

@@ -249,6 +249,32 @@ fn interpreted_user_type(account_type: &str, mode: &str) -> &'static str {
     }
 }
 
+/// Users whose mailbox is in Exchange on-premises: 3 of the first 100.
+pub fn has_on_premises_mailbox(n: usize) -> bool {
+    n % 41 == 7
+}
+
+/// Users on a third-party audio-conferencing provider: 3 of the first 100, none of them
+/// with an on-premises mailbox.
+pub fn has_third_party_acp(n: usize) -> bool {
+    n % 37 == 19 && !has_on_premises_mailbox(n)
+}
+
+/// What makes the Meeting Migration Service fail for numbered user `n`, if anything, so
+/// that the failure recipe (`Where State -eq Failed`) shows rows with their causes.
+fn failure_cause(n: usize) -> Vec<(UserField, String)> {
+    if has_on_premises_mailbox(n) {
+        vec![(UserField::MailboxLocation, EXCHANGE_ON_PREMISES.to_string())]
+    } else if has_third_party_acp(n) {
+        vec![(
+            UserField::AudioConferencingProvider,
+            "InterCall".to_string(),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 enum NamedUser {
     John,
     Ken,
@@ -521,7 +547,10 @@ impl SampleGenerator {
             (UserField::DistinguishedName, &dn),
             (UserField::TeamsUpgradeEffectiveMode, mode),
         ]);
-        for (field, value) in numbered_profile(n, mode, self.now) {
+        for (field, value) in numbered_profile(n, mode, self.now)
+            .into_iter()
+            .chain(failure_cause(n))
+        {
             fields.set(field, value);
         }
         data.users.push(NewUser::from_fields(fields, tenant, &upn)?);

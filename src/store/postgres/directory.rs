@@ -244,6 +244,31 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> R<User> {
     })
 }
 
+pub(super) fn update_user(db: &Db, user: i64, apply: &mut Apply<User>) -> R<User> {
+    let row = db
+        .query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS}, t.tenant_id FROM users u JOIN tenants t ON t.key = u.tenant
+                 WHERE u.key = $1 FOR UPDATE OF u"
+            ),
+            &[&user],
+        )?
+        .ok_or_else(|| Fail::App(Error::internal("the user vanished")))?;
+    let mut current = user_from_row(&row, row.try_get(12)?)?;
+    apply(&mut current)?;
+    db.execute(
+        "UPDATE users SET mode = $2, toll = $3, toll_free = $4, profile = $5 WHERE key = $1",
+        &[
+            &user,
+            &current.teams_upgrade_effective_mode,
+            &current.audio_conferencing_toll_number,
+            &current.audio_conferencing_toll_free_number,
+            &profile_to_json(&current.profile)?,
+        ],
+    )?;
+    Ok(current)
+}
+
 pub(super) fn find_users(
     db: &Db,
     scope: &TenantScope,

@@ -242,6 +242,31 @@ fn users_where(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+pub(super) fn update_user(tx: &Transaction, user: i64, apply: &mut Apply<User>) -> Result<User> {
+    let mut current = tx
+        .query_row(
+            &format!(
+                "SELECT {USER_COLUMNS}, t.tenant_id FROM users u JOIN tenants t ON t.key = u.tenant WHERE u.key = ?1"
+            ),
+            [user],
+            |r| user_from_row(r, uuid_column(r, 12)?),
+        )
+        .optional()?
+        .ok_or_else(|| Error::internal("the user vanished"))?;
+    apply(&mut current)?;
+    tx.execute(
+        "UPDATE users SET mode = ?2, toll = ?3, toll_free = ?4, profile = ?5 WHERE key = ?1",
+        params![
+            user,
+            current.teams_upgrade_effective_mode,
+            current.audio_conferencing_toll_number,
+            current.audio_conferencing_toll_free_number,
+            profile_to_json(&current.profile)?
+        ],
+    )?;
+    Ok(current)
+}
+
 pub(super) fn find_users(
     conn: &Connection,
     scope: &TenantScope,
