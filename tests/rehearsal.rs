@@ -295,7 +295,7 @@ fn moving_a_user_from_on_premises_migrates_its_skype_meetings_to_teams() {
     // user17 and user34 are homed on-premises in the sample.
     let moved = svc
         .update_user(&UserChanges {
-            move_online: true,
+            move_target: Some("sipfed.online.lync.com".into()),
             ..change("user34@contoso.com")
         })
         .unwrap();
@@ -319,7 +319,7 @@ fn moving_a_user_from_on_premises_migrates_its_skype_meetings_to_teams() {
     // A user already online cannot be moved.
     let e = svc
         .update_user(&UserChanges {
-            move_online: true,
+            move_target: Some("sipfed.online.lync.com".into()),
             ..change("user34@contoso.com")
         })
         .unwrap_err();
@@ -334,7 +334,7 @@ fn moving_a_user_from_on_premises_migrates_its_skype_meetings_to_teams() {
     );
     let quiet = svc
         .update_user(&UserChanges {
-            move_online: true,
+            move_target: Some("sipfed.online.lync.com".into()),
             ..change("user17@contoso.com")
         })
         .unwrap();

@@ -81,6 +81,15 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_migration_config_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_fault_injection_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_fault_injection_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_user_update(MmsStoreHandle store, byte* changesJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_dialin_settings_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]

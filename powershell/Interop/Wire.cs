@@ -86,6 +86,25 @@ internal sealed record DialInSettingsChanges(
 
 internal sealed record ImportProgress(long Done, long Total);
 
+internal sealed record FaultInjectionChanges(double? TransientFailureRate, double? PermanentFailureRate, long? Seed);
+
+internal sealed record UserChanges(
+    string Identity,
+    string? Tenant,
+    string? MailboxLocation = null,
+    string? AudioConferencingProvider = null,
+    bool? AudioConferencingLicense = null,
+    string? MoveTarget = null,
+    string? TeamsUpgradePolicy = null);
+
+internal sealed class UserUpdate
+{
+    public OnlineUser User { get; set; } = new();
+    public MigrationStatus? Request { get; set; }
+    public bool Existing { get; set; }
+    public string? NotTriggered { get; set; }
+}
+
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NativeError))]
 [JsonSerializable(typeof(ErrorCodeEntry[]))]
@@ -110,6 +129,10 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(DialInConferencingTenantSettings))]
 [JsonSerializable(typeof(DialInSettingsChanges))]
 [JsonSerializable(typeof(ImportProgress))]
+[JsonSerializable(typeof(FaultInjectionChanges))]
+[JsonSerializable(typeof(FaultInjection))]
+[JsonSerializable(typeof(UserChanges))]
+[JsonSerializable(typeof(UserUpdate))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]

@@ -24,6 +24,12 @@
         'Get-MmsMeeting'
         'Test-MmsStore'
         'Backup-MmsStore'
+        'Set-MmsUser'
+        'Set-MmsUserLicense'
+        'Move-CsUser'
+        'Grant-CsTeamsUpgradePolicy'
+        'Get-MmsFaultInjection'
+        'Set-MmsFaultInjection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -55,9 +55,10 @@ pub struct UserChanges {
     /// Assigns (true) or removes (false) the Audio Conferencing licence.
     #[serde(default)]
     pub audio_conferencing_license: Option<bool>,
-    /// Homes a user of Skype for Business Server online, as TeamsOnly (`Move-CsUser`).
+    /// `Move-CsUser -Target`: `sipfed.online.lync.com` homes a user of Skype for Business
+    /// Server online, as TeamsOnly; moves to on-premises pools are not emulated.
     #[serde(default)]
-    pub move_online: bool,
+    pub move_target: Option<String>,
     /// A built-in `TeamsUpgradePolicy` instance; empty removes the user's assignment.
     #[serde(default)]
     pub teams_upgrade_policy: Option<String>,
@@ -129,7 +130,12 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
             .with_target(location));
         }
     }
-    let policy_mode = match changes.teams_upgrade_policy.as_deref().and_then(cleared) {
+    // `Tag:UpgradeToTeams` is how Get-CsTeamsUpgradePolicy names an instance.
+    let policy_name = changes
+        .teams_upgrade_policy
+        .as_deref()
+        .map(|p| p.trim().strip_prefix("Tag:").or_else(|| p.trim().strip_prefix("tag:")).unwrap_or(p.trim()));
+    let policy_mode = match policy_name.and_then(cleared) {
         Some(name) => Some(
             UPGRADE_POLICIES
                 .iter()
@@ -149,7 +155,18 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         None if changes.teams_upgrade_policy.is_some() => Some((None, "Islands")),
         None => None,
     };
-    if changes.move_online && !homed_on_premises(&user) {
+    let move_online = match changes.move_target.as_deref().map(str::trim) {
+        None => false,
+        Some(t) if t.eq_ignore_ascii_case(ONLINE_HOSTING_PROVIDER) => true,
+        Some(t) => {
+            return Err(Error::invalid(format!(
+                "Target '{}' is an on-premises pool; only moves to Microsoft 365 are emulated: use -Target {ONLINE_HOSTING_PROVIDER}.",
+                crate::error::shorten(t)
+            ))
+            .with_target(t.to_string()))
+        }
+    };
+    if move_online && !homed_on_premises(&user) {
         return Err(Error::invalid(format!(
             "{} is already homed online (HostingProvider {}); Move-CsUser moves users of Skype for Business Server only.",
             user.user_principal_name,
@@ -169,7 +186,7 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         if let Some(provider) = &changes.audio_conferencing_provider {
             u.profile.audio_conferencing_provider = cleared(provider);
         }
-        if changes.move_online {
+        if move_online {
             u.profile.hosting_provider = Some(ONLINE_HOSTING_PROVIDER.into());
             u.profile.account_type = "User".into();
             u.profile.interpreted_user_type = Some("PureOnlineTeamsOnlyUser".into());

@@ -9,7 +9,8 @@ BeforeAll {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore')
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
     function Copy-ModuleWithoutLibrary {
@@ -45,7 +46,8 @@ Describe 'Manifest' {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore') {
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 }
@@ -127,7 +129,8 @@ Describe 'Help' {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore') {
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"   # not the generated syntax stub
