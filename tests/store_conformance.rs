@@ -278,6 +278,45 @@ pub fn users_are_found_by_each_index_within_their_tenant(store: &dyn Store) {
     assert_eq!(t.user_count, 3);
 }
 
+pub fn a_user_update_writes_what_is_not_a_key_in_one_transaction(store: &dyn Store) {
+    let t = directory(store, 2, 0);
+    let before = the_user(store, &t, 1);
+    let after = store
+        .update_user(before.key, &mut |u| {
+            u.teams_upgrade_effective_mode = "TeamsOnly".into();
+            u.audio_conferencing_toll_number = Some("+1 425 555 0199".into());
+            u.profile.mailbox_location = Some(EXCHANGE_ON_PREMISES.into());
+            u.profile
+                .policies
+                .set("TeamsUpgradePolicy", Some("UpgradeToTeams".into()));
+            // A key is not written.
+            u.display_name = "Renamed".into();
+            Ok(())
+        })
+        .unwrap();
+    let read = the_user(store, &t, 1);
+    assert_eq!(read.teams_upgrade_effective_mode, "TeamsOnly");
+    assert_eq!(
+        read.audio_conferencing_toll_number,
+        after.audio_conferencing_toll_number
+    );
+    assert_eq!(read.profile, after.profile);
+    assert_eq!(read.display_name, before.display_name);
+    // An error from the closure changes nothing; the other user is untouched.
+    let e = store
+        .update_user(read.key, &mut |u| {
+            u.teams_upgrade_effective_mode = "Islands".into();
+            Err(meeting_migration::Error::invalid("no"))
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    assert_eq!(the_user(store, &t, 1), read);
+    assert_eq!(
+        the_user(store, &t, 2).teams_upgrade_effective_mode,
+        before.teams_upgrade_effective_mode
+    );
+}
+
 pub fn users_page_in_key_or_upn_order(store: &dyn Store) {
     let t = directory(store, 12, 0);
     let first = store.users_page(&t, None, None, 5).unwrap();
@@ -787,6 +826,7 @@ macro_rules! conformance {
                 settings_change_in_one_transaction,
                 users_are_found_by_each_index_within_their_tenant,
                 users_page_in_key_or_upn_order,
+                a_user_update_writes_what_is_not_a_key_in_one_transaction,
                 an_import_is_all_or_nothing,
                 meetings_of_a_user_are_rows_as_stored,
                 one_open_request_per_user_and_queue_positions,

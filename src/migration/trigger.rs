@@ -131,10 +131,12 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         }
     }
     // `Tag:UpgradeToTeams` is how Get-CsTeamsUpgradePolicy names an instance.
-    let policy_name = changes
-        .teams_upgrade_policy
-        .as_deref()
-        .map(|p| p.trim().strip_prefix("Tag:").or_else(|| p.trim().strip_prefix("tag:")).unwrap_or(p.trim()));
+    let policy_name = changes.teams_upgrade_policy.as_deref().map(|p| {
+        p.trim()
+            .strip_prefix("Tag:")
+            .or_else(|| p.trim().strip_prefix("tag:"))
+            .unwrap_or(p.trim())
+    });
     let policy_mode = match policy_name.and_then(cleared) {
         Some(name) => Some(
             UPGRADE_POLICIES
