@@ -745,6 +745,24 @@ int32_t mms_tenants_list(const mms_store *store,
                          char **out_error);
 
 /**
+ * The instances of `TeamsUpgradePolicy` (the built-in ones and `Global`), as
+ * `Get-CsTeamsUpgradePolicy` lists them; the same in every tenant.
+ *
+ * - `identity`: NULL for all, else one instance (`Tag:UpgradeToTeams`, `UpgradeToTeams`,
+ *   `Global`); an unknown one gives an empty list.
+ * - `filter`: NULL, or a wildcard (`*Teams*`) the identity matches.
+ * - `out_json`: required; on success receives
+ *   `[{"Identity","Description","Mode","NotifySfbUsers"}...]` (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_upgrade_policies_list(const char *identity,
+                                  const char *filter,
+                                  char **out_json,
+                                  char **out_error);
+
+/**
  * Changes a user and starts the meeting migration the change calls for, as the service
  * does on its own: a move from on-premises, a Teams upgrade policy of a meetings mode, the
  * Audio Conferencing licence (each only while the tenant's switches allow it).
@@ -753,7 +771,8 @@ int32_t mms_tenants_list(const mms_store *store,
  * - `changes_json`: required; `{"Identity":"...","Tenant":null|"guid"}` with any of
  *   `"MailboxLocation":"ExchangeOnline"|"ExchangeOnPremises"|""`,
  *   `"AudioConferencingProvider":"name"|""`, `"AudioConferencingLicense":bool`,
- *   `"MoveOnline":bool`, `"TeamsUpgradePolicy":"instance"|""` (empty clears).
+ *   `"MoveTarget":"sipfed.online.lync.com"`, `"TeamsUpgradePolicy":"instance"|""` (empty
+ *   clears).
  * - `out_json`: required; on success receives
  *   `{"User":User,"Request":null|status,"Existing":bool,"NotTriggered":null|"why"}` (free
  *   with `mms_string_free`). `Existing` means `Request` is the user's open request.

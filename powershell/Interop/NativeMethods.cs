@@ -27,6 +27,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_error_codes(out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_upgrade_policies_list(string? identity, string? filter, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_store_open(string? path, out MmsStoreHandle outStore, out IntPtr outError);
 
     [LibraryImport(LibraryName)]

@@ -133,6 +133,7 @@ internal sealed class UserUpdate
 [JsonSerializable(typeof(FaultInjection))]
 [JsonSerializable(typeof(UserChanges))]
 [JsonSerializable(typeof(UserUpdate))]
+[JsonSerializable(typeof(TeamsUpgradePolicy[]))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]

@@ -30,6 +30,7 @@
         'Grant-CsTeamsUpgradePolicy'
         'Get-MmsFaultInjection'
         'Set-MmsFaultInjection'
+        'Get-CsTeamsUpgradePolicy'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

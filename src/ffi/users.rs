@@ -4,7 +4,7 @@
 use libc::c_char;
 
 use crate::directory::UserQuery;
-use crate::migration::trigger::UserChanges;
+use crate::migration::trigger::{self, UserChanges};
 
 use super::args;
 use super::panic::boundary;
@@ -96,5 +96,31 @@ pub unsafe extern "C" fn mms_user_update(
         let changes: UserChanges = args::json(changes_json, "changes_json")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.update_user(&changes)?)
+    })
+}
+
+/// The instances of `TeamsUpgradePolicy` (the built-in ones and `Global`), as
+/// `Get-CsTeamsUpgradePolicy` lists them; the same in every tenant.
+///
+/// - `identity`: NULL for all, else one instance (`Tag:UpgradeToTeams`, `UpgradeToTeams`,
+///   `Global`); an unknown one gives an empty list.
+/// - `filter`: NULL, or a wildcard (`*Teams*`) the identity matches.
+/// - `out_json`: required; on success receives
+///   `[{"Identity","Description","Mode","NotifySfbUsers"}...]` (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_upgrade_policies_list(
+    identity: *const c_char,
+    filter: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_upgrade_policies_list", out_error, || {
+        let identity = args::optional_string(identity, "identity")?;
+        let filter = args::optional_string(filter, "filter")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&trigger::upgrade_policies(identity, filter))
     })
 }

@@ -39,6 +39,50 @@ pub const UPGRADE_POLICIES: &[(&str, &str)] = &[
     ("UpgradeToTeams", "TeamsOnly"),
 ];
 
+/// One instance of `TeamsUpgradePolicy`, as `Get-CsTeamsUpgradePolicy` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpgradePolicy {
+    /// `Tag:<name>`, or `Global` for the tenant's default.
+    pub identity: String,
+    pub description: String,
+    pub mode: &'static str,
+    pub notify_sfb_users: bool,
+}
+
+/// The built-in instances and `Global` (the tenant default, Islands): those whose identity
+/// is `identity` (with or without `Tag:`), or matches the `filter` wildcard, or all.
+pub fn upgrade_policies(identity: Option<&str>, filter: Option<&str>) -> Vec<UpgradePolicy> {
+    let fold = |t: &str| t.trim().to_lowercase();
+    let builtin = UPGRADE_POLICIES.iter().map(|(name, mode)| UpgradePolicy {
+        identity: format!("Tag:{name}"),
+        description: format!("Sets the user's coexistence mode to {mode}."),
+        mode,
+        notify_sfb_users: name.ends_with("WithNotify"),
+    });
+    let global = UpgradePolicy {
+        identity: "Global".into(),
+        description: "The tenant's default: Islands.".into(),
+        mode: "Islands",
+        notify_sfb_users: false,
+    };
+    std::iter::once(global)
+        .chain(builtin)
+        .filter(|p| {
+            let id = fold(&p.identity);
+            let short = id.strip_prefix("tag:").unwrap_or(&id).to_string();
+            identity.filter(|i| !i.trim().is_empty()).map_or(true, |i| {
+                let i = fold(i);
+                i == id || i == short
+            }) && filter.filter(|f| !f.trim().is_empty()).map_or(true, |f| {
+                let f = fold(f);
+                directory::filter::wildcard_match(&f, &id)
+                    || directory::filter::wildcard_match(&f, &short)
+            })
+        })
+        .collect()
+}
+
 /// Changes to one user; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]

@@ -10,7 +10,7 @@ BeforeAll {
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
-        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection')
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
     function Copy-ModuleWithoutLibrary {
@@ -47,7 +47,7 @@ Describe 'Manifest' {
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
-        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection') {
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 }
@@ -130,7 +130,7 @@ Describe 'Help' {
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
-        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection') {
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"   # not the generated syntax stub

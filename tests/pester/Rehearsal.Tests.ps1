@@ -178,6 +178,24 @@ Describe 'Changes that start migrations' {
         (Get-CsMeetingMigrationStatus -Identity user31@contoso.com -TriggeredBy UpgradePolicy).MigrationType | Should -Be 'SfbToTeams'
     }
 
+    It 'Get-CsTeamsUpgradePolicy lists the built-in instances and their modes' {
+        $all = @(Get-CsTeamsUpgradePolicy)
+        $all.Count | Should -Be 10
+        $all.Identity | Should -Contain 'Global'
+        (Get-CsTeamsUpgradePolicy -Identity UpgradeToTeams).Mode | Should -Be 'TeamsOnly'
+        (Get-CsTeamsUpgradePolicy -Identity Tag:SfBWithTeamsCollabAndMeetingsWithNotify).NotifySfbUsers | Should -BeTrue
+        @(Get-CsTeamsUpgradePolicy -Filter '*WithNotify').Count | Should -Be 4
+        @(Get-CsTeamsUpgradePolicy -Identity NoSuchPolicy) | Should -BeNullOrEmpty
+    }
+
+    It 'about_MeetingMigration explains triggers and their switches' {
+        $about = Get-Help about_MeetingMigration | Out-String
+        $about | Should -Match 'TRIGGERS'
+        foreach ($word in 'UserMove', 'UpgradePolicy', 'License', 'AutomaticallyMigrateUserMeetings', 'MigrateMeetingsToTeams', 'TimeScale') {
+            $about | Should -Match $word
+        }
+    }
+
     It 'Grant-CsTeamsUpgradePolicy accepts -MigrateMeetingsToTeams with a warning naming Start-CsExMeetingMigration' {
         Grant-CsTeamsUpgradePolicy -Identity user36@contoso.com -PolicyName Islands -MigrateMeetingsToTeams $true -WarningVariable warned -WarningAction SilentlyContinue -Confirm:$false
         "$warned" | Should -BeLike '*no longer supported*Start-CsExMeetingMigration*'
