@@ -771,8 +771,8 @@ int32_t mms_upgrade_policies_list(const char *identity,
  * - `changes_json`: required; `{"Identity":"...","Tenant":null|"guid"}` with any of
  *   `"MailboxLocation":"ExchangeOnline"|"ExchangeOnPremises"|""`,
  *   `"AudioConferencingProvider":"name"|""`, `"AudioConferencingLicense":bool`,
- *   `"MoveTarget":"sipfed.online.lync.com"`, `"TeamsUpgradePolicy":"instance"|""` (empty
- *   clears).
+ *   `"MoveTarget":"sipfed.online.lync.com"`, `"TeamsUpgradePolicy":"instance"|""`,
+ *   `"ServiceNumber":"+1 ..."|""`, `"TollFreeServiceNumber":"+1 ..."|""` (empty clears).
  * - `out_json`: required; on success receives
  *   `{"User":User,"Request":null|status,"Existing":bool,"NotTriggered":null|"why"}` (free
  *   with `mms_string_free`). `Existing` means `Request` is the user's open request.

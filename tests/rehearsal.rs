@@ -386,3 +386,48 @@ fn an_upgrade_policy_of_a_meetings_mode_starts_a_migration_and_others_do_not() {
         .unwrap_err();
     assert!(e.message.contains("UpgradeToTeams"), "{}", e.message);
 }
+
+#[test]
+fn a_new_service_number_refreshes_the_meetings_and_the_same_number_does_not() {
+    let (_store, svc) = sample(10, 2);
+    let number = |n: &str| UserChanges {
+        service_number: Some(n.into()),
+        ..change("user1@contoso.com")
+    };
+    let changed = svc.update_user(&number("tel:+1 425 555 0177")).unwrap();
+    assert_eq!(
+        changed.user.audio_conferencing_toll_number.as_deref(),
+        Some("+1 425 555 0177")
+    );
+    let request = changed.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::AudioConferencing, MigrationType::ToSameType)
+    );
+    drain(&svc, &fast_options());
+    let meetings = svc.meetings(None, "user1@contoso.com").unwrap();
+    let now = svc.clock().now();
+    assert!(meetings.iter().filter(|m| m.row.last_end() > now).all(|m| m
+        .online_meeting_block
+        .as_deref()
+        .unwrap()
+        .contains("+1 425 555 0177")));
+    // The same number again is no change.
+    let same = svc.update_user(&number("+1 425 555 0177")).unwrap();
+    assert!(same.request.is_none() && same.not_triggered.is_none());
+    let e = svc.update_user(&number("call me")).unwrap_err();
+    assert!(e.message.starts_with("ServiceNumber:"), "{}", e.message);
+    // The numbers of a user on a third-party provider are not Microsoft's to change.
+    svc.update_user(&UserChanges {
+        audio_conferencing_provider: Some("InterCall".into()),
+        ..change("user2@contoso.com")
+    })
+    .unwrap();
+    let e = svc
+        .update_user(&UserChanges {
+            toll_free_service_number: Some("+1 800 555 0111".into()),
+            ..change("user2@contoso.com")
+        })
+        .unwrap_err();
+    assert!(e.message.contains("third-party"), "{}", e.message);
+}

@@ -95,7 +95,9 @@ internal sealed record UserChanges(
     string? AudioConferencingProvider = null,
     bool? AudioConferencingLicense = null,
     string? MoveTarget = null,
-    string? TeamsUpgradePolicy = null);
+    string? TeamsUpgradePolicy = null,
+    string? ServiceNumber = null,
+    string? TollFreeServiceNumber = null);
 
 internal sealed class UserUpdate
 {

@@ -31,6 +31,7 @@
         'Get-MmsFaultInjection'
         'Set-MmsFaultInjection'
         'Get-CsTeamsUpgradePolicy'
+        'Set-CsOnlineDialInConferencingUser'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

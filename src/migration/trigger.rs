@@ -106,6 +106,23 @@ pub struct UserChanges {
     /// A built-in `TeamsUpgradePolicy` instance; empty removes the user's assignment.
     #[serde(default)]
     pub teams_upgrade_policy: Option<String>,
+    /// The user's audio-conferencing (toll) number (`-ServiceNumber`); empty clears it.
+    #[serde(default)]
+    pub service_number: Option<String>,
+    /// The user's toll-free number (`-TollFreeServiceNumber`); empty clears it.
+    #[serde(default)]
+    pub toll_free_service_number: Option<String>,
+}
+
+/// A dial-in number as the cmdlets take it (`+14255550100`, `tel:+1 425 555 0100`),
+/// without `tel:`; empty stays empty (it clears the number).
+fn dial_in_number(name: &str, number: &str) -> Result<String> {
+    let bare = without_prefix(number, "tel:");
+    if !bare.is_empty() {
+        directory::validate::check_phone_number(bare)
+            .map_err(|why| Error::invalid(format!("{name}: {why}.")).with_target(number))?;
+    }
+    Ok(bare.to_string())
 }
 
 /// A user after a change, and the migration it started (or why it started none).
@@ -149,6 +166,14 @@ fn has_audio_conferencing(user: &User) -> bool {
     })
 }
 
+/// `text` trimmed, without `prefix` (any case) if it starts with it.
+fn without_prefix<'a>(text: &'a str, prefix: &str) -> &'a str {
+    let text = text.trim();
+    text.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .map_or(text, |_| text[prefix.len()..].trim())
+}
+
 fn cleared(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_string())
@@ -175,12 +200,10 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         }
     }
     // `Tag:UpgradeToTeams` is how Get-CsTeamsUpgradePolicy names an instance.
-    let policy_name = changes.teams_upgrade_policy.as_deref().map(|p| {
-        p.trim()
-            .strip_prefix("Tag:")
-            .or_else(|| p.trim().strip_prefix("tag:"))
-            .unwrap_or(p.trim())
-    });
+    let policy_name = changes
+        .teams_upgrade_policy
+        .as_deref()
+        .map(|p| without_prefix(p, "Tag:"));
     let policy_mode = match policy_name.and_then(cleared) {
         Some(name) => Some(
             UPGRADE_POLICIES
@@ -217,6 +240,30 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
             "{} is already homed online (HostingProvider {}); Move-CsUser moves users of Skype for Business Server only.",
             user.user_principal_name,
             user.profile.hosting_provider.as_deref().unwrap_or("none")
+        ))
+        .with_target(changes.identity.clone()));
+    }
+
+    let service_number = changes
+        .service_number
+        .as_deref()
+        .map(|n| dial_in_number("ServiceNumber", n))
+        .transpose()?;
+    let toll_free_number = changes
+        .toll_free_service_number
+        .as_deref()
+        .map(|n| dial_in_number("TollFreeServiceNumber", n))
+        .transpose()?;
+    let dial_in_change = service_number.is_some() || toll_free_number.is_some();
+    if let Some(provider) = user
+        .profile
+        .audio_conferencing_provider
+        .as_ref()
+        .filter(|_| dial_in_change)
+    {
+        return Err(Error::invalid(format!(
+            "{} uses the third-party audio-conferencing provider {provider}; Set-CsOnlineDialInConferencingUser changes Microsoft audio conferencing only.",
+            user.user_principal_name
         ))
         .with_target(changes.identity.clone()));
     }
@@ -261,6 +308,32 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
                     audio_conferencing: false,
                 });
             }
+        }
+        let before = (
+            u.audio_conferencing_toll_number.clone(),
+            u.audio_conferencing_toll_free_number.clone(),
+        );
+        if let Some(number) = &service_number {
+            u.audio_conferencing_toll_number = cleared(number);
+        }
+        if let Some(number) = &toll_free_number {
+            u.audio_conferencing_toll_free_number = cleared(number);
+        }
+        let numbers_changed = before
+            != (
+                u.audio_conferencing_toll_number.clone(),
+                u.audio_conferencing_toll_free_number.clone(),
+            );
+        if numbers_changed && homed_on_premises(u) {
+            not_triggered = Some(format!("{} is homed on-premises: its meetings are not in the online service until Move-CsUser.", u.user_principal_name));
+        } else if numbers_changed && trigger.is_none() {
+            // New coordinates for the invitations: the meetings stay what they are.
+            trigger = Some(Trigger {
+                by: TriggeredBy::AudioConferencing,
+                source: SourceMeetingType::All,
+                target: TargetMeetingType::Current,
+                audio_conferencing: true,
+            });
         }
         if let Some(assign) = changes.audio_conferencing_license {
             if assign != has_audio_conferencing(u) {

@@ -178,6 +178,16 @@ Describe 'Changes that start migrations' {
         (Get-CsMeetingMigrationStatus -Identity user31@contoso.com -TriggeredBy UpgradePolicy).MigrationType | Should -Be 'SfbToTeams'
     }
 
+    It 'Set-CsOnlineDialInConferencingUser -ServiceNumber starts an AudioConferencing migration; -ResetLeaderPin does not' {
+        Set-CsOnlineDialInConferencingUser -Identity user24@contoso.com -ResetLeaderPin -AllowTollFreeDialIn $true -Confirm:$false
+        @(Get-CsMeetingMigrationStatus -Identity user24@contoso.com -TriggeredBy AudioConferencing) | Should -BeNullOrEmpty
+        $user = Set-CsOnlineDialInConferencingUser -Identity user24@contoso.com -ServiceNumber tel:+14255550177 -PassThru -Confirm:$false
+        $user.AudioConferencingTollNumber | Should -Be '+14255550177'
+        (Get-CsMeetingMigrationStatus -Identity user24@contoso.com -TriggeredBy AudioConferencing).MigrationType | Should -Be 'ToSameType'
+        { Set-CsOnlineDialInConferencingUser -Identity user24@contoso.com -ServiceNumber 'call me' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MeetingMigration.InvalidArgument*'
+    }
+
     It 'Get-CsTeamsUpgradePolicy lists the built-in instances and their modes' {
         $all = @(Get-CsTeamsUpgradePolicy)
         $all.Count | Should -Be 10
