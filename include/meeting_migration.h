@@ -311,6 +311,43 @@ int32_t mms_error_codes(char **out_json,
                         char **out_error);
 
 /**
+ * A tenant's fault injection.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `out_json`: required; on success receives
+ *   `{"TransientRate":0.0,"PermanentRate":0.0,"Seed":0}` (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_fault_injection_get(const mms_store *store,
+                                const char *tenant,
+                                char **out_json,
+                                char **out_error);
+
+/**
+ * Changes a tenant's fault injection: the worker then fails that fraction of batches
+ * transiently (retried with back-off) and of meetings for good, drawn from the seed.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `changes_json`: required; any subset of
+ *   `{"TransientFailureRate":0..1,"PermanentFailureRate":0..1,"Seed":int}`.
+ * - `out_json`: required; on success receives the fault injection after the change (free
+ *   with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Errors: `MMS_STATUS_INVALID_ARGUMENT` for a rate outside 0..1, tenant errors.
+ * Thread-safe.
+ */
+int32_t mms_fault_injection_set(const mms_store *store,
+                                const char *tenant,
+                                const char *changes_json,
+                                char **out_json,
+                                char **out_error);
+
+/**
  * Resolves an identity to exactly one user of a tenant.
  *
  * - `store`: required.
@@ -370,7 +407,8 @@ int32_t mms_migration_config_get(const mms_store *store,
  *
  * - `store`: required.
  * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
- * - `changes_json`: required; any subset of `{"MeetingMigrationEnabled":bool,"HoldMinutes":int}`.
+ * - `changes_json`: required; any subset of
+ *   `{"MeetingMigrationEnabled":bool,"HoldMinutes":int,"TimeScale":int}`.
  * - `out_json`: required; on success receives the configuration after the change (free
  *   with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
@@ -726,6 +764,48 @@ int32_t mms_tenant_set_default(const mms_store *store,
 int32_t mms_tenants_list(const mms_store *store,
                          char **out_json,
                          char **out_error);
+
+/**
+ * The instances of `TeamsUpgradePolicy` (the built-in ones and `Global`), as
+ * `Get-CsTeamsUpgradePolicy` lists them; the same in every tenant.
+ *
+ * - `identity`: NULL for all, else one instance (`Tag:UpgradeToTeams`, `UpgradeToTeams`,
+ *   `Global`); an unknown one gives an empty list.
+ * - `filter`: NULL, or a wildcard (`*Teams*`) the identity matches.
+ * - `out_json`: required; on success receives
+ *   `[{"Identity","Description","Mode","NotifySfbUsers"}...]` (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_upgrade_policies_list(const char *identity,
+                                  const char *filter,
+                                  char **out_json,
+                                  char **out_error);
+
+/**
+ * Changes a user and starts the meeting migration the change calls for, as the service
+ * does on its own: a move from on-premises, a Teams upgrade policy of a meetings mode, the
+ * Audio Conferencing licence (each only while the tenant's switches allow it).
+ *
+ * - `store`: required.
+ * - `changes_json`: required; `{"Identity":"...","Tenant":null|"guid"}` with any of
+ *   `"MailboxLocation":"ExchangeOnline"|"ExchangeOnPremises"|""`,
+ *   `"AudioConferencingProvider":"name"|""`, `"AudioConferencingLicense":bool`,
+ *   `"MoveTarget":"sipfed.online.lync.com"`, `"TeamsUpgradePolicy":"instance"|""`,
+ *   `"ServiceNumber":"+1 ..."|""`, `"TollFreeServiceNumber":"+1 ..."|""` (empty clears).
+ * - `out_json`: required; on success receives
+ *   `{"User":User,"Request":null|status,"Existing":bool,"NotTriggered":null|"why"}` (free
+ *   with `mms_string_free`). `Existing` means `Request` is the user's open request.
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (an unknown value, a
+ * move of a user already online). Thread-safe.
+ */
+int32_t mms_user_update(const mms_store *store,
+                        const char *changes_json,
+                        char **out_json,
+                        char **out_error);
 
 /**
  * Lists one page of a tenant's users in a stable order.

@@ -94,6 +94,18 @@ named_enum! {
 }
 
 named_enum! {
+    /// What started a request: an admin's `Start-CsExMeetingMigration`, or a change to the
+    /// user the service reacts to on its own.
+    TriggeredBy {
+        Admin = "Admin",
+        UserMove = "UserMove",
+        AudioConferencing = "AudioConferencing",
+        License = "License",
+        UpgradePolicy = "UpgradePolicy",
+    } what "TriggeredBy"
+}
+
+named_enum! {
     /// A meeting's outcome within one request.
     MeetingOutcomeState { Pending = "Pending", Succeeded = "Succeeded", Failed = "Failed" } what "meeting outcome"
 }
@@ -173,6 +185,10 @@ pub struct Tenant {
     pub meeting_migration_enabled: bool,
     #[serde(skip)]
     pub hold_minutes: i64,
+    #[serde(skip)]
+    pub time_scale: i64,
+    #[serde(skip)]
+    pub fault_injection: FaultInjection,
 }
 
 impl Tenant {
@@ -183,7 +199,40 @@ impl Tenant {
             tenant_id: self.tenant_id,
             meeting_migration_enabled: self.meeting_migration_enabled,
             hold_minutes: self.hold_minutes,
+            time_scale: self.time_scale,
+            fault_injection: self.fault_injection.clone(),
         }
+    }
+
+    /// A duration of the tenant's rules (hold, back-off, retry window) on its time scale.
+    pub fn scaled_ms(&self, ms: i64) -> i64 {
+        ms / self.time_scale.max(1)
+    }
+}
+
+/// Failures the worker makes up for a tenant's requests, to rehearse the retry logic
+/// (`Set-MmsFaultInjection`): each batch fails transiently with `transient_rate`, each
+/// meeting fails for good with `permanent_rate`, drawn from `seed`. Off when both are 0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FaultInjection {
+    pub transient_rate: f64,
+    pub permanent_rate: f64,
+    pub seed: i64,
+}
+
+/// Changes for `set_fault_injection`; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FaultInjectionChanges {
+    pub transient_failure_rate: Option<f64>,
+    pub permanent_failure_rate: Option<f64>,
+    pub seed: Option<i64>,
+}
+
+impl FaultInjection {
+    pub fn enabled(&self) -> bool {
+        self.transient_rate > 0.0 || self.permanent_rate > 0.0
     }
 }
 
@@ -432,8 +481,30 @@ pub struct UserProfile {
     /// When the user was deleted; a soft-deleted user is listed only with `-SoftDeletedUser`.
     #[serde(default)]
     pub soft_deletion_timestamp: Option<Timestamp>,
+    /// Product-only: where the user's mailbox is, `ExchangeOnline` when not set (the
+    /// Meeting Migration Service works only on mailboxes in Exchange Online).
+    #[serde(default)]
+    pub mailbox_location: Option<String>,
+    /// Product-only: the user's third-party audio-conferencing provider (ACP); not set
+    /// when Microsoft provides the user's audio conferencing.
+    #[serde(default)]
+    pub audio_conferencing_provider: Option<String>,
     #[serde(flatten)]
     pub policies: Policies,
+}
+
+/// `MailboxLocation` of a mailbox in Exchange Online.
+pub const EXCHANGE_ONLINE: &str = "ExchangeOnline";
+/// `MailboxLocation` of a mailbox in Exchange on-premises.
+pub const EXCHANGE_ON_PREMISES: &str = "ExchangeOnPremises";
+
+impl UserProfile {
+    /// Whether the user's mailbox is in Exchange Online (where MMS can update meetings).
+    pub fn mailbox_in_exchange_online(&self) -> bool {
+        self.mailbox_location
+            .as_deref()
+            .map_or(true, |l| l.eq_ignore_ascii_case(EXCHANGE_ONLINE))
+    }
 }
 
 impl Default for UserProfile {
@@ -682,6 +753,10 @@ user_fields! {
     PreferredDataLocation: Text, true => |u| FieldValue::text(&u.profile.preferred_data_location), set |p, v| p.preferred_data_location = v.into_text();
     CountryAbbreviation: Text, true => |u| FieldValue::text(&u.profile.country_abbreviation), set |p, v| p.country_abbreviation = v.into_text();
     PhoneNumber: Text, true => |u| FieldValue::text(&u.profile.phone_number), set |p, v| p.phone_number = v.into_text();
+    /// Product-only: `ExchangeOnline` (when not set) or `ExchangeOnPremises`.
+    MailboxLocation: Text, true => |u| FieldValue::text(&u.profile.mailbox_location), set |p, v| p.mailbox_location = v.into_text();
+    /// Product-only: a third-party audio-conferencing provider, if the user has one.
+    AudioConferencingProvider: Text, true => |u| FieldValue::text(&u.profile.audio_conferencing_provider), set |p, v| p.audio_conferencing_provider = v.into_text();
     TeamsUpgradePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpgradePolicy")), set |p, v| p.policies.set("TeamsUpgradePolicy", v.into_text());
     ArchivingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ArchivingPolicy")), set |p, v| p.policies.set("ArchivingPolicy", v.into_text());
     CallingLineIdentity: Text, true => |u| FieldValue::text(&u.profile.policies.get("CallingLineIdentity")), set |p, v| p.policies.set("CallingLineIdentity", v.into_text());
@@ -832,7 +907,7 @@ pub struct Meeting {
 }
 
 /// The tenant's `MigrationConfiguration` (`Get-CsTenantMigrationConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MigrationConfiguration {
     pub identity: &'static str,
@@ -840,6 +915,12 @@ pub struct MigrationConfiguration {
     pub meeting_migration_enabled: bool,
     /// Minutes a request waits before the worker takes it (real MMS holds ≥ 90).
     pub hold_minutes: i64,
+    /// How many times faster than real time the tenant's hold, back-off and retry window
+    /// run (1 = real time; product-only, for rehearsals).
+    pub time_scale: i64,
+    /// Shown by `Get-MmsFaultInjection`, not by this record.
+    #[serde(skip)]
+    pub fault_injection: FaultInjection,
 }
 
 /// Changes for `set_migration_configuration`; absent fields stay as they are.
@@ -848,6 +929,7 @@ pub struct MigrationConfiguration {
 pub struct MigrationConfigurationChanges {
     pub meeting_migration_enabled: Option<bool>,
     pub hold_minutes: Option<i64>,
+    pub time_scale: Option<i64>,
 }
 
 /// The dial-in conferencing settings that matter to migration.
@@ -991,6 +1073,8 @@ pub struct MigrationStatus {
     pub last_message: Option<String>,
     pub create_date: Timestamp,
     pub modified_date: Timestamp,
+    /// What started the request (not a property of Microsoft's record).
+    pub triggered_by: TriggeredBy,
 }
 
 /// One meeting's outcome within a request.
@@ -1130,6 +1214,7 @@ pub struct NewRequest {
     pub migration_type: MigrationType,
     /// Earliest time the worker may take it (creation + the tenant's hold time).
     pub not_before: Timestamp,
+    pub triggered_by: TriggeredBy,
 }
 
 impl NewRequest {
@@ -1154,6 +1239,7 @@ impl NewRequest {
             last_message: None,
             create_date: now,
             modified_date: now,
+            triggered_by: self.triggered_by,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::directory::{self, UserPage, UserQuery};
 use crate::error::{Error, ErrorCode, Result};
 use crate::migration::request::{self, Preview, PreviewSummary, StartRequest};
 use crate::migration::status::{self, StatusQuery};
+use crate::migration::trigger::{self, UserChanges, UserUpdate};
 use crate::migration::worker::{Worker, WorkerOptions};
 use crate::model::*;
 use crate::store::{self, Store, StoreReads};
@@ -156,6 +157,26 @@ impl Service {
         changes: &MigrationConfigurationChanges,
     ) -> Result<MigrationConfiguration> {
         directory::set_migration_configuration(&*self.store, tenant, changes)
+    }
+
+    /// The tenant's fault injection (off unless set).
+    pub fn fault_injection(&self, tenant: Option<&str>) -> Result<FaultInjection> {
+        directory::fault_injection(self.store.reads(), tenant)
+    }
+
+    /// Sets the tenant's fault injection (see [`directory::set_fault_injection`]).
+    pub fn set_fault_injection(
+        &self,
+        tenant: Option<&str>,
+        changes: &FaultInjectionChanges,
+    ) -> Result<FaultInjection> {
+        directory::set_fault_injection(&*self.store, tenant, changes)
+    }
+
+    /// Changes a user and starts the migration the change calls for, if any (see
+    /// [`trigger::update_user`]).
+    pub fn update_user(&self, changes: &UserChanges) -> Result<UserUpdate> {
+        trigger::update_user(&*self.store, changes, self.now())
     }
 
     pub fn dial_in_settings(&self, tenant: Option<&str>) -> Result<DialInSettings> {

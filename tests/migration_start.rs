@@ -296,6 +296,7 @@ fn disabling_migration_while_a_batch_is_being_queued_queues_nothing() {
         target: TargetMeetingType::Current,
         migration_type: MigrationType::ToSameType,
         not_before: Timestamp::now(),
+        triggered_by: TriggeredBy::Admin,
     };
     // The rules were checked with migration enabled; then an admin disables it.
     svc.set_migration_configuration(

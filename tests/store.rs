@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meeting_migration::migration::request::StartRequest;
+use meeting_migration::migration::status::StatusQuery;
+use meeting_migration::model::TriggeredBy;
 use meeting_migration::store::sqlite::{schema, SqliteStore};
 use meeting_migration::{ErrorCode, Service};
 use support::*;
@@ -74,6 +76,9 @@ fn the_schema_version_table_records_every_step() {
 fn downgrade(store: &TestStore, version: usize) {
     let conn = store.sql();
     let later: &[(usize, &str)] = &[
+        (4, "ALTER TABLE requests DROP COLUMN triggered_by; ALTER TABLE tenants DROP COLUMN time_scale;
+             ALTER TABLE tenants DROP COLUMN fault_transient_rate; ALTER TABLE tenants DROP COLUMN fault_permanent_rate;
+             ALTER TABLE tenants DROP COLUMN fault_seed"),
         (3, "ALTER TABLE users DROP COLUMN profile; ALTER TABLE tenants DROP COLUMN dial_in_options"),
         (2, "DROP TABLE outcomes; DROP TABLE requests; ALTER TABLE meetings DROP COLUMN rewrite_count"),
     ];
@@ -89,7 +94,7 @@ fn downgrade(store: &TestStore, version: usize) {
     .unwrap();
     assert_eq!(
         schema::STEPS.len(),
-        3,
+        4,
         "a new step needs its line in downgrade()"
     );
 }
@@ -150,6 +155,49 @@ fn a_version_2_store_is_upgraded_and_its_users_read_as_enabled_users() {
     assert_eq!(
         ken.profile.policies.get("ArchivingPolicy").as_deref(),
         Some("RedmondArchiving")
+    );
+}
+
+#[test]
+fn a_version_3_store_is_upgraded_and_its_requests_read_as_started_by_an_admin() {
+    let store = TestStore::new();
+    let queued = {
+        let svc = store.open();
+        svc.create_sample_tenant(&meeting_migration::directory::sample::SampleOptions {
+            user_count: 5,
+            meetings_per_user: 2,
+            ..Default::default()
+        })
+        .unwrap();
+        svc.start(&StartRequest::new("John@contoso.com")).unwrap()
+    };
+    downgrade(&store, 3);
+    drop(SqliteStore::open_at_version(&store.path, 3).unwrap());
+
+    let svc = store.open();
+    let upgraded = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), schema::STEPS.len());
+    drop(upgraded);
+    // The request step 3 wrote reads as started by an admin, and filters as one.
+    let old = status_of(&svc, &queued.status);
+    assert_eq!(old.triggered_by, TriggeredBy::Admin);
+    let query = |t: TriggeredBy| StatusQuery {
+        triggered_by: Some(t),
+        ..Default::default()
+    };
+    assert_eq!(svc.status(&query(TriggeredBy::Admin)).unwrap(), [old]);
+    assert!(svc
+        .status(&query(TriggeredBy::UserMove))
+        .unwrap()
+        .is_empty());
+    // The tenant runs in real time with no fault injected.
+    let c = svc.migration_configuration(None).unwrap();
+    assert_eq!((c.time_scale, c.fault_injection.enabled()), (1, false));
+    // And the queue works on: the old request finishes.
+    drain(&svc, &fast_options());
+    assert_eq!(
+        status_of(&svc, &queued.status).state,
+        meeting_migration::model::RequestState::Succeeded
     );
 }
 

@@ -121,6 +121,7 @@ fn request(tenant: &Tenant, user: User, not_before: Timestamp) -> NewRequest {
         target: TargetMeetingType::Teams,
         migration_type: MigrationType::AllToTeams,
         not_before,
+        triggered_by: TriggeredBy::Admin,
     }
 }
 
@@ -184,8 +185,15 @@ pub fn settings_change_in_one_transaction(store: &dyn Store) {
     let t = tenant(store, "Contoso");
     let changed = store
         .update_migration_configuration(&t, &mut |c| {
+            assert_eq!((c.time_scale, c.fault_injection.enabled()), (1, false));
             c.hold_minutes = 90;
             c.meeting_migration_enabled = false;
+            c.time_scale = 3600;
+            c.fault_injection = FaultInjection {
+                transient_rate: 0.25,
+                permanent_rate: 0.125,
+                seed: -7,
+            };
             Ok(())
         })
         .unwrap();
@@ -195,6 +203,7 @@ pub fn settings_change_in_one_transaction(store: &dyn Store) {
     );
     let t = store.tenant(t.tenant_id).unwrap().unwrap();
     assert_eq!(t.migration_configuration(), changed);
+    assert_eq!((t.time_scale, t.fault_injection.seed), (3600, -7));
     // An error from the closure changes nothing.
     let e = store
         .update_dial_in_settings(&t, &mut |s| {
@@ -267,6 +276,45 @@ pub fn users_are_found_by_each_index_within_their_tenant(store: &dyn Store) {
         "no such tenant"
     );
     assert_eq!(t.user_count, 3);
+}
+
+pub fn a_user_update_writes_what_is_not_a_key_in_one_transaction(store: &dyn Store) {
+    let t = directory(store, 2, 0);
+    let before = the_user(store, &t, 1);
+    let after = store
+        .update_user(before.key, &mut |u| {
+            u.teams_upgrade_effective_mode = "TeamsOnly".into();
+            u.audio_conferencing_toll_number = Some("+1 425 555 0199".into());
+            u.profile.mailbox_location = Some(EXCHANGE_ON_PREMISES.into());
+            u.profile
+                .policies
+                .set("TeamsUpgradePolicy", Some("UpgradeToTeams".into()));
+            // A key is not written.
+            u.display_name = "Renamed".into();
+            Ok(())
+        })
+        .unwrap();
+    let read = the_user(store, &t, 1);
+    assert_eq!(read.teams_upgrade_effective_mode, "TeamsOnly");
+    assert_eq!(
+        read.audio_conferencing_toll_number,
+        after.audio_conferencing_toll_number
+    );
+    assert_eq!(read.profile, after.profile);
+    assert_eq!(read.display_name, before.display_name);
+    // An error from the closure changes nothing; the other user is untouched.
+    let e = store
+        .update_user(read.key, &mut |u| {
+            u.teams_upgrade_effective_mode = "Islands".into();
+            Err(meeting_migration::Error::invalid("no"))
+        })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    assert_eq!(the_user(store, &t, 1), read);
+    assert_eq!(
+        the_user(store, &t, 2).teams_upgrade_effective_mode,
+        before.teams_upgrade_effective_mode
+    );
 }
 
 pub fn users_page_in_key_or_upn_order(store: &dyn Store) {
@@ -672,11 +720,37 @@ pub fn status_filters_and_users_per_state(store: &dyn Store) {
         }),
         0
     );
+    // What started a request is kept and filtered on.
+    let mut moved = request(&t, the_user(store, &t, 3), later);
+    moved.triggered_by = TriggeredBy::UserMove;
+    let queued = store.start_requests(&[moved], later).unwrap();
+    assert_eq!(queued[0].status.triggered_by, TriggeredBy::UserMove);
+    let by_trigger = |t: TriggeredBy| {
+        store
+            .requests(&StatusFilter {
+                triggered_by: Some(t),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let triggered = by_trigger(TriggeredBy::UserMove);
+    assert_eq!(triggered.len(), 1);
+    assert_eq!(triggered[0], queued[0].status);
+    assert_eq!(by_trigger(TriggeredBy::Admin).len(), 3);
+    assert_eq!(
+        store
+            .request(queued[0].status.correlation_id)
+            .unwrap()
+            .unwrap()
+            .status
+            .triggered_by,
+        TriggeredBy::UserMove
+    );
     let mut per_state = store.users_per_state(&StatusFilter::default()).unwrap();
     per_state.sort_by_key(|(s, _)| s.as_str());
     assert_eq!(
         per_state,
-        [(RequestState::Pending, 2), (RequestState::Succeeded, 1)],
+        [(RequestState::Pending, 3), (RequestState::Succeeded, 1)],
         "distinct users, states without requests left out"
     );
 }
@@ -752,6 +826,7 @@ macro_rules! conformance {
                 settings_change_in_one_transaction,
                 users_are_found_by_each_index_within_their_tenant,
                 users_page_in_key_or_upn_order,
+                a_user_update_writes_what_is_not_a_key_in_one_transaction,
                 an_import_is_all_or_nothing,
                 meetings_of_a_user_are_rows_as_stored,
                 one_open_request_per_user_and_queue_positions,

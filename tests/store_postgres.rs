@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use meeting_migration::store::postgres::PostgresStore;
-use meeting_migration::store::Store;
+use meeting_migration::store::{Store, StoreReads};
 use meeting_migration::ErrorCode;
 use support::postgres::{self, Sql, PASSWORD, PASSWORD_ROLE};
 
@@ -121,6 +121,40 @@ fn an_old_schema_is_upgraded_and_a_newer_one_refused() {
         Ok(_) => panic!("a newer schema was accepted"),
     };
     assert_eq!(e.code, ErrorCode::StoreTooNew, "{}", e.message);
+}
+
+#[test]
+fn a_step_3_database_is_upgraded_and_its_requests_read_as_started_by_an_admin() {
+    let Some(db) = postgres::database() else {
+        return;
+    };
+    drop(PostgresStore::open_at_version(&db.uri, 3).unwrap());
+    // What the code of step 3 wrote: a tenant, a user and a request, without the columns of
+    // step 4.
+    let sql = Sql::connect(&db.uri);
+    sql.execute(
+        "INSERT INTO tenants(tenant_id, name, is_default, user_count)
+             VALUES ('38aad667-af54-4397-aaa7-e94c79ec2308', 'Contoso', true, 1);
+         INSERT INTO users(tenant, object_id, upn, upn_key, display_name, display_key, mode)
+             VALUES (1, '00000000-0000-4000-8000-000000000001', 'a@contoso.com', 'a@contoso.com', 'A', 'a', 'Islands');
+         INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type,
+                              migration_type, state, create_date, modified_date, not_before)
+             VALUES ('00000000-0000-4000-8000-000000000002', 1, 1, '00000000-0000-4000-8000-000000000001',
+                     'a@contoso.com', 'All', 'Current', 'ToSameType', 'Pending', 1, 1, 1);",
+    );
+    let store = PostgresStore::open(&db.uri).unwrap();
+    assert_eq!(store.schema_version().unwrap(), postgres_steps());
+    let requests = store.requests(&Default::default()).unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].triggered_by,
+        meeting_migration::model::TriggeredBy::Admin
+    );
+    let tenant = store.default_tenant().unwrap().unwrap();
+    assert_eq!(
+        (tenant.time_scale, tenant.fault_injection.enabled()),
+        (1, false)
+    );
 }
 
 #[test]

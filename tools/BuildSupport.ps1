@@ -211,7 +211,7 @@ function Invoke-LintTask {
 # MEETING_MIGRATION_STORE at a PostgreSQL database (see tests/pester/TestSupport.ps1).
 $script:SharedStoreSuites = @(
     'StartCsExMeetingMigration.Tests.ps1', 'GetCsMeetingMigrationStatus.Tests.ps1', 'Jobs.Tests.ps1',
-    'Settings.Tests.ps1', 'MmsCommands.Tests.ps1', 'SharedQueue.Tests.ps1')
+    'Settings.Tests.ps1', 'MmsCommands.Tests.ps1', 'SharedQueue.Tests.ps1', 'Rehearsal.Tests.ps1')
 
 # The folder of PostgreSQL's server programs (15 preferred), or $null.
 function Find-PostgresBin {

@@ -103,6 +103,8 @@ fn tenant() -> Tenant {
         user_count: 0,
         meeting_migration_enabled: true,
         hold_minutes: 0,
+        time_scale: 1,
+        fault_injection: Default::default(),
     }
 }
 

@@ -50,6 +50,11 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     [ValidateSet("ToSameType", "AllToTeams", "SfbToSfb", "SfbToTeams", "TeamsToTeams")]
     public string? MigrationType { get; set; }
 
+    /// <summary>Only requests started this way: by an admin, or by a change the service reacts to (product-only).</summary>
+    [Parameter(ParameterSetName = QuerySet)]
+    [ValidateSet("Admin", "UserMove", "AudioConferencing", "License", "UpgradePolicy")]
+    public string? TriggeredBy { get; set; }
+
     /// <summary>One State/UserCount row per state instead of the records.</summary>
     [Parameter(ParameterSetName = QuerySet)]
     public SwitchParameter SummaryOnly { get; set; }
@@ -68,7 +73,7 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
     public Guid CorrelationId { get; set; }
 
     private static readonly string[] QueryParameters =
-        [nameof(Identity), nameof(StartTime), nameof(EndTime), nameof(State), nameof(MigrationType), nameof(SummaryOnly)];
+        [nameof(Identity), nameof(StartTime), nameof(EndTime), nameof(State), nameof(MigrationType), nameof(TriggeredBy), nameof(SummaryOnly)];
 
     private bool queryOnCommandLine;
 
@@ -79,7 +84,7 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
         if (queryOnCommandLine && MyInvocation.BoundParameters.ContainsKey(nameof(CorrelationId)))
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ParameterBindingException("-CorrelationId names one request; it cannot be combined with -Identity, -StartTime, -EndTime, -State, -MigrationType or -SummaryOnly."),
+                new ParameterBindingException("-CorrelationId names one request; it cannot be combined with -Identity, -StartTime, -EndTime, -State, -MigrationType, -TriggeredBy or -SummaryOnly."),
                 "AmbiguousParameterSet", ErrorCategory.InvalidArgument, CorrelationId));
         }
 
@@ -106,7 +111,7 @@ public sealed class GetCsMeetingMigrationStatusCommand : TenantCmdlet
             return;
         }
 
-        var query = new StatusQuery(TenantArgument, Identity, StartTime?.ToUniversalTime(), EndTime?.ToUniversalTime(), State, MigrationType);
+        var query = new StatusQuery(TenantArgument, Identity, StartTime?.ToUniversalTime(), EndTime?.ToUniversalTime(), State, MigrationType, TriggeredBy);
         if (SummaryOnly)
         {
             WriteObject(Store.SummarizeStatus(query), enumerateCollection: true);

@@ -26,6 +26,11 @@ public sealed class SetCsTenantMigrationConfigurationCommand
     [Parameter]
     public int? HoldMinutes { get; set; }
 
+    /// <summary>Product-only: runs the tenant's hold, back-off and retry window this many times faster than real
+    /// time (1 = real time), to rehearse in minutes what takes a day. Status timestamps stay real time.</summary>
+    [Parameter]
+    public int? TimeScale { get; set; }
+
     private protected override string SettingsName => "tenant migration configuration";
 
     private protected override Guid TenantOf(TenantMigrationConfiguration instance) => instance.TenantId;
@@ -34,11 +39,13 @@ public sealed class SetCsTenantMigrationConfigurationCommand
     {
         var changes = new MigrationConfigChanges(
             MeetingMigrationEnabled ?? instance?.MeetingMigrationEnabled,
-            HoldMinutes ?? instance?.HoldMinutes);
+            HoldMinutes ?? instance?.HoldMinutes,
+            TimeScale ?? instance?.TimeScale);
         return new(
             [
                 (nameof(changes.MeetingMigrationEnabled), changes.MeetingMigrationEnabled),
                 (nameof(changes.HoldMinutes), changes.HoldMinutes),
+                (nameof(changes.TimeScale), changes.TimeScale),
             ],
             tenant => Store.SetMigrationConfiguration(tenant, changes));
     }

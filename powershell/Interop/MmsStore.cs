@@ -213,6 +213,25 @@ internal sealed unsafe class MmsStore
             (json, out r, out e) => NativeMethods.mms_migration_config_set(handle, tenant, json, out r, out e), WireJson.Default.TenantMigrationConfiguration);
     }
 
+    internal FaultInjection GetFaultInjection(string? tenant)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_fault_injection_get(handle, tenant, out r, out e),
+            WireJson.Default.FaultInjection);
+    }
+
+    internal FaultInjection SetFaultInjection(string? tenant, FaultInjectionChanges changes)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        return NativeCall.Invoke(changes, WireJson.Default.FaultInjectionChanges,
+            (json, out r, out e) => NativeMethods.mms_fault_injection_set(handle, tenant, json, out r, out e), WireJson.Default.FaultInjection);
+    }
+
+    /// <summary>Changes a user; the library queues the migration the change calls for (see <see cref="UserUpdate"/>).</summary>
+    internal UserUpdate UpdateUser(UserChanges changes) =>
+        NativeCall.Invoke(changes, WireJson.Default.UserChanges,
+            (json, out r, out e) => NativeMethods.mms_user_update(handle, json, out r, out e), WireJson.Default.UserUpdate);
+
     internal DialInConferencingTenantSettings GetDialInSettings(string? tenant)
     {
         CStringArgument.Other(tenant, "tenant");

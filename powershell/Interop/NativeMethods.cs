@@ -27,6 +27,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_error_codes(out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_upgrade_policies_list(string? identity, string? filter, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_store_open(string? path, out MmsStoreHandle outStore, out IntPtr outError);
 
     [LibraryImport(LibraryName)]
@@ -79,6 +82,15 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_migration_config_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_fault_injection_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_fault_injection_set(MmsStoreHandle store, string? tenant, byte* changesJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_user_update(MmsStoreHandle store, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_dialin_settings_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);

@@ -55,13 +55,14 @@ internal sealed class UsersPage
     public long? Next { get; set; }
 }
 
-internal sealed record StatusQuery(string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType);
+internal sealed record StatusQuery(
+    string? Tenant, string? Identity, DateTime? StartTime, DateTime? EndTime, string? State, string? MigrationType, string? TriggeredBy);
 
 internal sealed record NewTenantRequest(string? TenantId, string Name, TenantDomain[] Domains, bool Default);
 
 internal sealed record SampleTenantOptions(string? TenantId, int? UserCount, int? MeetingsPerUser, int? Seed);
 
-internal sealed record MigrationConfigChanges(bool? MeetingMigrationEnabled, int? HoldMinutes);
+internal sealed record MigrationConfigChanges(bool? MeetingMigrationEnabled, int? HoldMinutes, int? TimeScale);
 
 internal sealed record DialInSettingsChanges(
     bool? AutomaticallyMigrateUserMeetings,
@@ -88,6 +89,27 @@ internal sealed record DialInSettingsChanges(
 
 internal sealed record ImportProgress(long Done, long Total);
 
+internal sealed record FaultInjectionChanges(double? TransientFailureRate, double? PermanentFailureRate, long? Seed);
+
+internal sealed record UserChanges(
+    string Identity,
+    string? Tenant,
+    string? MailboxLocation = null,
+    string? AudioConferencingProvider = null,
+    bool? AudioConferencingLicense = null,
+    string? MoveTarget = null,
+    string? TeamsUpgradePolicy = null,
+    string? ServiceNumber = null,
+    string? TollFreeServiceNumber = null);
+
+internal sealed class UserUpdate
+{
+    public OnlineUser User { get; set; } = new();
+    public MigrationStatus? Request { get; set; }
+    public bool Existing { get; set; }
+    public string? NotTriggered { get; set; }
+}
+
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NativeError))]
 [JsonSerializable(typeof(ErrorCodeEntry[]))]
@@ -112,6 +134,11 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(DialInConferencingTenantSettings))]
 [JsonSerializable(typeof(DialInSettingsChanges))]
 [JsonSerializable(typeof(ImportProgress))]
+[JsonSerializable(typeof(FaultInjectionChanges))]
+[JsonSerializable(typeof(FaultInjection))]
+[JsonSerializable(typeof(UserChanges))]
+[JsonSerializable(typeof(UserUpdate))]
+[JsonSerializable(typeof(TeamsUpgradePolicy[]))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]

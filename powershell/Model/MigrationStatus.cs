@@ -29,6 +29,9 @@ public sealed class MigrationStatus
     public DateTime CreateDate { get; set; }
     /// <summary>UTC.</summary>
     public DateTime ModifiedDate { get; set; }
+    /// <summary>What started the request: Admin (Start-CsExMeetingMigration) or a change the service reacts to
+    /// (UserMove, AudioConferencing, License, UpgradePolicy). Not a property of Microsoft's record.</summary>
+    public string TriggeredBy { get; set; } = "Admin";
     /// <summary>1 = the next request the worker will take; null when not pending or not fetched singly.</summary>
     public int? QueuePosition { get; set; }
     /// <summary>Per-meeting outcomes; null when not fetched singly.</summary>

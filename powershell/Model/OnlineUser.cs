@@ -59,6 +59,10 @@ public sealed class OnlineUser
     public string? PreferredDataLocation { get; set; }
     public string? CountryAbbreviation { get; set; }
     public string? PhoneNumber { get; set; }
+    /// <summary>Product-only: ExchangeOnline (when null) or ExchangeOnPremises; MMS fails on an on-premises mailbox.</summary>
+    public string? MailboxLocation { get; set; }
+    /// <summary>Product-only: the user's third-party audio-conferencing provider, null when Microsoft provides it.</summary>
+    public string? AudioConferencingProvider { get; set; }
 
     // Per-user policies: null unless assigned (and with -SkipUserPolicies).
     public string? TeamsUpgradePolicy { get; set; }

@@ -13,4 +13,6 @@ public sealed class TenantMigrationConfiguration
     public bool MeetingMigrationEnabled { get; set; }
     /// <summary>Minutes the worker waits before it takes a new request (the real service holds about 90).</summary>
     public int HoldMinutes { get; set; }
+    /// <summary>Product-only: how many times faster than real time the hold, back-off and retry window run.</summary>
+    public int TimeScale { get; set; } = 1;
 }

@@ -24,6 +24,14 @@
         'Get-MmsMeeting'
         'Test-MmsStore'
         'Backup-MmsStore'
+        'Set-MmsUser'
+        'Set-MmsUserLicense'
+        'Move-CsUser'
+        'Grant-CsTeamsUpgradePolicy'
+        'Get-MmsFaultInjection'
+        'Set-MmsFaultInjection'
+        'Get-CsTeamsUpgradePolicy'
+        'Set-CsOnlineDialInConferencingUser'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

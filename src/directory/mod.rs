@@ -691,6 +691,14 @@ pub fn set_migration_configuration(
             "minutes (one week at most)",
         )?;
     }
+    if let Some(scale) = changes.time_scale {
+        check_range(
+            "TimeScale",
+            scale,
+            &TIME_SCALE,
+            "(1 = real time; 86400 runs a day in a second)",
+        )?;
+    }
     let tenant = self::tenant(store.reads(), tenant)?;
     store.update_migration_configuration(&tenant, &mut |c| {
         if let Some(enabled) = changes.meeting_migration_enabled {
@@ -699,8 +707,48 @@ pub fn set_migration_configuration(
         if let Some(hold) = changes.hold_minutes {
             c.hold_minutes = hold;
         }
+        if let Some(scale) = changes.time_scale {
+            c.time_scale = scale;
+        }
         Ok(())
     })
+}
+
+/// The range of `TimeScale`: how many times faster than real time a tenant's hold,
+/// back-off and retry window run.
+pub const TIME_SCALE: std::ops::RangeInclusive<i64> = 1..=86_400;
+
+/// The tenant's fault injection (`Get-MmsFaultInjection`).
+pub fn fault_injection(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<FaultInjection> {
+    Ok(self::tenant(reads, tenant)?.fault_injection)
+}
+
+/// Sets the tenant's fault injection (`Set-MmsFaultInjection`); absent values stay.
+pub fn set_fault_injection(
+    store: &dyn Store,
+    tenant: Option<&str>,
+    changes: &FaultInjectionChanges,
+) -> Result<FaultInjection> {
+    for (name, rate) in [
+        ("TransientFailureRate", changes.transient_failure_rate),
+        ("PermanentFailureRate", changes.permanent_failure_rate),
+    ] {
+        if let Some(rate) = rate.filter(|r| !(0.0..=1.0).contains(r)) {
+            return Err(Error::invalid(format!(
+                "{name} {rate} is out of range: use a fraction from 0 (never) to 1 (always)."
+            ))
+            .with_target(rate.to_string()));
+        }
+    }
+    let tenant = self::tenant(store.reads(), tenant)?;
+    let c = store.update_migration_configuration(&tenant, &mut |c| {
+        let f = &mut c.fault_injection;
+        f.transient_rate = changes.transient_failure_rate.unwrap_or(f.transient_rate);
+        f.permanent_rate = changes.permanent_failure_rate.unwrap_or(f.permanent_rate);
+        f.seed = changes.seed.unwrap_or(f.seed);
+        Ok(())
+    })?;
+    Ok(c.fault_injection)
 }
 
 pub fn dial_in_settings(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<DialInSettings> {

@@ -249,6 +249,35 @@ fn interpreted_user_type(account_type: &str, mode: &str) -> &'static str {
     }
 }
 
+/// The numbered users among whom some fail (the default sample's size): the users after
+/// them all migrate, so a large sample stays a tenant whose migrations succeed.
+const FAILING_AMONG: usize = 100;
+
+/// Users whose mailbox is in Exchange on-premises: users 7, 48 and 89.
+pub fn has_on_premises_mailbox(n: usize) -> bool {
+    n <= FAILING_AMONG && n % 41 == 7
+}
+
+/// Users on a third-party audio-conferencing provider: users 19, 56 and 93.
+pub fn has_third_party_acp(n: usize) -> bool {
+    n <= FAILING_AMONG && n % 37 == 19
+}
+
+/// What makes the Meeting Migration Service fail for numbered user `n`, if anything, so
+/// that the failure recipe (`Where State -eq Failed`) shows rows with their causes.
+fn failure_cause(n: usize) -> Vec<(UserField, String)> {
+    if has_on_premises_mailbox(n) {
+        vec![(UserField::MailboxLocation, EXCHANGE_ON_PREMISES.to_string())]
+    } else if has_third_party_acp(n) {
+        vec![(
+            UserField::AudioConferencingProvider,
+            "InterCall".to_string(),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 enum NamedUser {
     John,
     Ken,
@@ -521,7 +550,10 @@ impl SampleGenerator {
             (UserField::DistinguishedName, &dn),
             (UserField::TeamsUpgradeEffectiveMode, mode),
         ]);
-        for (field, value) in numbered_profile(n, mode, self.now) {
+        for (field, value) in numbered_profile(n, mode, self.now)
+            .into_iter()
+            .chain(failure_cause(n))
+        {
             fields.set(field, value);
         }
         data.users.push(NewUser::from_fields(fields, tenant, &upn)?);

@@ -5,7 +5,9 @@
 use libc::c_char;
 
 use crate::directory::sample::SampleOptions;
-use crate::model::{DialInSettingsChanges, MigrationConfigurationChanges, NewTenant};
+use crate::model::{
+    DialInSettingsChanges, FaultInjectionChanges, MigrationConfigurationChanges, NewTenant,
+};
 
 use super::args;
 use super::panic::boundary;
@@ -157,7 +159,8 @@ pub unsafe extern "C" fn mms_migration_config_get(
 ///
 /// - `store`: required.
 /// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
-/// - `changes_json`: required; any subset of `{"MeetingMigrationEnabled":bool,"HoldMinutes":int}`.
+/// - `changes_json`: required; any subset of
+///   `{"MeetingMigrationEnabled":bool,"HoldMinutes":int,"TimeScale":int}`.
 /// - `out_json`: required; on success receives the configuration after the change (free
 ///   with `mms_string_free`).
 /// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
@@ -177,6 +180,60 @@ pub unsafe extern "C" fn mms_migration_config_set(
         let changes: MigrationConfigurationChanges = args::json(changes_json, "changes_json")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&service.set_migration_configuration(tenant, &changes)?)
+    })
+}
+
+/// A tenant's fault injection.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `out_json`: required; on success receives
+///   `{"TransientRate":0.0,"PermanentRate":0.0,"Seed":0}` (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_fault_injection_get(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_fault_injection_get", out_error, || {
+        let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.fault_injection(tenant)?)
+    })
+}
+
+/// Changes a tenant's fault injection: the worker then fails that fraction of batches
+/// transiently (retried with back-off) and of meetings for good, drawn from the seed.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `changes_json`: required; any subset of
+///   `{"TransientFailureRate":0..1,"PermanentFailureRate":0..1,"Seed":int}`.
+/// - `out_json`: required; on success receives the fault injection after the change (free
+///   with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Errors: `MMS_STATUS_INVALID_ARGUMENT` for a rate outside 0..1, tenant errors.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_fault_injection_set(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    changes_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_fault_injection_set", out_error, || {
+        let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let changes: FaultInjectionChanges = args::json(changes_json, "changes_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.set_fault_injection(tenant, &changes)?)
     })
 }
 

@@ -4,6 +4,7 @@
 use libc::c_char;
 
 use crate::directory::UserQuery;
+use crate::migration::trigger::{self, UserChanges};
 
 use super::args;
 use super::panic::boundary;
@@ -63,5 +64,63 @@ pub unsafe extern "C" fn mms_users_list(
         let query: UserQuery = args::optional_json(query_json, "query_json")?;
         let out = args::out(out_page_json, "out_page_json")?;
         out.json(&service.list_users(&query)?)
+    })
+}
+
+/// Changes a user and starts the meeting migration the change calls for, as the service
+/// does on its own: a move from on-premises, a Teams upgrade policy of a meetings mode, the
+/// Audio Conferencing licence (each only while the tenant's switches allow it).
+///
+/// - `store`: required.
+/// - `changes_json`: required; `{"Identity":"...","Tenant":null|"guid"}` with any of
+///   `"MailboxLocation":"ExchangeOnline"|"ExchangeOnPremises"|""`,
+///   `"AudioConferencingProvider":"name"|""`, `"AudioConferencingLicense":bool`,
+///   `"MoveTarget":"sipfed.online.lync.com"`, `"TeamsUpgradePolicy":"instance"|""`,
+///   `"ServiceNumber":"+1 ..."|""`, `"TollFreeServiceNumber":"+1 ..."|""` (empty clears).
+/// - `out_json`: required; on success receives
+///   `{"User":User,"Request":null|status,"Existing":bool,"NotTriggered":null|"why"}` (free
+///   with `mms_string_free`). `Existing` means `Request` is the user's open request.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (an unknown value, a
+/// move of a user already online). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_user_update(
+    store: *const MmsStore,
+    changes_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_user_update", out_error, || {
+        let service = MmsStore::service(store)?;
+        let changes: UserChanges = args::json(changes_json, "changes_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.update_user(&changes)?)
+    })
+}
+
+/// The instances of `TeamsUpgradePolicy` (the built-in ones and `Global`), as
+/// `Get-CsTeamsUpgradePolicy` lists them; the same in every tenant.
+///
+/// - `identity`: NULL for all, else one instance (`Tag:UpgradeToTeams`, `UpgradeToTeams`,
+///   `Global`); an unknown one gives an empty list.
+/// - `filter`: NULL, or a wildcard (`*Teams*`) the identity matches.
+/// - `out_json`: required; on success receives
+///   `[{"Identity","Description","Mode","NotifySfbUsers"}...]` (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_upgrade_policies_list(
+    identity: *const c_char,
+    filter: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_upgrade_policies_list", out_error, || {
+        let identity = args::optional_string(identity, "identity")?;
+        let filter = args::optional_string(filter, "filter")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&trigger::upgrade_policies(identity, filter))
     })
 }

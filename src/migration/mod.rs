@@ -2,4 +2,5 @@
 
 pub mod request;
 pub mod status;
+pub mod trigger;
 pub mod worker;

@@ -24,6 +24,13 @@ pub struct StartRequest {
     pub source_meeting_type: SourceMeetingType,
     #[serde(default = "default_target")]
     pub target_meeting_type: TargetMeetingType,
+    /// What starts it: an admin through the C ABI, a trigger inside the service.
+    #[serde(skip, default = "admin")]
+    pub triggered_by: TriggeredBy,
+}
+
+fn admin() -> TriggeredBy {
+    TriggeredBy::Admin
 }
 
 fn default_source() -> SourceMeetingType {
@@ -41,6 +48,7 @@ impl StartRequest {
             tenant: None,
             source_meeting_type: default_source(),
             target_meeting_type: default_target(),
+            triggered_by: admin(),
         }
     }
 }
@@ -266,6 +274,7 @@ fn new_request(
             request.source_meeting_type,
             request.target_meeting_type,
         ),
-        not_before: now.plus_ms(tenant.hold_minutes * MINUTE_MS),
+        not_before: now.plus_ms(tenant.scaled_ms(tenant.hold_minutes * MINUTE_MS)),
+        triggered_by: request.triggered_by,
     })
 }

@@ -30,6 +30,8 @@ pub struct StatusQuery {
     pub state: Option<RequestState>,
     #[serde(default)]
     pub migration_type: Option<MigrationType>,
+    #[serde(default)]
+    pub triggered_by: Option<TriggeredBy>,
 }
 
 fn request_not_found(correlation_id: &str) -> Error {
@@ -86,6 +88,7 @@ fn status_filter(reads: &dyn StoreReads, query: &StatusQuery) -> Result<StatusFi
         created_to: query.end_time,
         state: query.state,
         migration_type: query.migration_type,
+        triggered_by: query.triggered_by,
     })
 }
 

@@ -13,10 +13,13 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::request::meetings_in_scope;
-use crate::error::{Error, Result};
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Result};
 use crate::invitation::{self, join_domain, JoinDetails};
-use crate::model::RequestState;
-use crate::store::{Claim, MeetingResult, RequestEnd, Store};
+use crate::model::{DialInSettings, FaultInjection, MigrationStatus, RequestState, Tenant};
+use crate::rng::SplitMix64;
+use crate::store::{Claim, MeetingResult, RequestEnd, Store, TenantScope, UserIndex};
 use crate::time::{Clock, Timestamp, DAY_MS, HOUR_MS};
 
 /// Meetings with more attendees than this are not migrated.
@@ -229,29 +232,39 @@ pub fn run_once(
     let Some(claim) = store.claim(owner, clock.now(), options.lease_ms)? else {
         return Ok(false);
     };
-    let outcome = migrate(store, clock, options, &claim, stop);
+    // The tenant's settings (time scale, fault injection, dial-in) as they are now.
+    let tenant = store
+        .tenant(claim.status.tenant_id)
+        .and_then(|t| t.ok_or_else(|| Error::internal("the request's tenant is not in the store")));
+    let time_scale = tenant.as_ref().map_or(1, |t| t.time_scale.max(1));
+    let outcome = tenant.and_then(|tenant| migrate(store, clock, options, &claim, &tenant, stop));
     // One reading of the clock: a retry's delay is exactly its back-off.
     let now = clock.now();
     let end = match outcome {
         Ok(Some(end)) => end,
         Ok(None) => return Ok(true), // lease lost: another worker has the request
-        Err(e) => transient_end(options, &claim, &e, now),
+        Err(e) => transient_end(options, &claim, &e, now, time_scale),
     };
     store.end_request(&claim, &end, now)?;
     Ok(true)
 }
 
-fn transient_end(
+/// How a request that failed transiently ends: a retry after the back-off, or Failed after
+/// [`MAX_RETRIES`] or the retry window, both divided by the tenant's `time_scale`. The times
+/// in the message are real time.
+pub fn transient_end(
     options: &WorkerOptions,
     claim: &Claim,
     error: &Error,
     now: Timestamp,
+    time_scale: i64,
 ) -> RequestEnd {
     let retry = claim.status.retry_count + 1;
     // The window opens at the first failure: a request held or queued for long still gets
     // its retries.
     let first_failure = claim.first_failure.unwrap_or(now);
-    if retry > MAX_RETRIES || now.millis() - first_failure.millis() > RETRY_WINDOW_MS {
+    let window = RETRY_WINDOW_MS / time_scale;
+    if retry > MAX_RETRIES || now.millis() - first_failure.millis() > window {
         RequestEnd::Finished {
             state: RequestState::Failed,
             message: format!(
@@ -260,12 +273,17 @@ fn transient_end(
             ),
         }
     } else {
-        let not_before = now.plus_ms(options.backoff_ms(retry));
+        let not_before = now.plus_ms(options.backoff_ms(retry) / time_scale);
+        let scale = if time_scale > 1 {
+            format!(" (time scale {time_scale})")
+        } else {
+            String::new()
+        };
         RequestEnd::Retry {
             retry_count: retry,
             not_before,
             message: format!(
-                "Transient failure ({}); retry {retry} of {MAX_RETRIES} after {}.",
+                "Transient failure ({}); retry {retry} of {MAX_RETRIES} after {}{scale}.",
                 error.message,
                 not_before.to_iso()
             ),
@@ -280,9 +298,19 @@ fn migrate(
     clock: &dyn Clock,
     options: &WorkerOptions,
     claim: &Claim,
+    tenant: &Tenant,
     stop: &StopSignal,
 ) -> Result<Option<RequestEnd>> {
     let status = &claim.status;
+    // The tenant's dial-in settings decide what the rewritten invitations carry and whether
+    // the attendees are counted as sent an update.
+    let settings = store.dial_in_settings(tenant)?;
+    if let Some(cause) = user_failure(store, tenant, status, &settings)? {
+        return Ok(Some(RequestEnd::Finished {
+            state: RequestState::Failed,
+            message: cause,
+        }));
+    }
     if !claim.scoped {
         // The first claim fixes which meetings the request takes; later claims resume them.
         let meetings: Vec<i64> = meetings_in_scope(
@@ -303,16 +331,13 @@ fn migrate(
         .user_toll
         .clone()
         .or_else(|| claim.bridge_toll.clone());
-    // The tenant's dial-in settings decide what the rewritten invitations carry and whether
-    // the attendees are counted as sent an update.
-    let settings =
-        crate::directory::dial_in_settings(store.reads(), Some(&status.tenant_id.to_string()))?;
     let toll_free = claim
         .user_toll_free
         .clone()
         .or_else(|| claim.bridge_toll_free.clone())
         .filter(|_| settings.options.include_toll_free_number_in_meeting_invites);
     let emails_sent = settings.automatically_send_emails_to_users;
+    let faults = &tenant.fault_injection;
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
@@ -320,6 +345,20 @@ fn migrate(
         }
         let work = store.pending_meetings(claim.request, after, options.batch_size)?;
         let Some(last) = work.last() else { break };
+        if faults.transient_rate > 0.0
+            && draw(
+                faults,
+                &[
+                    status.correlation_id,
+                    Uuid::from_u64_pair(status.retry_count as u64, last.meeting as u64),
+                ],
+            ) < faults.transient_rate
+        {
+            return Err(Error::new(
+                ErrorCode::Timeout,
+                "injected by Set-MmsFaultInjection: the mailbox did not answer in time",
+            ));
+        }
         after = last.meeting;
         // A short batch is the last: the outcomes were fixed when the request was scoped,
         // and only the lease holder changes them (one look at the store saved per request).
@@ -327,6 +366,12 @@ fn migrate(
         let results: Vec<MeetingResult> = work
             .into_iter()
             .map(|m| {
+                if faults.permanent_rate > 0.0 && draw(faults, &[m.meeting_id]) < faults.permanent_rate {
+                    return MeetingResult::Failed {
+                        meeting: m.meeting,
+                        message: "Injected by Set-MmsFaultInjection: Exchange refused to update this meeting. Update it by hand, or turn fault injection off and start the migration again.".into(),
+                    };
+                }
                 if m.attendee_count > MAX_ATTENDEES {
                     return MeetingResult::Failed {
                         meeting: m.meeting,
@@ -374,4 +419,49 @@ fn migrate(
         state: RequestState::Succeeded,
         message,
     }))
+}
+
+/// A number in `[0, 1)` drawn from the tenant's fault seed and `ids`: the same ids and seed
+/// always draw the same number, so a rehearsal can be run again (a meeting fails for good
+/// by its id alone; a batch fails transiently by request, retry and position).
+fn draw(faults: &FaultInjection, ids: &[Uuid]) -> f64 {
+    let mut all = vec![Uuid::from_u64_pair(faults.seed as u64, 0)];
+    all.extend_from_slice(ids);
+    (SplitMix64::digest(&all) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Why the user's request cannot be worked, as an admin can act on it: a mailbox outside
+/// Exchange Online, or a third-party audio-conferencing provider the tenant does not
+/// replace. `None` when nothing stands in the way.
+fn user_failure(
+    store: &dyn Store,
+    tenant: &Tenant,
+    status: &MigrationStatus,
+    settings: &DialInSettings,
+) -> Result<Option<String>> {
+    let Some(user) = store
+        .find_users(
+            &TenantScope::Key(tenant.key),
+            UserIndex::ObjectId,
+            &status.user_id.to_string(),
+            1,
+        )?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let upn = &user.user_principal_name;
+    if !user.profile.mailbox_in_exchange_online() {
+        return Ok(Some(format!(
+            "The mailbox of {upn} is in Exchange on-premises; the Meeting Migration Service updates meetings only in Exchange Online mailboxes. Move the mailbox to Exchange Online (here: Set-MmsUser -Identity {upn} -MailboxLocation ExchangeOnline), then run Start-CsExMeetingMigration -Identity {upn} again."
+        )));
+    }
+    if let Some(provider) = &user.profile.audio_conferencing_provider {
+        if !settings.automatically_replace_acp_provider {
+            return Ok(Some(format!(
+                "{upn} uses the third-party audio-conferencing provider {provider}, which the tenant does not replace. Run Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true (or remove the provider: Set-MmsUser -Identity {upn} -AudioConferencingProvider $null), then run Start-CsExMeetingMigration -Identity {upn} again."
+            )));
+        }
+    }
+    Ok(None)
 }

@@ -102,6 +102,7 @@ pub struct StatusFilter {
     pub created_to: Option<Timestamp>,
     pub state: Option<RequestState>,
     pub migration_type: Option<MigrationType>,
+    pub triggered_by: Option<TriggeredBy>,
 }
 
 /// One condition of a [`StatusFilter`] on the `requests` table (alias `r`): the column and
@@ -130,6 +131,8 @@ impl StatusFilter {
             self.state.map(|s| ("r.state =", Text(s.as_str()))),
             self.migration_type
                 .map(|m| ("r.migration_type =", Text(m.as_str()))),
+            self.triggered_by
+                .map(|t| ("r.triggered_by =", Text(t.as_str()))),
         ]
         .into_iter()
         .flatten()
@@ -293,6 +296,11 @@ pub trait Store: StoreReads + Send + Sync {
     ) -> Result<DialInSettings>;
 
     // Directory.
+    /// Reads the user with key `user`, lets `apply` change it and writes back what is not a
+    /// lookup key (`TeamsUpgradeEffectiveMode`, the toll numbers, the profile), in one
+    /// transaction; an error from `apply` changes nothing. The keys `apply` changes are
+    /// not written.
+    fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User>;
     /// Adds users, then meetings, in one transaction: all or nothing. A user whose canonical
     /// key (object id, UPN, SIP, logon, DN) is taken in the tenant, a meeting id taken in the
     /// store, or an organiser who is not a user of the tenant fails it with `ImportFailed`.

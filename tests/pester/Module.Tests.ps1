@@ -9,7 +9,9 @@ BeforeAll {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore')
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
+        'Set-CsOnlineDialInConferencingUser')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
     function Copy-ModuleWithoutLibrary {
@@ -45,7 +47,9 @@ Describe 'Manifest' {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore') {
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
+        'Set-CsOnlineDialInConferencingUser') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 }
@@ -127,7 +131,9 @@ Describe 'Help' {
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
-        'Test-MmsStore', 'Backup-MmsStore') {
+        'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
+        'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
+        'Set-CsOnlineDialInConferencingUser') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"   # not the generated syntax stub

@@ -115,6 +115,10 @@ impl Store for FaultyStore {
         self.maybe_fail("update_dial_in_settings")?;
         self.inner.update_dial_in_settings(tenant, apply)
     }
+    fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User> {
+        self.maybe_fail("update_user")?;
+        self.inner.update_user(user, apply)
+    }
     faulty_calls! {
         create_tenant(tenant: &NewTenant, id: Uuid) -> Tenant;
         set_default_tenant(tenant: i64) -> ();

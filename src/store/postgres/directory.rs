@@ -14,7 +14,8 @@ use crate::time::Timestamp;
 // The domains come along as JSON, in the order they were added: a tenant is one statement.
 const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count, meeting_migration_enabled, hold_minutes,
     (SELECT coalesce(json_agg(json_build_object('Name', d.name, 'NetBiosName', d.net_bios_name) ORDER BY d.position), '[]')::text
-     FROM tenant_domains d WHERE d.tenant = tenants.key)";
+     FROM tenant_domains d WHERE d.tenant = tenants.key),
+    time_scale, fault_transient_rate, fault_permanent_rate, fault_seed";
 
 pub(super) fn parse<T>(
     row: &Row,
@@ -41,6 +42,12 @@ fn tenant_from_row(row: &Row) -> R<Tenant> {
         meeting_migration_enabled: row.try_get(5)?,
         hold_minutes: row.try_get(6)?,
         domains: serde_json::from_str(&domains)?,
+        time_scale: row.try_get(8)?,
+        fault_injection: FaultInjection {
+            transient_rate: row.try_get(9)?,
+            permanent_rate: row.try_get(10)?,
+            seed: row.try_get(11)?,
+        },
     })
 }
 
@@ -154,8 +161,17 @@ pub(super) fn update_migration_configuration(
     let mut c = tenant_from_row(&row)?.migration_configuration();
     apply(&mut c)?;
     db.execute(
-        "UPDATE tenants SET meeting_migration_enabled = $2, hold_minutes = $3 WHERE key = $1",
-        &[&tenant.key, &c.meeting_migration_enabled, &c.hold_minutes],
+        "UPDATE tenants SET meeting_migration_enabled = $2, hold_minutes = $3, time_scale = $4,
+             fault_transient_rate = $5, fault_permanent_rate = $6, fault_seed = $7 WHERE key = $1",
+        &[
+            &tenant.key,
+            &c.meeting_migration_enabled,
+            &c.hold_minutes,
+            &c.time_scale,
+            &c.fault_injection.transient_rate,
+            &c.fault_injection.permanent_rate,
+            &c.fault_injection.seed,
+        ],
     )?;
     Ok(c)
 }
@@ -226,6 +242,31 @@ fn user_from_row(row: &Row, tenant_id: Uuid) -> R<User> {
         tenant_id,
         profile: profile_from_json(row.try_get(11)?)?,
     })
+}
+
+pub(super) fn update_user(db: &Db, user: i64, apply: &mut Apply<User>) -> R<User> {
+    let row = db
+        .query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS}, t.tenant_id FROM users u JOIN tenants t ON t.key = u.tenant
+                 WHERE u.key = $1 FOR UPDATE OF u"
+            ),
+            &[&user],
+        )?
+        .ok_or_else(|| Fail::App(Error::internal("the user vanished")))?;
+    let mut current = user_from_row(&row, row.try_get(12)?)?;
+    apply(&mut current)?;
+    db.execute(
+        "UPDATE users SET mode = $2, toll = $3, toll_free = $4, profile = $5 WHERE key = $1",
+        &[
+            &user,
+            &current.teams_upgrade_effective_mode,
+            &current.audio_conferencing_toll_number,
+            &current.audio_conferencing_toll_free_number,
+            &profile_to_json(&current.profile)?,
+        ],
+    )?;
+    Ok(current)
 }
 
 pub(super) fn find_users(

@@ -850,6 +850,9 @@ impl Store for PostgresStore {
             directory::update_dial_in_settings(db, tenant, apply)
         })
     }
+    fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User> {
+        self.write_all(false, |db| directory::update_user(db, user, apply))
+    }
     fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
         self.write_all(true, |db| directory::import(db, tenant, data))
     }

@@ -17,7 +17,7 @@ use crate::time::Timestamp;
 
 const STATUS_COLUMNS: &str = "r.key, r.correlation_id, r.user_id, r.upn, t.tenant_id, r.migration_type, r.source_type,
     r.target_type, r.state, r.retry_count, r.total_meeting, r.succeeded_meeting, r.failed_meeting, r.invites_update,
-    r.last_message, r.create_date, r.modified_date";
+    r.last_message, r.create_date, r.modified_date, r.triggered_by";
 const STATUS_FROM: &str = "requests r JOIN tenants t ON t.key = r.tenant";
 
 fn status_from_row(row: &Row) -> R<MigrationStatus> {
@@ -39,6 +39,7 @@ fn status_from_row(row: &Row) -> R<MigrationStatus> {
         last_message: row.try_get(14)?,
         create_date: Timestamp(row.try_get(15)?),
         modified_date: Timestamp(row.try_get(16)?),
+        triggered_by: parse(row, 17, TriggeredBy::parse)?,
     })
 }
 
@@ -83,8 +84,8 @@ pub(super) fn start_requests(db: &Db, requests: &[NewRequest], now: Timestamp) -
         // request is then looked up and returned.
         let inserted = db.query_opt(
             "INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
-                                  state, create_date, modified_date, not_before)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'Pending', $9, $9, $10)
+                                  state, create_date, modified_date, not_before, triggered_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'Pending', $9, $9, $10, $11)
              ON CONFLICT (user_key) WHERE state IN ('Pending', 'InProgress') DO NOTHING
              RETURNING key",
             &[
@@ -98,6 +99,7 @@ pub(super) fn start_requests(db: &Db, requests: &[NewRequest], now: Timestamp) -
                 &r.migration_type.as_str(),
                 &now.millis(),
                 &r.not_before.millis(),
+                &r.triggered_by.as_str(),
             ],
         )?;
         let Some(row) = inserted else {

@@ -140,4 +140,13 @@ pub const STEPS: &[&str] = &[
     ALTER TABLE users ADD COLUMN profile text NOT NULL DEFAULT '{}';
     ALTER TABLE tenants ADD COLUMN dial_in_options text NOT NULL DEFAULT '{}';
     "#,
+    // 4: what started each request (older rows read `Admin`), a tenant's time scale and
+    // its fault injection (off by default), as in the SQLite store.
+    r#"
+    ALTER TABLE requests ADD COLUMN triggered_by text NOT NULL DEFAULT 'Admin';
+    ALTER TABLE tenants ADD COLUMN time_scale bigint NOT NULL DEFAULT 1;
+    ALTER TABLE tenants ADD COLUMN fault_transient_rate double precision NOT NULL DEFAULT 0;
+    ALTER TABLE tenants ADD COLUMN fault_permanent_rate double precision NOT NULL DEFAULT 0;
+    ALTER TABLE tenants ADD COLUMN fault_seed bigint NOT NULL DEFAULT 0;
+    "#,
 ];

@@ -14,7 +14,8 @@ use crate::time::Timestamp;
 // resolution) would be a scan. The domains come along as JSON, so a tenant is one statement.
 const TENANT_COLUMNS: &str = "key, tenant_id, name, is_default, user_count, meeting_migration_enabled, hold_minutes,
     (SELECT json_group_array(json_object('Name', d.name, 'NetBiosName', d.net_bios_name))
-     FROM (SELECT name, net_bios_name FROM tenant_domains WHERE tenant = tenants.key ORDER BY rowid) d)";
+     FROM (SELECT name, net_bios_name FROM tenant_domains WHERE tenant = tenants.key ORDER BY rowid) d),
+    time_scale, fault_transient_rate, fault_permanent_rate, fault_seed";
 
 pub(super) fn uuid_column(row: &Row, index: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(index)?;
@@ -47,6 +48,12 @@ fn tenant_from_row(row: &Row) -> rusqlite::Result<Tenant> {
         domains: serde_json::from_str(&domains).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
         })?,
+        time_scale: row.get(8)?,
+        fault_injection: FaultInjection {
+            transient_rate: row.get(9)?,
+            permanent_rate: row.get(10)?,
+            seed: row.get(11)?,
+        },
     })
 }
 
@@ -124,8 +131,17 @@ pub(super) fn update_migration_configuration(
     let mut c = current.migration_configuration();
     apply(&mut c)?;
     tx.execute(
-        "UPDATE tenants SET meeting_migration_enabled = ?2, hold_minutes = ?3 WHERE key = ?1",
-        params![tenant.key, c.meeting_migration_enabled, c.hold_minutes],
+        "UPDATE tenants SET meeting_migration_enabled = ?2, hold_minutes = ?3, time_scale = ?4,
+             fault_transient_rate = ?5, fault_permanent_rate = ?6, fault_seed = ?7 WHERE key = ?1",
+        params![
+            tenant.key,
+            c.meeting_migration_enabled,
+            c.hold_minutes,
+            c.time_scale,
+            c.fault_injection.transient_rate,
+            c.fault_injection.permanent_rate,
+            c.fault_injection.seed
+        ],
     )?;
     Ok(c)
 }
@@ -224,6 +240,31 @@ fn users_where(
         user_from_row(r, uuid_column(r, 12)?)
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn update_user(tx: &Transaction, user: i64, apply: &mut Apply<User>) -> Result<User> {
+    let mut current = tx
+        .query_row(
+            &format!(
+                "SELECT {USER_COLUMNS}, t.tenant_id FROM users u JOIN tenants t ON t.key = u.tenant WHERE u.key = ?1"
+            ),
+            [user],
+            |r| user_from_row(r, uuid_column(r, 12)?),
+        )
+        .optional()?
+        .ok_or_else(|| Error::internal("the user vanished"))?;
+    apply(&mut current)?;
+    tx.execute(
+        "UPDATE users SET mode = ?2, toll = ?3, toll_free = ?4, profile = ?5 WHERE key = ?1",
+        params![
+            user,
+            current.teams_upgrade_effective_mode,
+            current.audio_conferencing_toll_number,
+            current.audio_conferencing_toll_free_number,
+            profile_to_json(&current.profile)?
+        ],
+    )?;
+    Ok(current)
 }
 
 pub(super) fn find_users(

@@ -493,6 +493,9 @@ impl Store for SqliteStore {
     ) -> Result<DialInSettings> {
         self.write(|tx| directory::update_dial_in_settings(tx, tenant, apply))
     }
+    fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User> {
+        self.write(|tx| directory::update_user(tx, user, apply))
+    }
     fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
         self.write(|tx| directory::import(tx, tenant, data))
     }

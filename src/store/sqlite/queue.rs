@@ -11,7 +11,7 @@ use crate::time::Timestamp;
 
 const STATUS_COLUMNS: &str = "r.key, r.correlation_id, r.user_id, r.upn, t.tenant_id, r.migration_type, r.source_type,
     r.target_type, r.state, r.retry_count, r.total_meeting, r.succeeded_meeting, r.failed_meeting, r.invites_update,
-    r.last_message, r.create_date, r.modified_date";
+    r.last_message, r.create_date, r.modified_date, r.triggered_by";
 const STATUS_FROM: &str = "requests r JOIN tenants t ON t.key = r.tenant";
 
 fn status_from_row(row: &Row) -> rusqlite::Result<MigrationStatus> {
@@ -33,6 +33,7 @@ fn status_from_row(row: &Row) -> rusqlite::Result<MigrationStatus> {
         last_message: row.get(14)?,
         create_date: Timestamp(row.get(15)?),
         modified_date: Timestamp(row.get(16)?),
+        triggered_by: parse_column(row, 17, TriggeredBy::parse)?,
     })
 }
 
@@ -72,8 +73,8 @@ pub(super) fn start_requests(
         // open request is then looked up and returned. No lookup in the common case.
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
-                                  state, create_date, modified_date, not_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'Pending', ?9, ?9, ?10)",
+                                  state, create_date, modified_date, not_before, triggered_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'Pending', ?9, ?9, ?10, ?11)",
         )?;
         let inserted = stmt.execute(params![
             correlation_id.to_string(),
@@ -85,7 +86,8 @@ pub(super) fn start_requests(
             r.target.as_str(),
             r.migration_type.as_str(),
             now.millis(),
-            r.not_before.millis()
+            r.not_before.millis(),
+            r.triggered_by.as_str()
         ])?;
         if inserted == 0 {
             let open = open_request(tx, r.user.key)?.ok_or_else(|| {

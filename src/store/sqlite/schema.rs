@@ -126,4 +126,14 @@ pub const STEPS: &[&str] = &[
     ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE tenants ADD COLUMN dial_in_options TEXT NOT NULL DEFAULT '{}';
     "#,
+    // 4: what started each request (rows queued before read `Admin`: only admins started
+    // them); a tenant's time scale for its hold, back-off and retry window (1 = real time)
+    // and its fault injection (off: both rates 0).
+    r#"
+    ALTER TABLE requests ADD COLUMN triggered_by TEXT NOT NULL DEFAULT 'Admin';
+    ALTER TABLE tenants ADD COLUMN time_scale INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE tenants ADD COLUMN fault_transient_rate REAL NOT NULL DEFAULT 0;
+    ALTER TABLE tenants ADD COLUMN fault_permanent_rate REAL NOT NULL DEFAULT 0;
+    ALTER TABLE tenants ADD COLUMN fault_seed INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];

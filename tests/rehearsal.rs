@@ -1,0 +1,433 @@
+//! What an admin rehearses: the time scale of a tenant's hold, back-off and retry window,
+//! fault injection through the worker's retry path, the sample tenant's failures with their
+//! causes and fixes, and the changes that start migrations on their own.
+
+mod support;
+
+use meeting_migration::migration::request::StartRequest;
+use meeting_migration::migration::status::StatusQuery;
+use meeting_migration::migration::trigger::UserChanges;
+use meeting_migration::migration::worker::{run_once, StopSignal, WorkerOptions};
+use meeting_migration::model::*;
+use meeting_migration::Service;
+use support::org::*;
+use support::*;
+
+fn configure(svc: &Service, changes: MigrationConfigurationChanges) {
+    svc.set_migration_configuration(None, &changes).unwrap();
+}
+
+fn faults(svc: &Service, transient: f64, permanent: f64, seed: i64) {
+    svc.set_fault_injection(
+        None,
+        &FaultInjectionChanges {
+            transient_failure_rate: Some(transient),
+            permanent_failure_rate: Some(permanent),
+            seed: Some(seed),
+        },
+    )
+    .unwrap();
+}
+
+/// `not_before - modified_date` of the one request of the store: its hold or back-off.
+fn wait_ms(store: &TestStore) -> i64 {
+    store
+        .sql()
+        .query_row("SELECT not_before - modified_date FROM requests", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_time_scale_divides_the_hold_the_back_off_and_the_retry_window() {
+    let (store, svc) = org_store();
+    configure(
+        &svc,
+        MigrationConfigurationChanges {
+            hold_minutes: Some(90),
+            time_scale: Some(3600),
+            ..Default::default()
+        },
+    );
+    let s = start_org_to_teams(&svc);
+    assert_eq!(wait_ms(&store), 90 * 60_000 / 3600, "90 minutes in 1.5 s");
+    store.clock.advance(1_500);
+    faults(&svc, 1.0, 0.0, 1);
+    let options = WorkerOptions {
+        backoff_base_ms: 60_000,
+        ..fast_options()
+    };
+    let stop = StopSignal::default();
+    assert!(run_once(&**svc.store(), &**svc.clock(), &options, "w", &stop).unwrap());
+    let retried = status_of(&svc, &s);
+    assert_eq!(
+        (retried.state, retried.retry_count),
+        (RequestState::Pending, 1)
+    );
+    assert_eq!(
+        wait_ms(&store),
+        60_000 / 3600,
+        "a minute's back-off in 16 ms"
+    );
+    let message = retried.last_message.unwrap();
+    assert!(
+        message.contains("injected by Set-MmsFaultInjection")
+            && message.contains("(time scale 3600)"),
+        "{message}"
+    );
+    // The status keeps real time: created and modified 1.5 s (and the test's own time) apart.
+    let apart = retried.modified_date.millis() - retried.create_date.millis();
+    assert!((1_500..60_000).contains(&apart), "{apart}");
+    // 25 hours are 25 seconds at this scale: past the retry window, the next failure ends it.
+    store.clock.advance(25_000);
+    assert!(run_once(&**svc.store(), &**svc.clock(), &options, "w", &stop).unwrap());
+    let done = status_of(&svc, &s);
+    assert_eq!((done.state, done.retry_count), (RequestState::Failed, 1));
+}
+
+#[test]
+fn injected_transient_failures_take_the_retry_path_to_nine_retries() {
+    let (_store, svc) = org_store();
+    faults(&svc, 1.0, 0.0, 7);
+    let s = start_org_to_teams(&svc);
+    drain(&svc, &fast_options());
+    let done = status_of(&svc, &s);
+    assert_eq!((done.state, done.retry_count), (RequestState::Failed, 9));
+    let message = done.last_message.unwrap();
+    assert!(
+        message.starts_with("Failed after 9 retries: injected by Set-MmsFaultInjection"),
+        "{message}"
+    );
+    // Off again, the user's next start succeeds.
+    faults(&svc, 0.0, 0.0, 7);
+    let again = start_org_to_teams(&svc);
+    drain(&svc, &fast_options());
+    assert_eq!(status_of(&svc, &again).state, RequestState::Succeeded);
+}
+
+#[test]
+fn injected_permanent_failures_fail_meetings_the_same_way_for_the_same_seed() {
+    let failed_meetings = |seed: i64| {
+        let (_store, svc) = sample(40, 4);
+        faults(&svc, 0.0, 0.5, seed);
+        let started: Vec<_> = (1..=40)
+            .map(|n| {
+                svc.start(&StartRequest::new(&format!("user{n}@contoso.com")))
+                    .unwrap()
+                    .status
+            })
+            .collect();
+        drain(&svc, &fast_options());
+        let mut failed = Vec::new();
+        for s in &started {
+            let detail = svc
+                .request_detail(None, &s.correlation_id.to_string())
+                .unwrap();
+            for m in detail.meetings {
+                if m.outcome == MeetingOutcomeState::Failed {
+                    let message = m.message.unwrap();
+                    assert!(message.starts_with("Injected by Set-MmsFaultInjection"));
+                    failed.push(m.meeting_id);
+                }
+            }
+        }
+        (failed, started.len())
+    };
+    let (first, requests) = failed_meetings(11);
+    assert_eq!(requests, 40);
+    // About half of the ~120 meetings in scope fail, and the same ones for the same seed.
+    assert!((30..=90).contains(&first.len()), "{}", first.len());
+    assert_eq!(failed_meetings(11).0, first);
+    assert_ne!(failed_meetings(12).0, first);
+}
+
+#[test]
+fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
+    let (_store, svc) = sample(100, 2);
+    let all: Vec<String> = (1..=100).map(|n| format!("user{n}@contoso.com")).collect();
+    for upn in &all {
+        svc.start(&StartRequest::new(upn)).unwrap();
+    }
+    drain(&svc, &fast_options());
+    let failed = || {
+        svc.status(&StatusQuery {
+            state: Some(RequestState::Failed),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let rows = failed();
+    let upns: Vec<&str> = rows
+        .iter()
+        .map(|r| r.user_principal_name.as_str())
+        .collect();
+    assert_eq!(
+        upns,
+        [
+            "user7@contoso.com",
+            "user19@contoso.com",
+            "user48@contoso.com",
+            "user56@contoso.com",
+            "user89@contoso.com",
+            "user93@contoso.com"
+        ]
+    );
+    for row in &rows {
+        let message = row.last_message.as_deref().unwrap();
+        assert!(
+            message.contains("Exchange on-premises") || message.contains("InterCall"),
+            "{message}"
+        );
+        assert!(message.contains("Start-CsExMeetingMigration"), "{message}");
+    }
+    // The fixes the messages name: the mailboxes move online, the tenant replaces the
+    // third-party provider.
+    for row in rows
+        .iter()
+        .filter(|r| r.last_message.as_deref().unwrap().contains("on-premises"))
+    {
+        svc.update_user(&UserChanges {
+            identity: row.user_principal_name.clone(),
+            mailbox_location: Some(EXCHANGE_ONLINE.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    svc.set_dial_in_settings(
+        None,
+        &DialInSettingsChanges {
+            automatically_replace_acp_provider: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for row in &rows {
+        svc.start(&StartRequest::new(&row.user_principal_name))
+            .unwrap();
+    }
+    drain(&svc, &fast_options());
+    for row in &rows {
+        let latest = svc
+            .status(&StatusQuery {
+                identity: Some(row.user_principal_name.clone()),
+                ..Default::default()
+            })
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(latest.state, RequestState::Succeeded, "{latest:?}");
+    }
+}
+
+fn change(identity: &str) -> UserChanges {
+    UserChanges {
+        identity: identity.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_audio_conferencing_licence_starts_a_migration_unless_the_tenant_says_not_to() {
+    let (_store, svc) = sample(10, 2);
+    // user1 has the Audio Conferencing licence in the sample: removing it is a change.
+    let remove = UserChanges {
+        audio_conferencing_license: Some(false),
+        ..change("user1@contoso.com")
+    };
+    let update = svc.update_user(&remove).unwrap();
+    let request = update.request.expect("a request");
+    assert_eq!(request.triggered_by, TriggeredBy::License);
+    assert_eq!(request.migration_type, MigrationType::ToSameType);
+    assert!(!update.existing);
+    assert!(!update
+        .user
+        .profile
+        .assigned_plan
+        .iter()
+        .any(|p| p.capability == "MCOMEETADV"));
+    // Removing it again changes nothing and starts nothing.
+    let again = svc.update_user(&remove).unwrap();
+    assert!(again.request.is_none() && again.not_triggered.is_none());
+    // Assigning it is a change: with the request still open, that request comes back.
+    let assign = UserChanges {
+        audio_conferencing_license: Some(true),
+        ..change("user1@contoso.com")
+    };
+    let assigned = svc.update_user(&assign).unwrap();
+    assert!(assigned.existing);
+    assert_eq!(
+        assigned.request.unwrap().correlation_id,
+        request.correlation_id
+    );
+    // With AutomaticallyMigrateUserMeetings off, the licence starts nothing.
+    svc.set_dial_in_settings(
+        None,
+        &DialInSettingsChanges {
+            automatically_migrate_user_meetings: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let off = svc
+        .update_user(&UserChanges {
+            audio_conferencing_license: Some(false),
+            ..change("user2@contoso.com")
+        })
+        .unwrap();
+    assert!(off.request.is_none());
+    assert!(off
+        .not_triggered
+        .unwrap()
+        .contains("AutomaticallyMigrateUserMeetings is False"));
+    let by_licence = svc
+        .status(&StatusQuery {
+            triggered_by: Some(TriggeredBy::License),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_licence.len(), 1);
+}
+
+#[test]
+fn moving_a_user_from_on_premises_migrates_its_skype_meetings_to_teams() {
+    let (_store, svc) = sample(40, 4);
+    // user17 and user34 are homed on-premises in the sample.
+    let moved = svc
+        .update_user(&UserChanges {
+            move_target: Some("sipfed.online.lync.com".into()),
+            ..change("user34@contoso.com")
+        })
+        .unwrap();
+    assert_eq!(moved.user.teams_upgrade_effective_mode, "TeamsOnly");
+    assert_eq!(
+        moved.user.profile.hosting_provider.as_deref(),
+        Some("sipfed.online.lync.com")
+    );
+    let request = moved.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::UserMove, MigrationType::SfbToTeams)
+    );
+    drain(&svc, &fast_options());
+    let meetings = svc.meetings(None, "user34@contoso.com").unwrap();
+    let now = svc.clock().now();
+    assert!(meetings
+        .iter()
+        .filter(|m| m.row.last_end() > now)
+        .all(|m| m.row.meeting_type == MeetingType::Teams));
+    // A user already online cannot be moved.
+    let e = svc
+        .update_user(&UserChanges {
+            move_target: Some("sipfed.online.lync.com".into()),
+            ..change("user34@contoso.com")
+        })
+        .unwrap_err();
+    assert!(e.message.contains("already homed online"), "{}", e.message);
+    // With migration disabled, the move happens and starts nothing.
+    configure(
+        &svc,
+        MigrationConfigurationChanges {
+            meeting_migration_enabled: Some(false),
+            ..Default::default()
+        },
+    );
+    let quiet = svc
+        .update_user(&UserChanges {
+            move_target: Some("sipfed.online.lync.com".into()),
+            ..change("user17@contoso.com")
+        })
+        .unwrap();
+    assert_eq!(quiet.user.teams_upgrade_effective_mode, "TeamsOnly");
+    assert!(quiet.request.is_none());
+    assert!(quiet
+        .not_triggered
+        .unwrap()
+        .contains("MeetingMigrationEnabled is False"));
+}
+
+#[test]
+fn an_upgrade_policy_of_a_meetings_mode_starts_a_migration_and_others_do_not() {
+    let (_store, svc) = sample(10, 2);
+    let grant = |upn: &str, policy: &str| {
+        svc.update_user(&UserChanges {
+            teams_upgrade_policy: Some(policy.into()),
+            ..change(upn)
+        })
+        .unwrap()
+    };
+    // user1 is Islands in the sample.
+    let islands = grant("user1@contoso.com", "SfBWithTeamsCollab");
+    assert!(islands.request.is_none());
+    assert_eq!(
+        islands.user.teams_upgrade_effective_mode,
+        "SfBWithTeamsCollab"
+    );
+    let upgraded = grant("user1@contoso.com", "UpgradeToTeams");
+    let request = upgraded.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::UpgradePolicy, MigrationType::SfbToTeams)
+    );
+    assert_eq!(
+        upgraded
+            .user
+            .profile
+            .policies
+            .get("TeamsUpgradePolicy")
+            .as_deref(),
+        Some("UpgradeToTeams")
+    );
+    let e = svc
+        .update_user(&UserChanges {
+            teams_upgrade_policy: Some("TeamsOnlyPlease".into()),
+            ..change("user2@contoso.com")
+        })
+        .unwrap_err();
+    assert!(e.message.contains("UpgradeToTeams"), "{}", e.message);
+}
+
+#[test]
+fn a_new_service_number_refreshes_the_meetings_and_the_same_number_does_not() {
+    let (_store, svc) = sample(10, 2);
+    let number = |n: &str| UserChanges {
+        service_number: Some(n.into()),
+        ..change("user1@contoso.com")
+    };
+    let changed = svc.update_user(&number("tel:+1 425 555 0177")).unwrap();
+    assert_eq!(
+        changed.user.audio_conferencing_toll_number.as_deref(),
+        Some("+1 425 555 0177")
+    );
+    let request = changed.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::AudioConferencing, MigrationType::ToSameType)
+    );
+    drain(&svc, &fast_options());
+    let meetings = svc.meetings(None, "user1@contoso.com").unwrap();
+    let now = svc.clock().now();
+    assert!(meetings.iter().filter(|m| m.row.last_end() > now).all(|m| m
+        .online_meeting_block
+        .as_deref()
+        .unwrap()
+        .contains("+1 425 555 0177")));
+    // The same number again is no change.
+    let same = svc.update_user(&number("+1 425 555 0177")).unwrap();
+    assert!(same.request.is_none() && same.not_triggered.is_none());
+    let e = svc.update_user(&number("call me")).unwrap_err();
+    assert!(e.message.starts_with("ServiceNumber:"), "{}", e.message);
+    // The numbers of a user on a third-party provider are not Microsoft's to change.
+    svc.update_user(&UserChanges {
+        audio_conferencing_provider: Some("InterCall".into()),
+        ..change("user2@contoso.com")
+    })
+    .unwrap();
+    let e = svc
+        .update_user(&UserChanges {
+            toll_free_service_number: Some("+1 800 555 0111".into()),
+            ..change("user2@contoso.com")
+        })
+        .unwrap_err();
+    assert!(e.message.contains("third-party"), "{}", e.message);
+}
