@@ -54,74 +54,81 @@ pub(super) fn open_request(db: &Db, user: i64) -> R<Option<MigrationStatus>> {
 }
 
 pub(super) fn start_requests(db: &Db, requests: &[NewRequest], now: Timestamp) -> R<Vec<Started>> {
-    let mut started = Vec::with_capacity(requests.len());
     // The setting was checked before this transaction; a Set-CsTenantMigrationConfiguration
     // in between must still win, so read it again and hold it (shared) to the commit.
     let mut enabled: HashMap<i64, bool> = HashMap::new();
     for r in requests {
-        let on = match enabled.get(&r.tenant) {
-            Some(on) => *on,
-            None => {
-                let on: bool = db
-                    .query_one(
-                        "SELECT meeting_migration_enabled FROM tenants WHERE key = $1 FOR SHARE",
-                        &[&r.tenant],
-                    )?
-                    .try_get(0)?;
-                enabled.insert(r.tenant, on);
-                on
-            }
-        };
-        if !on {
+        if !enabled.contains_key(&r.tenant) {
+            let on: bool = db
+                .query_one(
+                    "SELECT meeting_migration_enabled FROM tenants WHERE key = $1 FOR SHARE",
+                    &[&r.tenant],
+                )?
+                .try_get(0)?;
+            enabled.insert(r.tenant, on);
+        }
+        if !enabled[&r.tenant] {
             return Err(Fail::App(
                 Error::migration_disabled(r.tenant_id, &r.user.user_principal_name)
                     .with_target(r.user.user_principal_name.clone()),
             ));
         }
-        let correlation_id = Uuid::new_v4();
-        // The one-open-request-per-user index refuses a second open request, also one
-        // another host inserts at this moment (the insert waits for it); the user's open
-        // request is then looked up and returned.
-        let inserted = db.query_opt(
-            "INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
-                                  state, create_date, modified_date, not_before, triggered_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'Pending', $9, $9, $10, $11)
-             ON CONFLICT (user_key) WHERE state IN ('Pending', 'InProgress') DO NOTHING
-             RETURNING key",
-            &[
-                &correlation_id,
-                &r.tenant,
-                &r.user.key,
-                &r.user.identity,
-                &r.user.user_principal_name,
-                &r.source.as_str(),
-                &r.target.as_str(),
-                &r.migration_type.as_str(),
-                &now.millis(),
-                &r.not_before.millis(),
-                &r.triggered_by.as_str(),
-            ],
-        )?;
-        let Some(row) = inserted else {
-            let open = open_request(db, r.user.key)?.ok_or_else(|| {
-                Fail::App(Error::internal(format!(
-                    "the request for {} was refused but the user has no open request",
-                    r.user.user_principal_name
-                )))
-            })?;
-            started.push(Started {
-                status: open,
-                existing: true,
-            });
-            continue;
-        };
-        let status = r.queued_status(row.try_get(0)?, correlation_id, now);
-        started.push(Started {
-            status,
-            existing: false,
-        });
     }
-    Ok(started)
+    // Users are inserted in one order, whatever the input order (the first of a user's
+    // requests first): hosts starting overlapping users in other orders would otherwise
+    // each wait for an index entry the other holds, a deadlock PostgreSQL breaks by
+    // failing one of them.
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    order.sort_by_key(|&i| requests[i].user.key);
+    let mut started: Vec<Option<Started>> = (0..requests.len()).map(|_| None).collect();
+    for i in order {
+        started[i] = Some(insert_request(db, &requests[i], now)?);
+    }
+    Ok(started.into_iter().flatten().collect())
+}
+
+/// Queues one request, or returns the user's open request.
+fn insert_request(db: &Db, r: &NewRequest, now: Timestamp) -> R<Started> {
+    let correlation_id = Uuid::new_v4();
+    // The one-open-request-per-user index refuses a second open request, also one
+    // another host inserts at this moment (the insert waits for it); the user's open
+    // request is then looked up and returned.
+    let inserted = db.query_opt(
+        "INSERT INTO requests(correlation_id, tenant, user_key, user_id, upn, source_type, target_type, migration_type,
+                              state, create_date, modified_date, not_before, triggered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'Pending', $9, $9, $10, $11)
+         ON CONFLICT (user_key) WHERE state IN ('Pending', 'InProgress') DO NOTHING
+         RETURNING key",
+        &[
+            &correlation_id,
+            &r.tenant,
+            &r.user.key,
+            &r.user.identity,
+            &r.user.user_principal_name,
+            &r.source.as_str(),
+            &r.target.as_str(),
+            &r.migration_type.as_str(),
+            &now.millis(),
+            &r.not_before.millis(),
+            &r.triggered_by.as_str(),
+        ],
+    )?;
+    let Some(row) = inserted else {
+        let open = open_request(db, r.user.key)?.ok_or_else(|| {
+            Fail::App(Error::internal(format!(
+                "the request for {} was refused but the user has no open request",
+                r.user.user_principal_name
+            )))
+        })?;
+        return Ok(Started {
+            status: open,
+            existing: true,
+        });
+    };
+    Ok(Started {
+        status: r.queued_status(row.try_get(0)?, correlation_id, now),
+        existing: false,
+    })
 }
 
 pub(super) fn request_statuses(db: &Db, ids: &[Uuid]) -> R<Vec<Option<QueuedStatus>>> {
