@@ -842,6 +842,17 @@ pub struct MigrationConfiguration {
     pub hold_minutes: i64,
 }
 
+impl MigrationConfiguration {
+    /// These settings as `current`'s tenant's (its id and `Identity`).
+    pub fn for_tenant(&self, current: &Self) -> Self {
+        Self {
+            identity: current.identity,
+            tenant_id: current.tenant_id,
+            ..self.clone()
+        }
+    }
+}
+
 /// Changes for `set_migration_configuration`; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -865,6 +876,17 @@ pub struct DialInSettings {
     /// The other settings Microsoft's cmdlet documents (stored as one record).
     #[serde(flatten)]
     pub options: DialInOptions,
+}
+
+impl DialInSettings {
+    /// These settings as `current`'s tenant's (its id and `Identity`).
+    pub fn for_tenant(&self, current: &Self) -> Self {
+        Self {
+            identity: current.identity,
+            tenant_id: current.tenant_id,
+            ..self.clone()
+        }
+    }
 }
 
 /// `AllowFederatedUsersToDialOutToSelf` and `...ToThirdParty` values.
@@ -1074,11 +1096,33 @@ pub struct NewMeeting {
     pub body: String,
 }
 
-/// Users and meetings to add to a tenant in one transaction.
+/// Users and meetings to add to a tenant in one transaction, and the settings that
+/// replace the tenant's in it (an export read back).
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryData {
     pub users: Vec<NewUser>,
     pub meetings: Vec<NewMeeting>,
+    pub settings: Option<TenantSettings>,
+}
+
+/// A tenant's settings as they will read back: what `Export-MmsTenantData` writes and an
+/// import puts in place (the tenant's id and `Identity` stay the target tenant's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantSettings {
+    pub migration: MigrationConfiguration,
+    pub dial_in: DialInSettings,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExportSummary {
+    /// The file written.
+    pub path: String,
+    pub users: usize,
+    pub meetings: usize,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 /// What an import added.

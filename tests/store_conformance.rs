@@ -90,6 +90,7 @@ fn directory(store: &dyn Store, users: usize, meetings: usize) -> Tenant {
                 })
             })
             .collect(),
+        settings: None,
     };
     store.import(&t, &data).unwrap();
     store.tenant(t.tenant_id).unwrap().unwrap()
@@ -299,6 +300,7 @@ pub fn an_import_is_all_or_nothing(store: &dyn Store) {
     let mut duplicate = DirectoryData {
         users: vec![user(&t, 3), user(&t, 2)],
         meetings: vec![],
+        settings: None,
     };
     let e = store.import(&t, &duplicate).unwrap_err();
     assert_eq!(e.code, ErrorCode::ImportFailed);
@@ -332,6 +334,7 @@ pub fn meetings_of_a_user_are_rows_as_stored(store: &dyn Store) {
             series.clone(),
             meeting(2, t0(), MeetingType::Teams, 1),
         ],
+        settings: None,
     };
     store.import(&t, &data).unwrap();
     let rows = store.meetings_of(the_user(store, &t, 1).key).unwrap();

@@ -2,6 +2,7 @@
 //! meetings, and data in (import files, the sample tenant). Functions over the store's
 //! traits; [`Service`](crate::Service) is the facade that calls them.
 
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod sample;
@@ -683,6 +684,16 @@ pub fn set_migration_configuration(
     tenant: Option<&str>,
     changes: &MigrationConfigurationChanges,
 ) -> Result<MigrationConfiguration> {
+    check_migration_changes(changes)?;
+    let tenant = self::tenant(store.reads(), tenant)?;
+    store.update_migration_configuration(&tenant, &mut |c| {
+        apply_migration_changes(c, changes);
+        Ok(())
+    })
+}
+
+/// Checks migration configuration changes before they reach the store.
+fn check_migration_changes(changes: &MigrationConfigurationChanges) -> Result<()> {
     if let Some(h) = changes.hold_minutes {
         check_range(
             "HoldMinutes",
@@ -691,16 +702,20 @@ pub fn set_migration_configuration(
             "minutes (one week at most)",
         )?;
     }
-    let tenant = self::tenant(store.reads(), tenant)?;
-    store.update_migration_configuration(&tenant, &mut |c| {
-        if let Some(enabled) = changes.meeting_migration_enabled {
-            c.meeting_migration_enabled = enabled;
-        }
-        if let Some(hold) = changes.hold_minutes {
-            c.hold_minutes = hold;
-        }
-        Ok(())
-    })
+    Ok(())
+}
+
+/// Applies checked changes: absent fields stay.
+fn apply_migration_changes(
+    c: &mut MigrationConfiguration,
+    changes: &MigrationConfigurationChanges,
+) {
+    if let Some(enabled) = changes.meeting_migration_enabled {
+        c.meeting_migration_enabled = enabled;
+    }
+    if let Some(hold) = changes.hold_minutes {
+        c.hold_minutes = hold;
+    }
 }
 
 pub fn dial_in_settings(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<DialInSettings> {
@@ -937,16 +952,77 @@ pub fn import_file(
         progress(done, total);
         check()
     };
-    let data = if extension == "json" {
+    let (mut data, settings) = if extension == "json" {
         import::parse_json(&text, &tenant, progress)?
     } else {
-        import::parse_csv(&text, &tenant, progress)?
+        (import::parse_csv(&text, &tenant, progress)?, None)
     };
     drop(text);
+    if let Some(section) = settings {
+        data.settings = Some(imported_settings(store.reads(), &tenant, &section)?);
+    }
     check()?;
     store.import(&tenant, &data)?;
     Ok(ImportSummary {
         users: data.users.len(),
         meetings: data.meetings.len(),
+    })
+}
+
+/// The tenant's settings once an import file's `Settings` section is applied to them,
+/// checked as the `Set-Cs...` cmdlets check them; a bad setting fails the import. They
+/// are read here and written in the import's transaction: a settings change made in
+/// between is overwritten, as if it had come first.
+fn imported_settings(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    section: &import::SettingsSection,
+) -> Result<TenantSettings> {
+    let failed = |e: Error| {
+        Error::new(
+            ErrorCode::ImportFailed,
+            format!("Settings: {} Nothing was imported.", e.message),
+        )
+        .with_target("Settings")
+    };
+    let mut migration = tenant.migration_configuration();
+    if let Some(changes) = &section.migration_configuration {
+        check_migration_changes(changes).map_err(failed)?;
+        apply_migration_changes(&mut migration, changes);
+    }
+    let mut dial_in = reads.dial_in_settings(tenant)?;
+    if let Some(changes) = &section.dial_in_conferencing {
+        check_dial_in_changes(changes).map_err(failed)?;
+        apply_dial_in_changes(&mut dial_in, changes);
+    }
+    Ok(TenantSettings { migration, dial_in })
+}
+
+/// Writes the tenant a `-Tenant` argument names to a JSON file that [`import_file`] reads
+/// back into an identical tenant (see [`export`]). `reads` should be one read scope.
+/// `progress(done, total)` is called on this thread; when `cancel` is raised the export
+/// stops with `Cancelled` and leaves no file.
+pub fn export_file(
+    reads: &dyn StoreReads,
+    tenant: Option<&str>,
+    path: &Path,
+    replace: bool,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: Option<&CancelToken>,
+) -> Result<ExportSummary> {
+    let tenant = self::tenant(reads, tenant)?;
+    export::export_file(reads, &tenant, path, replace, &mut |done, total| {
+        progress(done, total);
+        match cancel {
+            Some(c) if c.is_cancelled() => Err(Error::new(
+                ErrorCode::Cancelled,
+                format!(
+                    "The export to '{}' was cancelled; no file was written.",
+                    shorten(&path.display().to_string())
+                ),
+            )
+            .with_target(path.display().to_string())),
+            _ => Ok(()),
+        }
     })
 }

@@ -439,6 +439,16 @@ pub(super) fn import(db: &Db, tenant: &Tenant, data: &DirectoryData) -> R<()> {
         "UPDATE tenants SET user_count = user_count + $2 WHERE key = $1",
         &[&tenant.key, &(data.users.len() as i64)],
     )?;
+    if let Some(settings) = &data.settings {
+        update_migration_configuration(db, tenant, &mut |c| {
+            c.clone_from(&settings.migration.for_tenant(c));
+            Ok(())
+        })?;
+        update_dial_in_settings(db, tenant, &mut |s| {
+            s.clone_from(&settings.dial_in.for_tenant(s));
+            Ok(())
+        })?;
+    }
     Ok(())
 }
 

@@ -386,6 +386,16 @@ pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) ->
         "UPDATE tenants SET user_count = user_count + ?2 WHERE key = ?1",
         params![tenant.key, data.users.len() as i64],
     )?;
+    if let Some(settings) = &data.settings {
+        update_migration_configuration(tx, tenant, &mut |c| {
+            c.clone_from(&settings.migration.for_tenant(c));
+            Ok(())
+        })?;
+        update_dial_in_settings(tx, tenant, &mut |s| {
+            s.clone_from(&settings.dial_in.for_tenant(s));
+            Ok(())
+        })?;
+    }
     Ok(())
 }
 
