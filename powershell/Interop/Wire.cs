@@ -27,6 +27,8 @@ internal sealed class MigrationPreview
 
 internal sealed record StoreBackup(string Path, long Bytes);
 
+internal sealed record ExportSummary(string Path, long Users, long Meetings, long Bytes);
+
 internal sealed class StartResult
 {
     public MigrationStatus? Status { get; set; }
@@ -112,6 +114,7 @@ internal sealed record ImportProgress(long Done, long Total);
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]
+[JsonSerializable(typeof(ExportSummary))]
 [JsonSerializable(typeof(MmsMeeting[]))]
 internal sealed partial class WireJson : JsonSerializerContext
 {

@@ -36,7 +36,7 @@ Describe 'Help' {
     }
 
     It 'gives the commands of this module only no HelpUri of Microsoft''s' {
-        foreach ($name in 'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Test-MmsStore', 'Backup-MmsStore') {
+        foreach ($name in 'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Test-MmsStore', 'Backup-MmsStore') {
             (Get-Command $name).HelpUri | Should -Not -Match 'learn\.microsoft\.com'
         }
     }

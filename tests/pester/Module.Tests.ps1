@@ -8,7 +8,7 @@ BeforeAll {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
@@ -44,7 +44,7 @@ Describe 'Manifest' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
@@ -126,7 +126,7 @@ Describe 'Help' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
