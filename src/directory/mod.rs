@@ -156,10 +156,87 @@ fn find_users(
             (UserIndex::Sip, format!("sip:{upn}"))
         }
         IdentityKey::DomainLogon(logon) => (UserIndex::DomainLogon, logon.clone()),
-        IdentityKey::DisplayName(name) => (UserIndex::DisplayName, name.clone()),
+        IdentityKey::DisplayName(name) => {
+            let found = reads.find_users(scope, UserIndex::DisplayName, name, limit)?;
+            // A single word is also an alias (Microsoft's -Identity takes both).
+            if !found.is_empty() || name.contains(char::is_whitespace) {
+                return Ok(found);
+            }
+            return find_by_alias(reads, scope, name, limit);
+        }
         IdentityKey::DistinguishedName(dn) => (UserIndex::DistinguishedName, dn.clone()),
     };
     reads.find_users(scope, index, &text, limit)
+}
+
+/// The tenant a scope names, if it exists.
+fn scoped_tenant(reads: &dyn StoreReads, scope: &TenantScope) -> Result<Option<Tenant>> {
+    match scope {
+        TenantScope::Default => reads.default_tenant(),
+        TenantScope::Id(id) => reads.tenant(*id),
+        TenantScope::Key(key) => Ok(reads.tenants()?.into_iter().find(|t| t.key == *key)),
+    }
+}
+
+/// The users whose alias is `alias` (folded). The alias is not a lookup key of its own (it
+/// lives in the profile), but it is nearly always the logon name or the UPN's local part:
+/// those indexes are tried first, for each domain of the tenant, and only when they find
+/// no such user are the tenant's users read, page by page (so a miss reads them all).
+fn find_by_alias(
+    reads: &dyn StoreReads,
+    scope: &TenantScope,
+    alias: &str,
+    limit: usize,
+) -> Result<Vec<User>> {
+    let Some(tenant) = scoped_tenant(reads, scope)? else {
+        return Ok(Vec::new());
+    };
+    let has_alias = |u: &User| {
+        u.profile
+            .alias
+            .as_deref()
+            .map_or(false, |a| identity::fold(a) == alias)
+    };
+    let within = TenantScope::Key(tenant.key);
+    let mut found: Vec<User> = Vec::new();
+    for domain in &tenant.domains {
+        let keys = [
+            (
+                UserIndex::Upn,
+                format!("{alias}@{}", identity::fold(&domain.name)),
+            ),
+            (
+                UserIndex::DomainLogon,
+                identity::domain_logon_key(&domain.net_bios_name, alias),
+            ),
+        ];
+        for (index, key) in keys {
+            for user in reads.find_users(&within, index, &key, limit)? {
+                if has_alias(&user) && found.iter().all(|f| f.key != user.key) {
+                    found.push(user);
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let mut after = None;
+    loop {
+        let page = reads.users_page(&tenant, after, None, MAX_PAGE)?;
+        for user in &page {
+            after = Some(user.key);
+            if has_alias(user) {
+                found.push(user.clone());
+                if found.len() == limit {
+                    return Ok(found);
+                }
+            }
+        }
+        if page.len() < MAX_PAGE {
+            return Ok(found);
+        }
+    }
 }
 
 fn resolve_scoped(
@@ -279,11 +356,11 @@ fn not_found_hint(
                 })
                 .unwrap_or_default();
             hint.push_str(&format!(
-                " A logon name alone is not an identity: use DOMAIN\\logon or the user principal name{example}."
+                " No user has that display name or alias; a logon name alone is not an identity: use DOMAIN\\logon or the user principal name{example}."
             ));
         } else {
             hint.push_str(&format!(
-                " A logon name alone is not an identity: use {}.",
+                " No user has that display name or alias; a logon name alone is not an identity: use {}.",
                 forms.join(", or ")
             ));
         }
@@ -427,6 +504,52 @@ fn index_for(property: UserField, text: &str) -> Option<(UserIndex, String)> {
     })
 }
 
+/// The index whose canonical key is the property's folded value, so that a prefix of the
+/// value is a prefix of the key (the distinguished name's key is rewritten: not it).
+fn prefix_index_for(property: UserField) -> Option<UserIndex> {
+    Some(match property {
+        UserField::UserPrincipalName => UserIndex::Upn,
+        UserField::SipAddress => UserIndex::Sip,
+        UserField::DisplayName => UserIndex::DisplayName,
+        UserField::WindowsDomainLogon => UserIndex::DomainLogon,
+        _ => return None,
+    })
+}
+
+/// One page of a listing whose filter requires `-like 'prefix*'` on an indexed property:
+/// the users in the index's range, in its order, each still checked against the whole
+/// selection; the cursor is the last user looked at. `None` when the store has no such
+/// range for the index (the caller scans).
+fn prefix_page(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    selection: &Selection,
+    index: UserIndex,
+    key_prefix: &str,
+    mut after: Option<i64>,
+    limit: usize,
+) -> Result<Option<UserPage>> {
+    let mut users = Vec::with_capacity(limit.min(1024));
+    loop {
+        let Some(page) = reads.users_by_prefix(tenant, index, key_prefix, after, limit)? else {
+            return Ok(None);
+        };
+        let exhausted = page.len() < limit;
+        for user in page {
+            after = Some(user.key);
+            if selection.keeps(&user) {
+                users.push(selection.shown(user));
+                if users.len() == limit {
+                    return Ok(Some(UserPage { users, next: after }));
+                }
+            }
+        }
+        if exhausted {
+            return Ok(Some(UserPage { users, next: None }));
+        }
+    }
+}
+
 /// What a listing keeps of a user besides its filter: `-AccountType`, `-SoftDeletedUser`.
 struct Selection {
     filter: Option<Filter>,
@@ -498,8 +621,11 @@ impl Selection {
 /// One page of the tenant's users in a stable order (creation order, or UPN order with a
 /// prefix), selected by the filter, `-AccountType` and `-SoftDeletedUser`. A filter that
 /// requires equality on an indexed property (`UserPrincipalName -eq 'x'`, also under
-/// `-and`) is answered from that index; any other is applied while streaming the tenant's
-/// users page by page, so memory stays bounded by the page size whatever the tenant's size.
+/// `-and`) is answered from that index; one that requires `-like 'prefix*'` on one
+/// (UserPrincipalName, SipAddress, DisplayName, WindowsDomainLogon) from a range of it, in
+/// that index's order, where the store has a byte-ordered index; any other is applied while
+/// streaming the tenant's users page by page, so memory stays bounded by the page size
+/// whatever the tenant's size.
 pub fn list_users(
     reads: &dyn StoreReads,
     query: &UserQuery,
@@ -544,6 +670,26 @@ pub fn list_users(
                     .map(|u| selection.shown(u))
                     .collect();
                 return Ok(UserPage { users, next: None });
+            }
+        }
+    }
+    if prefix.is_none() {
+        let prefixed = selection
+            .filter
+            .as_ref()
+            .and_then(Filter::required_prefix)
+            .and_then(|(property, text)| Some((prefix_index_for(property)?, text)));
+        if let Some((index, key_prefix)) = prefixed {
+            if let Some(page) = prefix_page(
+                reads,
+                &tenant,
+                &selection,
+                index,
+                &key_prefix,
+                query.after,
+                limit,
+            )? {
+                return Ok(page);
             }
         }
     }

@@ -54,11 +54,23 @@ Describe 'Listing' {
 Describe '-Identity' {
     It 'finds Ken Myer by <_>' -ForEach @(
         'sip:kenmyer@litwareinc.com', 'kenmyer@litwareinc.com', 'LITWAREINC\kenmyer', 'Ken Myer',
-        'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com') {
+        'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com', 'kenmyer', 'KenMyer') {
         $user = Get-CsOnlineUser -Identity $_
         $user.UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
         $user.SipAddress | Should -Be 'sip:kenmyer@litwareinc.com'
         $user.DistinguishedName | Should -Be 'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com'
+    }
+
+    It 'finds a user by an alias that is neither its logon name nor its UPN''s local part' {
+        $tenant = New-MmsTenant -Name 'Alias' -Domain @{ Name = 'alias.example'; NetBiosName = 'ALIAS' } -Confirm:$false
+        $file = Join-Path ([IO.Path]::GetTempPath()) "mms-alias-$([guid]::NewGuid().ToString('N')).json"
+        '[{"UserPrincipalName":"jane.doe@alias.example","DisplayName":"Jane Doe","SamAccountName":"jdoe","Alias":"janed"}]' | Set-Content $file
+        try { $null = Import-MmsTenantData -Path $file -Tenant $tenant.TenantId -Confirm:$false }
+        finally { Remove-Item $file }
+        (Get-CsOnlineUser -Identity JaneD -Tenant $tenant.TenantId).UserPrincipalName | Should -Be 'jane.doe@alias.example'
+        (Get-CsOnlineUser -Identity 'ALIAS\jdoe' -Tenant $tenant.TenantId).Alias | Should -Be 'janed'
+        Get-CsOnlineUser -Identity jdoe -Tenant $tenant.TenantId -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.IdentityNotFound,*'
     }
 
     It 'finds a user by object id, positionally and from the pipeline' {
