@@ -403,6 +403,21 @@ pub struct UserProfile {
     pub country_abbreviation: Option<String>,
     #[serde(default)]
     pub phone_number: Option<String>,
+    /// No longer populated by Microsoft's module (EnterpriseVoiceEnabled replaces it); kept
+    /// for scripts that read it.
+    #[serde(default)]
+    pub option_flags: Option<String>,
+    /// Deprecated by Microsoft and no longer populated (TenantDialPlan is the policy).
+    #[serde(default)]
+    pub dial_plan: Option<String>,
+    #[serde(default)]
+    pub user_validation_errors: Vec<String>,
+    /// `SMTP:`, `smtp:` and `SIP:` addresses of the user.
+    #[serde(default)]
+    pub proxy_addresses: Vec<String>,
+    /// The on-premises proxy addresses of a synchronised user (its SIP address there).
+    #[serde(default)]
+    pub shadow_proxy_addresses: Vec<String>,
     #[serde(default = "yes")]
     pub account_enabled: bool,
     #[serde(default = "yes")]
@@ -425,6 +440,9 @@ pub struct UserProfile {
     pub feature_types: Vec<String>,
     #[serde(default)]
     pub assigned_plan: Vec<AssignedPlan>,
+    /// The plans provisioned for the user (the same records as `AssignedPlan`).
+    #[serde(default)]
+    pub provisioned_plan: Vec<AssignedPlan>,
     #[serde(default)]
     pub when_created: Option<Timestamp>,
     #[serde(default)]
@@ -658,6 +676,7 @@ user_fields! {
     FeatureTypes: List, true => |u| FieldValue::List(u.profile.feature_types.clone()), set |p, v| p.feature_types = v.into_list();
     /// Multi-valued objects; a filter compares their capability names.
     AssignedPlan: Plans, true => |u| FieldValue::Plans(u.profile.assigned_plan.clone()), set |p, v| p.assigned_plan = v.into_plans();
+    ProvisionedPlan: Plans, true => |u| FieldValue::Plans(u.profile.provisioned_plan.clone()), set |p, v| p.provisioned_plan = v.into_plans();
     WhenCreated: Time, true => |u| FieldValue::time(u.profile.when_created), set |p, v| p.when_created = v.into_time();
     WhenChanged: Time, true => |u| FieldValue::time(u.profile.when_changed), set |p, v| p.when_changed = v.into_time();
     SoftDeletionTimestamp: Time, true => |u| FieldValue::time(u.profile.soft_deletion_timestamp), set |p, v| p.soft_deletion_timestamp = v.into_time();
@@ -682,6 +701,12 @@ user_fields! {
     PreferredDataLocation: Text, true => |u| FieldValue::text(&u.profile.preferred_data_location), set |p, v| p.preferred_data_location = v.into_text();
     CountryAbbreviation: Text, true => |u| FieldValue::text(&u.profile.country_abbreviation), set |p, v| p.country_abbreviation = v.into_text();
     PhoneNumber: Text, true => |u| FieldValue::text(&u.profile.phone_number), set |p, v| p.phone_number = v.into_text();
+    OptionFlags: Text, true => |u| FieldValue::text(&u.profile.option_flags), set |p, v| p.option_flags = v.into_text();
+    DialPlan: Text, true => |u| FieldValue::text(&u.profile.dial_plan), set |p, v| p.dial_plan = v.into_text();
+    /// Multi-valued: why the directory could not provision the user, when it could not.
+    UserValidationErrors: List, true => |u| FieldValue::List(u.profile.user_validation_errors.clone()), set |p, v| p.user_validation_errors = v.into_list();
+    ProxyAddresses: List, true => |u| FieldValue::List(u.profile.proxy_addresses.clone()), set |p, v| p.proxy_addresses = v.into_list();
+    ShadowProxyAddresses: List, true => |u| FieldValue::List(u.profile.shadow_proxy_addresses.clone()), set |p, v| p.shadow_proxy_addresses = v.into_list();
     TeamsUpgradePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpgradePolicy")), set |p, v| p.policies.set("TeamsUpgradePolicy", v.into_text());
     ArchivingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ArchivingPolicy")), set |p, v| p.policies.set("ArchivingPolicy", v.into_text());
     CallingLineIdentity: Text, true => |u| FieldValue::text(&u.profile.policies.get("CallingLineIdentity")), set |p, v| p.policies.set("CallingLineIdentity", v.into_text());

@@ -136,7 +136,7 @@ fn write_to(
         done += 1;
         report(progress, done, total)
     })?;
-    write!(out, "]}}\n").map_err(io)?;
+    writeln!(out, "]}}").map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     Ok((users, meetings))

@@ -170,9 +170,28 @@ Describe 'User properties' {
             'FeatureTypes', 'AssignedPlan', 'TeamsUpgradePolicy', 'TeamsUpgradeEffectiveMode', 'TeamsUpgradePolicyIsReadOnly',
             'TeamsUpgradeNotificationsEnabled', 'TeamsMeetingPolicy', 'TeamsCallingPolicy', 'TeamsMessagingPolicy', 'ArchivingPolicy',
             'WhenCreated', 'WhenChanged', 'SoftDeletionTimestamp', 'TenantId', 'WindowsEmailAddress', 'SamAccountName',
-            'DistinguishedName', 'WindowsDomainLogon', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber') {
+            'DistinguishedName', 'WindowsDomainLogon', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber',
+            'OptionFlags', 'DialPlan', 'UserValidationErrors', 'ProxyAddresses', 'ShadowProxyAddresses', 'ProvisionedPlan') {
             $names | Should -Contain $p
         }
+    }
+
+    It 'has the addresses, validation errors and the no-longer-populated OptionFlags and DialPlan of Microsoft''s notes' {
+        $script:John.ProxyAddresses | Should -Be @('SMTP:John@contoso.com', 'SIP:John@contoso.com')
+        $null -eq $script:John.OptionFlags | Should -BeTrue
+        $null -eq $script:John.DialPlan | Should -BeTrue
+        $withErrors = @(Get-CsOnlineUser -Filter { UserValidationErrors -ne $null })
+        $withErrors.Count | Should -BeGreaterThan 0
+        $withErrors.Count | Should -BeLessThan $script:All.Count
+        $withErrors[0].UserValidationErrors[0] | Should -BeLike 'ProxyAddressConflict:*'
+        @(Get-CsOnlineUser -Filter { ProxyAddresses -contains 'smtp:kenmyer@litwareinc.com' }).UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $onPrem = @(Get-CsOnlineUser -Filter { ShadowProxyAddresses -like 'SIP:*' })
+        $onPrem.AccountType | Sort-Object -Unique | Should -Be 'SfBOnPremUser'
+        $user2 = Get-CsOnlineUser user2@contoso.com
+        $user2.ProvisionedPlan.Capability | Should -Be $user2.AssignedPlan.Capability
+        $provisioned = @(Get-CsOnlineUser -Filter { ProvisionedPlan -eq 'MCOEV' })
+        $provisioned.Count | Should -BeGreaterThan 0
+        $provisioned.FeatureTypes | Should -Contain 'PhoneSystem'
     }
 
     It 'gives Ken Myer the values of Microsoft''s examples' {
