@@ -69,7 +69,7 @@ pub const MAX_SORTED_USERS: usize = 200_000;
 pub const SOFT_DELETION_DAYS: i64 = 30;
 
 /// One page of users and the cursor of the next (`None` at the end).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserPage {
     pub users: Vec<User>,
@@ -526,12 +526,29 @@ fn prefix_page(
     selection: &Selection,
     index: UserIndex,
     key_prefix: &str,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<Option<UserPage>> {
+    selected_page(selection, after, limit, false, &mut |after| {
+        reads.users_by_prefix(tenant, index, key_prefix, after, limit)
+    })
+}
+
+/// One result page of the users the selection keeps, from the store pages `read(after)`
+/// gives (at most `limit` users each; `None`: the store cannot answer so). A selective
+/// filter may need several store pages to fill one result page; the cursor is the last
+/// user looked at, so the next call goes on from there. With `one_page` only the first
+/// store page is read.
+fn selected_page(
+    selection: &Selection,
     mut after: Option<i64>,
     limit: usize,
+    one_page: bool,
+    read: &mut dyn FnMut(Option<i64>) -> Result<Option<Vec<User>>>,
 ) -> Result<Option<UserPage>> {
     let mut users = Vec::with_capacity(limit.min(1024));
     loop {
-        let Some(page) = reads.users_by_prefix(tenant, index, key_prefix, after, limit)? else {
+        let Some(page) = read(after)? else {
             return Ok(None);
         };
         let exhausted = page.len() < limit;
@@ -544,7 +561,7 @@ fn prefix_page(
                 }
             }
         }
-        if exhausted {
+        if exhausted || one_page {
             return Ok(Some(UserPage { users, next: None }));
         }
     }
@@ -693,30 +710,19 @@ pub fn list_users(
             }
         }
     }
-    let mut users = Vec::with_capacity(limit.min(1024));
-    let mut after = query.after;
-    // A selective filter may need several store pages to fill one result page; the cursor
-    // is the last user looked at, so the next call goes on from there.
-    loop {
-        let page = reads.users_page(&tenant, after, prefix.as_deref(), limit)?;
-        let exhausted = page.len() < limit;
-        for user in page {
-            after = Some(user.key);
-            if selection.keeps(&user) {
-                users.push(selection.shown(user));
-                if users.len() == limit {
-                    return Ok(UserPage { users, next: after });
-                }
-            }
-        }
-        if exhausted {
-            return Ok(UserPage { users, next: None });
-        }
-        if prefix.is_some() {
-            // UPN-ordered pages cannot resume by key; completion wants one page only.
-            return Ok(UserPage { users, next: None });
-        }
-    }
+    // UPN-ordered pages (completion) cannot resume by key; completion wants one page only.
+    let page = selected_page(
+        &selection,
+        query.after,
+        limit,
+        prefix.is_some(),
+        &mut |after| {
+            reads
+                .users_page(&tenant, after, prefix.as_deref(), limit)
+                .map(Some)
+        },
+    )?;
+    Ok(page.unwrap_or_default())
 }
 
 /// A stored meeting with what its online-meeting block says.
