@@ -209,6 +209,39 @@ void mms_cancel_free(mms_cancel *cancel);
 mms_cancel *mms_cancel_new(void);
 
 /**
+ * Writes a tenant's users, meetings and settings to a JSON file that `mms_data_import`
+ * reads back into an identical tenant (in one consistent state of the store). The file is
+ * private to the user (mode 0600), written under a temporary name beside `path` (created
+ * without following links) and then moved into place, so `path` never holds half a file.
+ *
+ * - `store`: required.
+ * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+ * - `path`: required; UTF-8 path of the file. Its folder must exist.
+ * - `replace`: 0 to fail with `MMS_STATUS_ALREADY_EXISTS` (changing nothing) when `path`
+ *   exists; non-zero to replace it (a symbolic link at `path` is replaced, not followed).
+ * - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` (users
+ *   counted twice: their records, then their meetings).
+ * - `user_data`: passed to `progress` untouched; may be NULL.
+ * - `cancel`: NULL, or a flag that `progress` or another thread may raise with
+ *   `mms_cancel_cancel`; the export then ends with `MMS_STATUS_CANCELLED` and leaves no file.
+ * - `out_summary_json`: required; on success receives
+ *   `{"Path":"...","Users":n,"Meetings":n,"Bytes":n}` (free with `mms_string_free`).
+ *   Untouched on failure.
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_data_export(const mms_store *store,
+                        const char *tenant,
+                        const char *path,
+                        int32_t replace,
+                        mms_progress_fn progress,
+                        void *user_data,
+                        const mms_cancel *cancel,
+                        char **out_summary_json,
+                        char **out_error);
+
+/**
  * Imports a `.json` (users and meetings) or `.csv` (users) file into a tenant, all or
  * nothing.
  *

@@ -27,6 +27,7 @@ pub mod invitation;
 pub mod json;
 pub mod migration;
 pub mod model;
+pub mod private_file;
 pub mod rng;
 pub mod service;
 pub mod store;

@@ -452,6 +452,21 @@ pub struct UserProfile {
     pub country_abbreviation: Option<String>,
     #[serde(default)]
     pub phone_number: Option<String>,
+    /// No longer populated by Microsoft's module (EnterpriseVoiceEnabled replaces it); kept
+    /// for scripts that read it.
+    #[serde(default)]
+    pub option_flags: Option<String>,
+    /// Deprecated by Microsoft and no longer populated (TenantDialPlan is the policy).
+    #[serde(default)]
+    pub dial_plan: Option<String>,
+    #[serde(default)]
+    pub user_validation_errors: Vec<String>,
+    /// `SMTP:`, `smtp:` and `SIP:` addresses of the user.
+    #[serde(default)]
+    pub proxy_addresses: Vec<String>,
+    /// The on-premises proxy addresses of a synchronised user (its SIP address there).
+    #[serde(default)]
+    pub shadow_proxy_addresses: Vec<String>,
     #[serde(default = "yes")]
     pub account_enabled: bool,
     #[serde(default = "yes")]
@@ -474,6 +489,9 @@ pub struct UserProfile {
     pub feature_types: Vec<String>,
     #[serde(default)]
     pub assigned_plan: Vec<AssignedPlan>,
+    /// The plans provisioned for the user (the same records as `AssignedPlan`).
+    #[serde(default)]
+    pub provisioned_plan: Vec<AssignedPlan>,
     #[serde(default)]
     pub when_created: Option<Timestamp>,
     #[serde(default)]
@@ -729,6 +747,7 @@ user_fields! {
     FeatureTypes: List, true => |u| FieldValue::List(u.profile.feature_types.clone()), set |p, v| p.feature_types = v.into_list();
     /// Multi-valued objects; a filter compares their capability names.
     AssignedPlan: Plans, true => |u| FieldValue::Plans(u.profile.assigned_plan.clone()), set |p, v| p.assigned_plan = v.into_plans();
+    ProvisionedPlan: Plans, true => |u| FieldValue::Plans(u.profile.provisioned_plan.clone()), set |p, v| p.provisioned_plan = v.into_plans();
     WhenCreated: Time, true => |u| FieldValue::time(u.profile.when_created), set |p, v| p.when_created = v.into_time();
     WhenChanged: Time, true => |u| FieldValue::time(u.profile.when_changed), set |p, v| p.when_changed = v.into_time();
     SoftDeletionTimestamp: Time, true => |u| FieldValue::time(u.profile.soft_deletion_timestamp), set |p, v| p.soft_deletion_timestamp = v.into_time();
@@ -757,6 +776,12 @@ user_fields! {
     MailboxLocation: Text, true => |u| FieldValue::text(&u.profile.mailbox_location), set |p, v| p.mailbox_location = v.into_text();
     /// Product-only: a third-party audio-conferencing provider, if the user has one.
     AudioConferencingProvider: Text, true => |u| FieldValue::text(&u.profile.audio_conferencing_provider), set |p, v| p.audio_conferencing_provider = v.into_text();
+    OptionFlags: Text, true => |u| FieldValue::text(&u.profile.option_flags), set |p, v| p.option_flags = v.into_text();
+    DialPlan: Text, true => |u| FieldValue::text(&u.profile.dial_plan), set |p, v| p.dial_plan = v.into_text();
+    /// Multi-valued: why the directory could not provision the user, when it could not.
+    UserValidationErrors: List, true => |u| FieldValue::List(u.profile.user_validation_errors.clone()), set |p, v| p.user_validation_errors = v.into_list();
+    ProxyAddresses: List, true => |u| FieldValue::List(u.profile.proxy_addresses.clone()), set |p, v| p.proxy_addresses = v.into_list();
+    ShadowProxyAddresses: List, true => |u| FieldValue::List(u.profile.shadow_proxy_addresses.clone()), set |p, v| p.shadow_proxy_addresses = v.into_list();
     TeamsUpgradePolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("TeamsUpgradePolicy")), set |p, v| p.policies.set("TeamsUpgradePolicy", v.into_text());
     ArchivingPolicy: Text, true => |u| FieldValue::text(&u.profile.policies.get("ArchivingPolicy")), set |p, v| p.policies.set("ArchivingPolicy", v.into_text());
     CallingLineIdentity: Text, true => |u| FieldValue::text(&u.profile.policies.get("CallingLineIdentity")), set |p, v| p.policies.set("CallingLineIdentity", v.into_text());
@@ -923,6 +948,17 @@ pub struct MigrationConfiguration {
     pub fault_injection: FaultInjection,
 }
 
+impl MigrationConfiguration {
+    /// These settings as `current`'s tenant's (its id and `Identity`).
+    pub fn for_tenant(&self, current: &Self) -> Self {
+        Self {
+            identity: current.identity,
+            tenant_id: current.tenant_id,
+            ..self.clone()
+        }
+    }
+}
+
 /// Changes for `set_migration_configuration`; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -947,6 +983,17 @@ pub struct DialInSettings {
     /// The other settings Microsoft's cmdlet documents (stored as one record).
     #[serde(flatten)]
     pub options: DialInOptions,
+}
+
+impl DialInSettings {
+    /// These settings as `current`'s tenant's (its id and `Identity`).
+    pub fn for_tenant(&self, current: &Self) -> Self {
+        Self {
+            identity: current.identity,
+            tenant_id: current.tenant_id,
+            ..self.clone()
+        }
+    }
 }
 
 /// `AllowFederatedUsersToDialOutToSelf` and `...ToThirdParty` values.
@@ -1158,11 +1205,33 @@ pub struct NewMeeting {
     pub body: String,
 }
 
-/// Users and meetings to add to a tenant in one transaction.
+/// Users and meetings to add to a tenant in one transaction, and the settings that
+/// replace the tenant's in it (an export read back).
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryData {
     pub users: Vec<NewUser>,
     pub meetings: Vec<NewMeeting>,
+    pub settings: Option<TenantSettings>,
+}
+
+/// A tenant's settings as they will read back: what `Export-MmsTenantData` writes and an
+/// import puts in place (the tenant's id and `Identity` stay the target tenant's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantSettings {
+    pub migration: MigrationConfiguration,
+    pub dial_in: DialInSettings,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExportSummary {
+    /// The file written.
+    pub path: String,
+    pub users: usize,
+    pub meetings: usize,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 /// What an import added.

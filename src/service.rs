@@ -231,6 +231,21 @@ impl Service {
         directory::import_file(&*self.store, tenant, path, options, progress, cancel)
     }
 
+    /// Writes the tenant to a JSON file that [`import_file`](Self::import_file) reads back
+    /// into an identical tenant: one consistent state of it (see [`directory::export_file`]).
+    pub fn export_file(
+        &self,
+        tenant: Option<&str>,
+        path: &Path,
+        replace: bool,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: Option<&CancelToken>,
+    ) -> Result<ExportSummary> {
+        self.in_read_scope(|reads| {
+            directory::export_file(reads, tenant, path, replace, progress, cancel)
+        })
+    }
+
     // Migrations.
 
     /// What starting `request` would do, changing nothing.

@@ -62,6 +62,9 @@ fn every_identity_form_resolves_ken_myer() {
         &format!("{{{}}}", ken.identity),
         &format!("  {{{}}}\t", ken.identity.to_string().to_uppercase()),
         "\t kenmyer@litwareinc.com \n",
+        // The alias, as Microsoft's -Identity takes it.
+        "kenmyer",
+        "KenMyer",
     ] {
         assert_eq!(
             upn_of(&svc, identity),
@@ -144,7 +147,8 @@ fn unicode_names_are_case_insensitive_in_every_form() {
 #[test]
 fn bare_logon_name_is_not_a_domain_logon() {
     let (_s, svc) = directory();
-    let e = svc.resolve(None, "kenmyer").unwrap_err();
+    // kmyer is a logon name (LITWAREINC\kmyer), not an alias or a display name.
+    let e = svc.resolve(None, "kmyer").unwrap_err();
     assert_eq!(e.code, ErrorCode::IdentityNotFound);
     let e = svc.resolve(None, "fabrikam\\kenmyer").unwrap_err();
     assert_eq!(e.code, ErrorCode::IdentityNotFound);
@@ -410,6 +414,74 @@ fn paging_covers_every_user_once_in_a_stable_order() {
     assert_eq!(expected[2], "user1@contoso.com");
 }
 
+fn sorted(mut upns: Vec<String>) -> Vec<String> {
+    upns.sort();
+    upns
+}
+
+#[test]
+fn a_prefix_on_an_indexed_property_finds_what_a_full_scan_finds() {
+    let (store, svc) = directory();
+    // Display names that repeat, so a page can end inside a run of equal keys.
+    let twins: Vec<String> = (0..5)
+        .map(|n| {
+            format!(
+                r#"{{"UserPrincipalName": "twin{n}@contoso.com", "DisplayName": "Twin Peaks"}}"#
+            )
+        })
+        .collect();
+    import_text(
+        &store,
+        &svc,
+        None,
+        "twins.json",
+        &format!("[{}]", twins.join(",")),
+    )
+    .unwrap();
+    for (property, prefix) in [
+        ("UserPrincipalName", "user1"),
+        ("UserPrincipalName", "USER"),
+        ("SipAddress", "sip:user2"),
+        ("DisplayName", "twin"),
+        ("DisplayName", "User 3"),
+        ("DisplayName", "Ä"),
+        ("WindowsDomainLogon", "contoso\\user"),
+        ("UserPrincipalName", "nobody"),
+    ] {
+        let indexed = format!("{property} -like '{prefix}*'");
+        // The same selection that no index answers: every user is read.
+        let scanned = format!("({indexed}) -or UserPrincipalName -eq 'none@none.example'");
+        let expected = all_upns(
+            &svc,
+            UserQuery {
+                filter: Some(scanned),
+                limit: Some(1000),
+                ..Default::default()
+            },
+        );
+        for limit in [1, 2, 3, 1000] {
+            let got = all_upns(
+                &svc,
+                UserQuery {
+                    filter: Some(indexed.clone()),
+                    limit: Some(limit),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(
+                got.len(),
+                expected.len(),
+                "{indexed} (limit {limit}): {got:?}"
+            );
+            assert_eq!(
+                sorted(got),
+                sorted(expected.clone()),
+                "{indexed} (limit {limit})"
+            );
+        }
+    }
+}
+
 #[test]
 fn filters_select_the_matching_users_across_pages() {
     let (_s, svc) = directory();
@@ -456,7 +528,12 @@ fn filters_select_the_matching_users_across_pages() {
                     ..Default::default()
                 },
             );
-            assert_eq!(got, expected, "{filter} (limit {limit})");
+            // A prefix on an indexed property comes in that index's order.
+            assert_eq!(
+                sorted(got),
+                sorted(expected.clone()),
+                "{filter} (limit {limit})"
+            );
         }
     }
     let e = svc
@@ -648,18 +725,41 @@ fn not_found_keeps_microsofts_text_and_hints_at_the_fix() {
 }
 
 #[test]
-fn a_bare_logon_name_is_told_the_forms_that_work() {
-    let (_s, svc) = sample(3, 0);
-    let e = svc.resolve(None, "kenmyer").unwrap_err();
+fn an_alias_names_its_user_and_a_bare_logon_name_is_told_the_forms_that_work() {
+    let (store, svc) = sample(3, 0);
+    // Microsoft's -Identity takes the alias: through the UPN's local part or the logon
+    // name when the alias is one of them, else by reading the tenant.
+    assert_eq!(
+        svc.resolve(None, "KenMyer").unwrap().user_principal_name,
+        "kenmyer@litwareinc.com"
+    );
+    assert_eq!(
+        svc.resolve(None, "user2").unwrap().user_principal_name,
+        "user2@contoso.com"
+    );
+    import_text(
+        &store,
+        &svc,
+        None,
+        "jane.json",
+        r#"[{"UserPrincipalName": "jane.doe@contoso.com", "DisplayName": "Jane Doe",
+             "SamAccountName": "jdoe", "Alias": "janed"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        svc.resolve(None, "janed").unwrap().user_principal_name,
+        "jane.doe@contoso.com"
+    );
+    let e = svc.resolve(None, "jdoe").unwrap_err();
     assert_eq!(e.code, ErrorCode::IdentityNotFound);
     assert_eq!(
         e.message,
-        "Management object not found for identity \"kenmyer\"."
+        "Management object not found for identity \"jdoe\"."
     );
     let hint = e.hint.unwrap();
     assert!(
         hint.ends_with(
-            "A logon name alone is not an identity: use LITWAREINC\\kenmyer or kenmyer@litwareinc.com."
+            "No user has that display name or alias; a logon name alone is not an identity: use CONTOSO\\jdoe or jane.doe@contoso.com."
         ),
         "{hint}"
     );
@@ -667,7 +767,7 @@ fn a_bare_logon_name_is_told_the_forms_that_work() {
     let hint = svc.resolve(None, "nobody").unwrap_err().hint.unwrap();
     assert!(
         hint.ends_with(
-            "A logon name alone is not an identity: use DOMAIN\\logon or the user principal name (for example CONTOSO\\nobody or nobody@contoso.com)."
+            "a logon name alone is not an identity: use DOMAIN\\logon or the user principal name (for example CONTOSO\\nobody or nobody@contoso.com)."
         ),
         "{hint}"
     );

@@ -90,6 +90,7 @@ fn directory(store: &dyn Store, users: usize, meetings: usize) -> Tenant {
                 })
             })
             .collect(),
+        settings: None,
     };
     store.import(&t, &data).unwrap();
     store.tenant(t.tenant_id).unwrap().unwrap()
@@ -347,6 +348,7 @@ pub fn an_import_is_all_or_nothing(store: &dyn Store) {
     let mut duplicate = DirectoryData {
         users: vec![user(&t, 3), user(&t, 2)],
         meetings: vec![],
+        settings: None,
     };
     let e = store.import(&t, &duplicate).unwrap_err();
     assert_eq!(e.code, ErrorCode::ImportFailed);
@@ -380,6 +382,7 @@ pub fn meetings_of_a_user_are_rows_as_stored(store: &dyn Store) {
             series.clone(),
             meeting(2, t0(), MeetingType::Teams, 1),
         ],
+        settings: None,
     };
     store.import(&t, &data).unwrap();
     let rows = store.meetings_of(the_user(store, &t, 1).key).unwrap();
@@ -816,6 +819,91 @@ fn a_sound_store_checks_healthy_and_a_backup_is_refused_or_complete(store: &dyn 
     }
 }
 
+fn a_prefix_range_pages_in_index_order_or_is_not_offered(store: &dyn Store) {
+    let t = directory(store, 25, 0);
+    let other = directory(store, 3, 0);
+    let upns = |users: &[User]| -> Vec<String> {
+        users
+            .iter()
+            .map(|u| u.user_principal_name.clone())
+            .collect()
+    };
+    // user1, user10..user19 (byte order), three at a time, each page after the last.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .users_by_prefix(&t, UserIndex::Upn, "user1", after, 3)
+            .unwrap()
+            .expect("every backend ranges over the UPN");
+        assert!(page.iter().all(|u| u.tenant_id == t.tenant_id));
+        seen.extend(upns(&page));
+        match page.last() {
+            Some(last) if page.len() == 3 => after = Some(last.key),
+            _ => break,
+        }
+    }
+    let mut expected: Vec<String> = std::iter::once(1)
+        .chain(10..=19)
+        .map(|n| format!("user{n}@contoso.com"))
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+    assert_eq!(
+        store
+            .users_by_prefix(&other, UserIndex::Upn, "user2", None, 10)
+            .unwrap()
+            .map(|u| upns(&u)),
+        Some(vec!["user2@contoso.com".to_string()])
+    );
+    assert_eq!(
+        store
+            .users_by_prefix(&t, UserIndex::Upn, "nobody", None, 10)
+            .unwrap(),
+        Some(vec![])
+    );
+    // Another index: its range in its order, or `None` for the caller to scan.
+    if let Some(users) = store
+        .users_by_prefix(&t, UserIndex::DisplayName, "user 2", None, 10)
+        .unwrap()
+    {
+        let names: Vec<&str> = users.iter().map(|u| u.display_name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["User 2", "User 20", "User 21", "User 22", "User 23", "User 24", "User 25"]
+        );
+    }
+}
+
+fn an_import_with_settings_replaces_them_in_its_transaction(store: &dyn Store) {
+    let t = tenant(store, "Contoso");
+    let mut dial_in = store.dial_in_settings(&t).unwrap();
+    dial_in.pin_length = 9;
+    dial_in.default_toll_number = Some("+1 425 555 0100".into());
+    dial_in.options.mask_pstn_numbers_type = "NoMasking".into();
+    let mut migration = t.migration_configuration();
+    migration.hold_minutes = 42;
+    migration.meeting_migration_enabled = false;
+    let settings = TenantSettings {
+        migration: migration.clone(),
+        dial_in: dial_in.clone(),
+    };
+    // A failing import changes no setting.
+    let mut duplicate = DirectoryData {
+        users: vec![user(&t, 1), user(&t, 1)],
+        meetings: vec![],
+        settings: Some(settings.clone()),
+    };
+    assert!(store.import(&t, &duplicate).is_err());
+    assert_ne!(store.dial_in_settings(&t).unwrap(), dial_in);
+    duplicate.users.pop();
+    store.import(&t, &duplicate).unwrap();
+    assert_eq!(store.dial_in_settings(&t).unwrap(), dial_in);
+    let after = store.tenant(t.tenant_id).unwrap().unwrap();
+    assert_eq!(after.migration_configuration(), migration);
+    assert_eq!(after.user_count, 1);
+}
+
 /// Runs every case of the contract against a fresh store from `$open` each.
 macro_rules! conformance {
     ($backend:ident => $open:expr) => {
@@ -838,6 +926,8 @@ macro_rules! conformance {
                 status_filters_and_users_per_state,
                 a_read_scope_sees_one_state_and_ends_when_its_body_panics,
                 a_sound_store_checks_healthy_and_a_backup_is_refused_or_complete,
+                a_prefix_range_pages_in_index_order_or_is_not_offered,
+                an_import_with_settings_replaces_them_in_its_transaction,
             );
         }
     };

@@ -260,6 +260,15 @@ internal sealed unsafe class MmsStore
                 WireJson.Default.ImportSummary));
     }
 
+    internal ExportSummary ExportData(string? tenant, string path, bool replace, Action<ImportProgress> progress)
+    {
+        CStringArgument.Other(tenant, "tenant");
+        CStringArgument.Other(path, "path");
+        return ImportProgressCallback.Run(progress, (callback, userData, cancel) =>
+            NativeCall.Invoke((out IntPtr r, out IntPtr e) => NativeMethods.mms_data_export(handle, tenant, path, replace ? 1 : 0, callback, userData, cancel, out r, out e),
+                WireJson.Default.ExportSummary));
+    }
+
     internal MmsMeeting[] ListMeetings(string? tenant, string identity)
     {
         CStringArgument.Other(tenant, "tenant");

@@ -104,6 +104,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_data_import_with_options(MmsStoreHandle store, string? tenant, string path, string? optionsJson, IntPtr progress, IntPtr userData, MmsCancelHandle cancel, out IntPtr outSummaryJson, out IntPtr outError);
 
+    /// <param name="replace">0 to fail with AlreadyExists when <paramref name="path"/> exists; non-zero to replace it.</param>
+    /// <param name="progress">An unmanaged <c>void (*)(void *user_data, const char *json)</c>, called on the calling thread.</param>
+    /// <param name="cancel">Raised (by <paramref name="progress"/> or another thread), the export ends with status Cancelled and leaves no file.</param>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_data_export(MmsStoreHandle store, string? tenant, string path, int replace, IntPtr progress, IntPtr userData, MmsCancelHandle cancel, out IntPtr outSummaryJson, out IntPtr outError);
+
     [LibraryImport(LibraryName)]
     internal static partial MmsCancelHandle mms_cancel_new();
 

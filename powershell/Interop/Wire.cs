@@ -30,6 +30,8 @@ internal sealed class MigrationPreview
 
 internal sealed record StoreBackup(string Path, long Bytes);
 
+internal sealed record ExportSummary(string Path, long Users, long Meetings, long Bytes);
+
 internal sealed class StartResult
 {
     public MigrationStatus? Status { get; set; }
@@ -142,6 +144,7 @@ internal sealed class UserUpdate
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]
+[JsonSerializable(typeof(ExportSummary))]
 [JsonSerializable(typeof(MmsMeeting[]))]
 internal sealed partial class WireJson : JsonSerializerContext
 {

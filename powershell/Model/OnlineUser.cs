@@ -30,6 +30,7 @@ public sealed class OnlineUser
     public bool? TeamsUpgradeNotificationsEnabled { get; set; }
     public NameList? FeatureTypes { get; set; }
     public AssignedPlanList? AssignedPlan { get; set; }
+    public AssignedPlanList? ProvisionedPlan { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? WhenCreated { get; set; }
     /// <summary>UTC.</summary>
@@ -63,6 +64,13 @@ public sealed class OnlineUser
     public string? MailboxLocation { get; set; }
     /// <summary>Product-only: the user's third-party audio-conferencing provider, null when Microsoft provides it.</summary>
     public string? AudioConferencingProvider { get; set; }
+    /// <summary>No longer populated by Microsoft's module; EnterpriseVoiceEnabled replaces it.</summary>
+    public string? OptionFlags { get; set; }
+    /// <summary>Deprecated and no longer populated; TenantDialPlan is the policy.</summary>
+    public string? DialPlan { get; set; }
+    public NameList? UserValidationErrors { get; set; }
+    public NameList? ProxyAddresses { get; set; }
+    public NameList? ShadowProxyAddresses { get; set; }
 
     // Per-user policies: null unless assigned (and with -SkipUserPolicies).
     public string? TeamsUpgradePolicy { get; set; }

@@ -18,6 +18,7 @@
         'Set-CsOnlineDialInConferencingTenantSettings'
         'New-MmsSampleTenant'
         'Import-MmsTenantData'
+        'Export-MmsTenantData'
         'Get-MmsTenant'
         'New-MmsTenant'
         'Set-MmsTenant'

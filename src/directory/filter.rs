@@ -148,6 +148,27 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The property and folded prefix of a `Property -like 'prefix*'` that every match
+    /// satisfies (alone or under `-and`): a pattern whose one wildcard is a final `*`.
+    pub fn required_prefix(&self) -> Option<(UserField, String)> {
+        match self {
+            Filter::Compare {
+                property,
+                op: Op::Like,
+                value: FieldValue::Text(text),
+            } => {
+                let pattern = fold(text);
+                let prefix = pattern.strip_suffix('*')?;
+                (!prefix.is_empty() && !prefix.contains(['*', '?']))
+                    .then(|| (*property, prefix.to_string()))
+            }
+            Filter::And(all) => all.iter().find_map(Filter::required_prefix),
+            _ => None,
+        }
+    }
+}
+
 /// The texts a value compares as: one for a scalar, each element of a list, each plan's
 /// capability name; none for null.
 fn texts(value: &FieldValue) -> Vec<String> {

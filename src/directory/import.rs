@@ -14,7 +14,8 @@ use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::invitation;
 use crate::model::{
-    parse_guid, DirectoryData, FieldKind, MeetingType, NewMeeting, NewUser, Tenant, UserField,
+    parse_guid, DialInSettingsChanges, DirectoryData, FieldKind, MeetingType,
+    MigrationConfigurationChanges, NewMeeting, NewUser, Tenant, UserField,
 };
 use crate::time::Timestamp;
 
@@ -260,12 +261,47 @@ fn section<'a>(name: &str, map: &'a Map<String, Value>) -> Result<&'a [Value]> {
     }
 }
 
-/// Parses a JSON import: `{"Users": [...], "Meetings": [...]}` or an array of users.
+/// The `Settings` section of a JSON import (`Export-MmsTenantData` writes it): the tenant's
+/// migration configuration and dial-in settings as the `Get-Cs...` cmdlets show them,
+/// without `Identity` and `TenantId`. A setting left out keeps the tenant's value; a null
+/// number, address or display name clears it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SettingsSection {
+    #[serde(default)]
+    pub migration_configuration: Option<MigrationConfigurationChanges>,
+    #[serde(default)]
+    pub dial_in_conferencing: Option<DialInSettingsChanges>,
+}
+
+/// The dial-in settings a null clears (the others keep their value when null).
+const CLEARED_BY_NULL: &[&str] = &[
+    "DefaultTollNumber",
+    "DefaultTollFreeNumber",
+    "SendEmailFromAddress",
+    "SendEmailFromDisplayName",
+];
+
+fn settings_section(value: &Value) -> Result<SettingsSection> {
+    let mut value = value.clone();
+    if let Some(Value::Object(dial_in)) = value.get_mut("DialInConferencing") {
+        dial_in.retain(|name, v| {
+            !v.is_null() || CLEARED_BY_NULL.iter().any(|c| c.eq_ignore_ascii_case(name))
+        });
+        for v in dial_in.values_mut().filter(|v| v.is_null()) {
+            *v = Value::String(String::new());
+        }
+    }
+    serde_json::from_value(value).map_err(|e| bad("Settings", "Settings", e.to_string()))
+}
+
+/// Parses a JSON import: `{"Users": [...], "Meetings": [...], "Settings": {...}}` (each
+/// section optional) or an array of users.
 pub fn parse_json(
     text: &str,
     tenant: &Tenant,
     progress: &mut ImportProgress,
-) -> Result<DirectoryData> {
+) -> Result<(DirectoryData, Option<SettingsSection>)> {
     let root: Value = serde_json::from_str(without_bom(text)).map_err(|e| {
         Error::new(
             ErrorCode::ImportFailed,
@@ -279,12 +315,20 @@ pub fn parse_json(
     let (users, meetings): (&[Value], &[Value]) = match &root {
         Value::Array(users) => (users, &[]),
         Value::Object(map) => {
-            if let Some(extra) = map.keys().find(|k| !k.eq_ignore_ascii_case("Users") && !k.eq_ignore_ascii_case("Meetings")) {
-                return Err(bad("the file", extra, "is not a section of an import file (use Users and Meetings)"));
+            if let Some(extra) = map.keys().find(|k| !["Users", "Meetings", "Settings"].iter().any(|s| k.eq_ignore_ascii_case(s))) {
+                return Err(bad("the file", extra, "is not a section of an import file (use Users, Meetings and Settings)"));
             }
             (section("Users", map)?, section("Meetings", map)?)
         }
         _ => return Err(Error::new(ErrorCode::ImportFailed, "The JSON file must hold an object with Users and Meetings arrays, or an array of users.")),
+    };
+    let settings = match &root {
+        Value::Object(map) => map
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case("Settings") && !v.is_null())
+            .map(|(_, v)| settings_section(v))
+            .transpose()?,
+        _ => None,
     };
     let total = users.len() + meetings.len();
     let mut data = DirectoryData::default();
@@ -304,13 +348,14 @@ pub fn parse_json(
         data.meetings.push(meeting(&record)?);
         report(progress, users.len() + i + 1, total)?;
     }
-    Ok(data)
+    Ok((data, settings))
 }
 
-/// Progress while reading records; an `Err` (a cancelled import) stops the reading.
+/// Progress while reading (or, for an export, writing) records; an `Err` (a cancelled
+/// import or export) stops it.
 pub type ImportProgress<'a> = dyn FnMut(usize, usize) -> Result<()> + 'a;
 
-fn report(progress: &mut ImportProgress, done: usize, total: usize) -> Result<()> {
+pub(super) fn report(progress: &mut ImportProgress, done: usize, total: usize) -> Result<()> {
     if done % 1000 == 0 || done == total {
         progress(done, total)?;
     }

@@ -2,6 +2,7 @@
 //! meetings, and data in (import files, the sample tenant). Functions over the store's
 //! traits; [`Service`](crate::Service) is the facade that calls them.
 
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod sample;
@@ -68,7 +69,7 @@ pub const MAX_SORTED_USERS: usize = 200_000;
 pub const SOFT_DELETION_DAYS: i64 = 30;
 
 /// One page of users and the cursor of the next (`None` at the end).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserPage {
     pub users: Vec<User>,
@@ -155,10 +156,87 @@ fn find_users(
             (UserIndex::Sip, format!("sip:{upn}"))
         }
         IdentityKey::DomainLogon(logon) => (UserIndex::DomainLogon, logon.clone()),
-        IdentityKey::DisplayName(name) => (UserIndex::DisplayName, name.clone()),
+        IdentityKey::DisplayName(name) => {
+            let found = reads.find_users(scope, UserIndex::DisplayName, name, limit)?;
+            // A single word is also an alias (Microsoft's -Identity takes both).
+            if !found.is_empty() || name.contains(char::is_whitespace) {
+                return Ok(found);
+            }
+            return find_by_alias(reads, scope, name, limit);
+        }
         IdentityKey::DistinguishedName(dn) => (UserIndex::DistinguishedName, dn.clone()),
     };
     reads.find_users(scope, index, &text, limit)
+}
+
+/// The tenant a scope names, if it exists.
+fn scoped_tenant(reads: &dyn StoreReads, scope: &TenantScope) -> Result<Option<Tenant>> {
+    match scope {
+        TenantScope::Default => reads.default_tenant(),
+        TenantScope::Id(id) => reads.tenant(*id),
+        TenantScope::Key(key) => Ok(reads.tenants()?.into_iter().find(|t| t.key == *key)),
+    }
+}
+
+/// The users whose alias is `alias` (folded). The alias is not a lookup key of its own (it
+/// lives in the profile), but it is nearly always the logon name or the UPN's local part:
+/// those indexes are tried first, for each domain of the tenant, and only when they find
+/// no such user are the tenant's users read, page by page (so a miss reads them all).
+fn find_by_alias(
+    reads: &dyn StoreReads,
+    scope: &TenantScope,
+    alias: &str,
+    limit: usize,
+) -> Result<Vec<User>> {
+    let Some(tenant) = scoped_tenant(reads, scope)? else {
+        return Ok(Vec::new());
+    };
+    let has_alias = |u: &User| {
+        u.profile
+            .alias
+            .as_deref()
+            .map_or(false, |a| identity::fold(a) == alias)
+    };
+    let within = TenantScope::Key(tenant.key);
+    let mut found: Vec<User> = Vec::new();
+    for domain in &tenant.domains {
+        let keys = [
+            (
+                UserIndex::Upn,
+                format!("{alias}@{}", identity::fold(&domain.name)),
+            ),
+            (
+                UserIndex::DomainLogon,
+                identity::domain_logon_key(&domain.net_bios_name, alias),
+            ),
+        ];
+        for (index, key) in keys {
+            for user in reads.find_users(&within, index, &key, limit)? {
+                if has_alias(&user) && found.iter().all(|f| f.key != user.key) {
+                    found.push(user);
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let mut after = None;
+    loop {
+        let page = reads.users_page(&tenant, after, None, MAX_PAGE)?;
+        for user in &page {
+            after = Some(user.key);
+            if has_alias(user) {
+                found.push(user.clone());
+                if found.len() == limit {
+                    return Ok(found);
+                }
+            }
+        }
+        if page.len() < MAX_PAGE {
+            return Ok(found);
+        }
+    }
 }
 
 fn resolve_scoped(
@@ -278,11 +356,11 @@ fn not_found_hint(
                 })
                 .unwrap_or_default();
             hint.push_str(&format!(
-                " A logon name alone is not an identity: use DOMAIN\\logon or the user principal name{example}."
+                " No user has that display name or alias; a logon name alone is not an identity: use DOMAIN\\logon or the user principal name{example}."
             ));
         } else {
             hint.push_str(&format!(
-                " A logon name alone is not an identity: use {}.",
+                " No user has that display name or alias; a logon name alone is not an identity: use {}.",
                 forms.join(", or ")
             ));
         }
@@ -426,6 +504,69 @@ fn index_for(property: UserField, text: &str) -> Option<(UserIndex, String)> {
     })
 }
 
+/// The index whose canonical key is the property's folded value, so that a prefix of the
+/// value is a prefix of the key (the distinguished name's key is rewritten: not it).
+fn prefix_index_for(property: UserField) -> Option<UserIndex> {
+    Some(match property {
+        UserField::UserPrincipalName => UserIndex::Upn,
+        UserField::SipAddress => UserIndex::Sip,
+        UserField::DisplayName => UserIndex::DisplayName,
+        UserField::WindowsDomainLogon => UserIndex::DomainLogon,
+        _ => return None,
+    })
+}
+
+/// One page of a listing whose filter requires `-like 'prefix*'` on an indexed property:
+/// the users in the index's range, in its order, each still checked against the whole
+/// selection; the cursor is the last user looked at. `None` when the store has no such
+/// range for the index (the caller scans).
+fn prefix_page(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    selection: &Selection,
+    index: UserIndex,
+    key_prefix: &str,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<Option<UserPage>> {
+    selected_page(selection, after, limit, false, &mut |after| {
+        reads.users_by_prefix(tenant, index, key_prefix, after, limit)
+    })
+}
+
+/// One result page of the users the selection keeps, from the store pages `read(after)`
+/// gives (at most `limit` users each; `None`: the store cannot answer so). A selective
+/// filter may need several store pages to fill one result page; the cursor is the last
+/// user looked at, so the next call goes on from there. With `one_page` only the first
+/// store page is read.
+fn selected_page(
+    selection: &Selection,
+    mut after: Option<i64>,
+    limit: usize,
+    one_page: bool,
+    read: &mut dyn FnMut(Option<i64>) -> Result<Option<Vec<User>>>,
+) -> Result<Option<UserPage>> {
+    let mut users = Vec::with_capacity(limit.min(1024));
+    loop {
+        let Some(page) = read(after)? else {
+            return Ok(None);
+        };
+        let exhausted = page.len() < limit;
+        for user in page {
+            after = Some(user.key);
+            if selection.keeps(&user) {
+                users.push(selection.shown(user));
+                if users.len() == limit {
+                    return Ok(Some(UserPage { users, next: after }));
+                }
+            }
+        }
+        if exhausted || one_page {
+            return Ok(Some(UserPage { users, next: None }));
+        }
+    }
+}
+
 /// What a listing keeps of a user besides its filter: `-AccountType`, `-SoftDeletedUser`.
 struct Selection {
     filter: Option<Filter>,
@@ -497,8 +638,11 @@ impl Selection {
 /// One page of the tenant's users in a stable order (creation order, or UPN order with a
 /// prefix), selected by the filter, `-AccountType` and `-SoftDeletedUser`. A filter that
 /// requires equality on an indexed property (`UserPrincipalName -eq 'x'`, also under
-/// `-and`) is answered from that index; any other is applied while streaming the tenant's
-/// users page by page, so memory stays bounded by the page size whatever the tenant's size.
+/// `-and`) is answered from that index; one that requires `-like 'prefix*'` on one
+/// (UserPrincipalName, SipAddress, DisplayName, WindowsDomainLogon) from a range of it, in
+/// that index's order, where the store has a byte-ordered index; any other is applied while
+/// streaming the tenant's users page by page, so memory stays bounded by the page size
+/// whatever the tenant's size.
 pub fn list_users(
     reads: &dyn StoreReads,
     query: &UserQuery,
@@ -546,30 +690,39 @@ pub fn list_users(
             }
         }
     }
-    let mut users = Vec::with_capacity(limit.min(1024));
-    let mut after = query.after;
-    // A selective filter may need several store pages to fill one result page; the cursor
-    // is the last user looked at, so the next call goes on from there.
-    loop {
-        let page = reads.users_page(&tenant, after, prefix.as_deref(), limit)?;
-        let exhausted = page.len() < limit;
-        for user in page {
-            after = Some(user.key);
-            if selection.keeps(&user) {
-                users.push(selection.shown(user));
-                if users.len() == limit {
-                    return Ok(UserPage { users, next: after });
-                }
+    if prefix.is_none() {
+        let prefixed = selection
+            .filter
+            .as_ref()
+            .and_then(Filter::required_prefix)
+            .and_then(|(property, text)| Some((prefix_index_for(property)?, text)));
+        if let Some((index, key_prefix)) = prefixed {
+            if let Some(page) = prefix_page(
+                reads,
+                &tenant,
+                &selection,
+                index,
+                &key_prefix,
+                query.after,
+                limit,
+            )? {
+                return Ok(page);
             }
         }
-        if exhausted {
-            return Ok(UserPage { users, next: None });
-        }
-        if prefix.is_some() {
-            // UPN-ordered pages cannot resume by key; completion wants one page only.
-            return Ok(UserPage { users, next: None });
-        }
     }
+    // UPN-ordered pages (completion) cannot resume by key; completion wants one page only.
+    let page = selected_page(
+        &selection,
+        query.after,
+        limit,
+        prefix.is_some(),
+        &mut |after| {
+            reads
+                .users_page(&tenant, after, prefix.as_deref(), limit)
+                .map(Some)
+        },
+    )?;
+    Ok(page.unwrap_or_default())
 }
 
 /// A stored meeting with what its online-meeting block says.
@@ -683,6 +836,16 @@ pub fn set_migration_configuration(
     tenant: Option<&str>,
     changes: &MigrationConfigurationChanges,
 ) -> Result<MigrationConfiguration> {
+    check_migration_changes(changes)?;
+    let tenant = self::tenant(store.reads(), tenant)?;
+    store.update_migration_configuration(&tenant, &mut |c| {
+        apply_migration_changes(c, changes);
+        Ok(())
+    })
+}
+
+/// Checks migration configuration changes before they reach the store.
+fn check_migration_changes(changes: &MigrationConfigurationChanges) -> Result<()> {
     if let Some(h) = changes.hold_minutes {
         check_range(
             "HoldMinutes",
@@ -699,19 +862,23 @@ pub fn set_migration_configuration(
             "(1 = real time; 86400 runs a day in a second)",
         )?;
     }
-    let tenant = self::tenant(store.reads(), tenant)?;
-    store.update_migration_configuration(&tenant, &mut |c| {
-        if let Some(enabled) = changes.meeting_migration_enabled {
-            c.meeting_migration_enabled = enabled;
-        }
-        if let Some(hold) = changes.hold_minutes {
-            c.hold_minutes = hold;
-        }
-        if let Some(scale) = changes.time_scale {
-            c.time_scale = scale;
-        }
-        Ok(())
-    })
+    Ok(())
+}
+
+/// Applies checked changes: absent fields stay.
+fn apply_migration_changes(
+    c: &mut MigrationConfiguration,
+    changes: &MigrationConfigurationChanges,
+) {
+    if let Some(enabled) = changes.meeting_migration_enabled {
+        c.meeting_migration_enabled = enabled;
+    }
+    if let Some(hold) = changes.hold_minutes {
+        c.hold_minutes = hold;
+    }
+    if let Some(scale) = changes.time_scale {
+        c.time_scale = scale;
+    }
 }
 
 /// The range of `TimeScale`: how many times faster than real time a tenant's hold,
@@ -985,16 +1152,77 @@ pub fn import_file(
         progress(done, total);
         check()
     };
-    let data = if extension == "json" {
+    let (mut data, settings) = if extension == "json" {
         import::parse_json(&text, &tenant, progress)?
     } else {
-        import::parse_csv(&text, &tenant, progress)?
+        (import::parse_csv(&text, &tenant, progress)?, None)
     };
     drop(text);
+    if let Some(section) = settings {
+        data.settings = Some(imported_settings(store.reads(), &tenant, &section)?);
+    }
     check()?;
     store.import(&tenant, &data)?;
     Ok(ImportSummary {
         users: data.users.len(),
         meetings: data.meetings.len(),
+    })
+}
+
+/// The tenant's settings once an import file's `Settings` section is applied to them,
+/// checked as the `Set-Cs...` cmdlets check them; a bad setting fails the import. They
+/// are read here and written in the import's transaction: a settings change made in
+/// between is overwritten, as if it had come first.
+fn imported_settings(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    section: &import::SettingsSection,
+) -> Result<TenantSettings> {
+    let failed = |e: Error| {
+        Error::new(
+            ErrorCode::ImportFailed,
+            format!("Settings: {} Nothing was imported.", e.message),
+        )
+        .with_target("Settings")
+    };
+    let mut migration = tenant.migration_configuration();
+    if let Some(changes) = &section.migration_configuration {
+        check_migration_changes(changes).map_err(failed)?;
+        apply_migration_changes(&mut migration, changes);
+    }
+    let mut dial_in = reads.dial_in_settings(tenant)?;
+    if let Some(changes) = &section.dial_in_conferencing {
+        check_dial_in_changes(changes).map_err(failed)?;
+        apply_dial_in_changes(&mut dial_in, changes);
+    }
+    Ok(TenantSettings { migration, dial_in })
+}
+
+/// Writes the tenant a `-Tenant` argument names to a JSON file that [`import_file`] reads
+/// back into an identical tenant (see [`export`]). `reads` should be one read scope.
+/// `progress(done, total)` is called on this thread; when `cancel` is raised the export
+/// stops with `Cancelled` and leaves no file.
+pub fn export_file(
+    reads: &dyn StoreReads,
+    tenant: Option<&str>,
+    path: &Path,
+    replace: bool,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: Option<&CancelToken>,
+) -> Result<ExportSummary> {
+    let tenant = self::tenant(reads, tenant)?;
+    export::export_file(reads, &tenant, path, replace, &mut |done, total| {
+        progress(done, total);
+        match cancel {
+            Some(c) if c.is_cancelled() => Err(Error::new(
+                ErrorCode::Cancelled,
+                format!(
+                    "The export to '{}' was cancelled; no file was written.",
+                    shorten(&path.display().to_string())
+                ),
+            )
+            .with_target(path.display().to_string())),
+            _ => Ok(()),
+        }
     })
 }

@@ -191,6 +191,7 @@ fn numbered_profile(n: usize, mode: &str, now: Timestamp) -> Vec<(UserField, Str
         ),
         (F::FeatureTypes, features.join(";")),
         (F::AssignedPlan, format!("[{}]", plans.join(","))),
+        (F::ProvisionedPlan, format!("[{}]", plans.join(","))),
         (F::WhenCreated, created.to_iso()),
         (
             F::WhenChanged,
@@ -205,7 +206,20 @@ fn numbered_profile(n: usize, mode: &str, now: Timestamp) -> Vec<(UserField, Str
             (n % 6 == 0).to_string(),
         ),
     ];
+    fields.push((
+        F::ProxyAddresses,
+        format!(
+            "SMTP:user{n}@contoso.com;smtp:user{n}@contoso.onmicrosoft.com;SIP:user{n}@contoso.com"
+        ),
+    ));
+    if n % 23 == 0 {
+        fields.push((
+            F::UserValidationErrors,
+            format!("ProxyAddressConflict: SIP:user{n}@contoso.com is also the address of another object"),
+        ));
+    }
     if on_prem {
+        fields.push((F::ShadowProxyAddresses, format!("SIP:user{n}@contoso.com")));
         fields.push((F::OnPremHostingProvider, "SRV:".to_string()));
         fields.push((F::OnPremLineURI, format!("tel:+1425555{:04}", n % 10_000)));
         fields.push((F::OnPremSipAddress, format!("sip:user{n}@contoso.com")));
@@ -312,6 +326,10 @@ fn named_profile(who: NamedUser, now: Timestamp) -> Vec<(UserField, String)> {
             (F::Company, "Contoso".to_string()),
             (F::WindowsEmailAddress, "John@contoso.com".to_string()),
             (
+                F::ProxyAddresses,
+                "SMTP:John@contoso.com;SIP:John@contoso.com".to_string(),
+            ),
+            (
                 F::InterpretedUserType,
                 "PureOnlineSfBUserWithTeamsLicense".to_string(),
             ),
@@ -334,6 +352,10 @@ fn named_profile(who: NamedUser, now: Timestamp) -> Vec<(UserField, String)> {
             (F::Title, "Account Manager".to_string()),
             (F::Company, "Litware".to_string()),
             (F::WindowsEmailAddress, "kenmyer@litwareinc.com".to_string()),
+            (
+                F::ProxyAddresses,
+                "SMTP:kenmyer@litwareinc.com;SIP:kenmyer@litwareinc.com".to_string(),
+            ),
             (
                 F::InterpretedUserType,
                 "PureOnlineSfBUserWithTeamsLicense".to_string(),

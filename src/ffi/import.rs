@@ -1,9 +1,12 @@
-//! Data in (`mms_data_import`, `mms_data_import_with_options`): a tenant's users and meetings from a JSON or CSV file.
+//! Data in (`mms_data_import`, `mms_data_import_with_options`): a tenant's users and meetings from a JSON or CSV file;
+//! data out (`mms_data_export`): a tenant's users, meetings and settings to a JSON file that the import reads back.
 
 use libc::{c_char, c_void};
 use std::path::Path;
 
 use crate::directory::import::ImportOptions;
+
+use crate::error::Error;
 
 use super::args;
 use super::callbacks::{report, MmsProgressFn};
@@ -88,6 +91,67 @@ pub unsafe extern "C" fn mms_data_import_with_options(
             tenant,
             Path::new(path),
             &options,
+            &mut |done, total| {
+                report(
+                    progress,
+                    user_data,
+                    &serde_json::json!({ "Done": done, "Total": total }),
+                )
+            },
+            cancel,
+        )?;
+        out.json(&summary)
+    })
+}
+
+/// Writes a tenant's users, meetings and settings to a JSON file that `mms_data_import`
+/// reads back into an identical tenant (in one consistent state of the store). The file is
+/// private to the user (mode 0600), written under a temporary name beside `path` (created
+/// without following links) and then moved into place, so `path` never holds half a file.
+///
+/// - `store`: required.
+/// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
+/// - `path`: required; UTF-8 path of the file. Its folder must exist.
+/// - `replace`: 0 to fail with `MMS_STATUS_ALREADY_EXISTS` (changing nothing) when `path`
+///   exists; non-zero to replace it (a symbolic link at `path` is replaced, not followed).
+/// - `progress`: NULL, or called on the calling thread with `{"Done":n,"Total":n}` (users
+///   counted twice: their records, then their meetings).
+/// - `user_data`: passed to `progress` untouched; may be NULL.
+/// - `cancel`: NULL, or a flag that `progress` or another thread may raise with
+///   `mms_cancel_cancel`; the export then ends with `MMS_STATUS_CANCELLED` and leaves no file.
+/// - `out_summary_json`: required; on success receives
+///   `{"Path":"...","Users":n,"Meetings":n,"Bytes":n}` (free with `mms_string_free`).
+///   Untouched on failure.
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_data_export(
+    store: *const MmsStore,
+    tenant: *const c_char,
+    path: *const c_char,
+    replace: i32,
+    progress: MmsProgressFn,
+    user_data: *mut c_void,
+    cancel: *const MmsCancel,
+    out_summary_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_data_export", out_error, || {
+        let service = MmsStore::service(store)?;
+        let tenant = args::optional_string(tenant, "tenant")?;
+        let path = args::string(path, "path")?;
+        let out = args::out(out_summary_json, "out_summary_json")?;
+        if path.is_empty() {
+            return Err(
+                Error::invalid("The export path is empty; pass a file path.").with_target("path"),
+            );
+        }
+        let cancel = MmsCancel::token(cancel);
+        let summary = service.export_file(
+            tenant,
+            Path::new(path),
+            replace != 0,
             &mut |done, total| {
                 report(
                     progress,

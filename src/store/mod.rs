@@ -232,6 +232,18 @@ pub trait StoreReads {
         upn_prefix: Option<&str>,
         limit: usize,
     ) -> Result<Vec<User>>;
+    /// Up to `limit` users of the tenant whose `index` key starts with `prefix` (compared
+    /// byte for byte), in the order of that key then the user's key, following the user
+    /// with key `after` in that order: a range scan of the index. `None` when the backend
+    /// has no byte-ordered index for `index`; the caller then reads every user instead.
+    fn users_by_prefix(
+        &self,
+        tenant: &Tenant,
+        index: UserIndex,
+        prefix: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Option<Vec<User>>>;
     /// Every meeting the user with key `organizer` organises, ended or not, by start time
     /// then key.
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>>;

@@ -54,11 +54,23 @@ Describe 'Listing' {
 Describe '-Identity' {
     It 'finds Ken Myer by <_>' -ForEach @(
         'sip:kenmyer@litwareinc.com', 'kenmyer@litwareinc.com', 'LITWAREINC\kenmyer', 'Ken Myer',
-        'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com') {
+        'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com', 'kenmyer', 'KenMyer') {
         $user = Get-CsOnlineUser -Identity $_
         $user.UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
         $user.SipAddress | Should -Be 'sip:kenmyer@litwareinc.com'
         $user.DistinguishedName | Should -Be 'CN=Ken Myer,OU=Redmond,DC=litwareinc,DC=com'
+    }
+
+    It 'finds a user by an alias that is neither its logon name nor its UPN''s local part' {
+        $tenant = New-MmsTenant -Name 'Alias' -Domain @{ Name = 'alias.example'; NetBiosName = 'ALIAS' } -Confirm:$false
+        $file = Join-Path ([IO.Path]::GetTempPath()) "mms-alias-$([guid]::NewGuid().ToString('N')).json"
+        '[{"UserPrincipalName":"jane.doe@alias.example","DisplayName":"Jane Doe","SamAccountName":"jdoe","Alias":"janed"}]' | Set-Content $file
+        try { $null = Import-MmsTenantData -Path $file -Tenant $tenant.TenantId -Confirm:$false }
+        finally { Remove-Item $file }
+        (Get-CsOnlineUser -Identity JaneD -Tenant $tenant.TenantId).UserPrincipalName | Should -Be 'jane.doe@alias.example'
+        (Get-CsOnlineUser -Identity 'ALIAS\jdoe' -Tenant $tenant.TenantId).Alias | Should -Be 'janed'
+        Get-CsOnlineUser -Identity jdoe -Tenant $tenant.TenantId -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.IdentityNotFound,*'
     }
 
     It 'finds a user by object id, positionally and from the pipeline' {
@@ -158,9 +170,28 @@ Describe 'User properties' {
             'FeatureTypes', 'AssignedPlan', 'TeamsUpgradePolicy', 'TeamsUpgradeEffectiveMode', 'TeamsUpgradePolicyIsReadOnly',
             'TeamsUpgradeNotificationsEnabled', 'TeamsMeetingPolicy', 'TeamsCallingPolicy', 'TeamsMessagingPolicy', 'ArchivingPolicy',
             'WhenCreated', 'WhenChanged', 'SoftDeletionTimestamp', 'TenantId', 'WindowsEmailAddress', 'SamAccountName',
-            'DistinguishedName', 'WindowsDomainLogon', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber') {
+            'DistinguishedName', 'WindowsDomainLogon', 'AudioConferencingTollNumber', 'AudioConferencingTollFreeNumber',
+            'OptionFlags', 'DialPlan', 'UserValidationErrors', 'ProxyAddresses', 'ShadowProxyAddresses', 'ProvisionedPlan') {
             $names | Should -Contain $p
         }
+    }
+
+    It 'has the addresses, validation errors and the no-longer-populated OptionFlags and DialPlan of Microsoft''s notes' {
+        $script:John.ProxyAddresses | Should -Be @('SMTP:John@contoso.com', 'SIP:John@contoso.com')
+        $null -eq $script:John.OptionFlags | Should -BeTrue
+        $null -eq $script:John.DialPlan | Should -BeTrue
+        $withErrors = @(Get-CsOnlineUser -Filter { UserValidationErrors -ne $null })
+        $withErrors.Count | Should -BeGreaterThan 0
+        $withErrors.Count | Should -BeLessThan $script:All.Count
+        $withErrors[0].UserValidationErrors[0] | Should -BeLike 'ProxyAddressConflict:*'
+        @(Get-CsOnlineUser -Filter { ProxyAddresses -contains 'smtp:kenmyer@litwareinc.com' }).UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $onPrem = @(Get-CsOnlineUser -Filter { ShadowProxyAddresses -like 'SIP:*' })
+        $onPrem.AccountType | Sort-Object -Unique | Should -Be 'SfBOnPremUser'
+        $user2 = Get-CsOnlineUser user2@contoso.com
+        $user2.ProvisionedPlan.Capability | Should -Be $user2.AssignedPlan.Capability
+        $provisioned = @(Get-CsOnlineUser -Filter { ProvisionedPlan -eq 'MCOEV' })
+        $provisioned.Count | Should -BeGreaterThan 0
+        $provisioned.FeatureTypes | Should -Contain 'PhoneSystem'
     }
 
     It 'gives Ken Myer the values of Microsoft''s examples' {

@@ -36,7 +36,7 @@ Describe 'Help' {
     }
 
     It 'gives the commands of this module only no HelpUri of Microsoft''s' {
-        foreach ($name in 'New-MmsSampleTenant', 'Import-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Test-MmsStore', 'Backup-MmsStore') {
+        foreach ($name in 'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Test-MmsStore', 'Backup-MmsStore') {
             (Get-Command $name).HelpUri | Should -Not -Match 'learn\.microsoft\.com'
         }
     }
@@ -88,12 +88,13 @@ Describe 'Errors that say what to do' {
         $e.ErrorDetails.RecommendedAction | Should -Be "No user matches it in tenant 'Contoso' ($($script:SampleTenantId)), the store's default tenant."
     }
 
-    It 'suggests DOMAIN\logon or the UPN for a bare logon name' {
-        $e = Get-ErrorOf { Start-CsExMeetingMigration kenmyer -Confirm:$false }
-        $e.Exception.Message | Should -Be 'Management object not found for identity "kenmyer".'
-        $e.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('use LITWAREINC\kenmyer or kenmyer@litwareinc.com.'))
+    It 'takes an alias, and suggests DOMAIN\logon or the UPN for a bare word that is no one''s alias' {
+        (Get-CsOnlineUser -Identity kenmyer).UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $e = Get-ErrorOf { Start-CsExMeetingMigration kenmyre -Confirm:$false }
+        $e.Exception.Message | Should -Be 'Management object not found for identity "kenmyre".'
+        $e.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape('No user has that display name or alias; a logon name alone is not an identity: use DOMAIN\logon or the user principal name (for example CONTOSO\kenmyre or kenmyre@contoso.com).'))
         # PowerShell shows it under the error.
-        ($e | Out-String -Width 200) | Should -Match 'Recommendation: .*LITWAREINC\\kenmyer'
+        ($e | Out-String -Width 250) | Should -Match 'Recommendation: .*CONTOSO\\kenmyre'
     }
 
     It 'names the tenant that has the user after the default moved (the README''s Set-MmsTenant -Default)' {

@@ -83,3 +83,85 @@ Describe 'Unexpected input' {
         $failures[0].Exception.Message | Should -BeLike '*AccountType*Robot*'
     }
 }
+
+Describe 'Export-MmsTenantData' {
+    BeforeAll {
+        # Settings other than the defaults, so that a lost setting shows.
+        Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -Confirm:$false
+        Set-CsOnlineDialInConferencingTenantSettings -PinLength 7 -MaskPstnNumbersType NoMasking -AllowedDialOutExternalDomains fabrikam.com `
+            -SendEmailFromAddress Admin@contoso.com -IncludeTollFreeNumberInMeetingInvites $false -Force -Confirm:$false
+        # Every user property but the tenant's own; meetings and settings likewise.
+        function Get-Snapshot([guid] $Tenant) {
+            $users = Get-CsOnlineUser -Tenant $Tenant | Sort-Object UserPrincipalName
+            [pscustomobject]@{
+                Users    = @(Get-Comparable $Tenant)
+                Meetings = @($users | Get-MmsMeeting | ForEach-Object { $m = $_; $m.PSObject.Properties.Name | Where-Object { $_ -ne 'TenantId' } | ForEach-Object { "$_=$($m.$_ | ConvertTo-Json -Compress)" } })
+                Settings = @((Get-CsTenantMigrationConfiguration -Tenant $Tenant), (Get-CsOnlineDialInConferencingTenantSettings -Tenant $Tenant) |
+                    ForEach-Object { $s = $_; $s.PSObject.Properties.Name | Where-Object { $_ -ne 'TenantId' } | ForEach-Object { "$_=$($s.$_ | ConvertTo-Json -Compress)" } })
+            }
+        }
+    }
+
+    AfterAll {
+        Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true -Confirm:$false
+    }
+
+    It 'writes a private file that Import-MmsTenantData reads back into an identical tenant, settings included' {
+        $file = Join-Path $script:Scratch 'tenant.json'
+        $written = Export-MmsTenantData -Path $file -Confirm:$false
+        $written | Should -BeOfType System.IO.FileInfo
+        $written.FullName | Should -Be $file
+        if (-not $IsWindows) { [int] (Get-Item $file).UnixFileMode | Should -Be 0x180 }   # 0600
+        $original = Get-Snapshot $script:SampleTenantId
+        $original.Meetings.Count | Should -BeGreaterThan 12
+        $original.Settings.Count | Should -BeGreaterThan 20
+
+        # Meeting ids are unique in a store: the copy goes into another store.
+        $copyStore = New-TestStorePath
+        $env:MEETING_MIGRATION_STORE = $copyStore
+        try {
+            $target = [guid]::NewGuid()
+            $null = New-MmsTenant -Name 'Exported copy' -TenantId $target -Domain $script:Domains -Confirm:$false
+            $summary = Import-MmsTenantData -Path $file -Tenant $target -Confirm:$false
+            $summary.Users | Should -Be 14
+            $copy = Get-Snapshot $target
+            $copy.Users | Should -Be $original.Users
+            $copy.Meetings | Should -Be $original.Meetings
+            $copy.Settings | Should -Be $original.Settings
+            (Get-CsOnlineDialInConferencingTenantSettings -Tenant $target).PinLength | Should -Be 7
+            (Get-CsTenantMigrationConfiguration -Tenant $target).MeetingMigrationEnabled | Should -BeFalse
+        }
+        finally {
+            $env:MEETING_MIGRATION_STORE = $script:Store
+            Get-MmsTenant | Out-Null   # back on the suite's store, so the copy can be removed
+            if ($copyStore -match '^postgres(ql)?://') {
+                $null = Invoke-PostgresTool dropdb @('--force', '--if-exists', ([uri] $copyStore).AbsolutePath.TrimStart('/'))
+            }
+            else { Remove-Item "$copyStore*" -Force -ErrorAction SilentlyContinue }
+        }
+    }
+
+    It 'keeps an existing file unless -Force, and replaces a link rather than writing through it' {
+        $file = Join-Path $script:Scratch 'kept.json'
+        'keep me' | Set-Content $file
+        Export-MmsTenantData -Path $file -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.AlreadyExists,*'
+        $failures[0].Exception.Message | Should -BeLike '*-Force*'
+        Get-Content $file | Should -Be 'keep me'
+
+        $victim = Join-Path $script:Scratch 'victim.txt'
+        'not yours' | Set-Content $victim
+        $link = Join-Path $script:Scratch 'link.json'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $victim
+        Export-MmsTenantData -Path $link -Force -Confirm:$false | Should -Not -BeNullOrEmpty
+        Get-Content $victim | Should -Be 'not yours'
+        (Get-Item $link).LinkType | Should -BeNullOrEmpty
+        (Get-Content $link -Raw | ConvertFrom-Json).Users.Count | Should -Be 14
+    }
+
+    It 'writes nothing under -WhatIf' {
+        $file = Join-Path $script:Scratch 'whatif.json'
+        Export-MmsTenantData -Path $file -WhatIf | Should -BeNullOrEmpty
+        Test-Path $file | Should -BeFalse
+    }
+}

@@ -183,8 +183,8 @@ Describe 'Identity errors' {
         $failures[0].Exception.Message | Should -Match 'wildcard'
     }
 
-    It 'refuses a bare logon name' {
-        Start-CsExMeetingMigration 'kenmyer' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
+    It 'refuses a bare word that is no one''s alias or display name' {
+        Start-CsExMeetingMigration 'kenmyre' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
         $failures | Should -HaveCount 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MeetingMigration.*'
     }

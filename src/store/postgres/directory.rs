@@ -367,6 +367,46 @@ pub(super) fn users_page(
         .collect()
 }
 
+/// Only the UPN has an index in byte order (`users_by_upn_bytes`); the other keys' indexes
+/// follow the database's collation, where a prefix is not a range.
+pub(super) fn users_by_prefix(
+    db: &Db,
+    tenant: &Tenant,
+    index: UserIndex,
+    prefix: &str,
+    after: Option<i64>,
+    limit: usize,
+) -> R<Option<Vec<User>>> {
+    if index != UserIndex::Upn {
+        return Ok(None);
+    }
+    let limit = limit as i64;
+    // UPN keys are unique in a tenant: the user to follow is passed by its key alone.
+    let rows = match after {
+        None => db.query(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1
+                   AND u.upn_key COLLATE \"C\" >= $2 AND u.upn_key COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\"
+                 ORDER BY u.upn_key COLLATE \"C\" LIMIT $3"
+            ),
+            &[&tenant.key, &prefix, &limit],
+        )?,
+        Some(after) => db.query(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1
+                   AND u.upn_key COLLATE \"C\" > (SELECT a.upn_key FROM users a WHERE a.key = $3) COLLATE \"C\"
+                   AND u.upn_key COLLATE \"C\" >= $2 AND u.upn_key COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\"
+                 ORDER BY u.upn_key COLLATE \"C\" LIMIT $4"
+            ),
+            &[&tenant.key, &prefix, &after, &limit],
+        )?,
+    };
+    rows.iter()
+        .map(|r| user_from_row(r, tenant.tenant_id))
+        .collect::<R<Vec<_>>>()
+        .map(Some)
+}
+
 /// The field a unique index guards, for import errors.
 fn field_of_constraint(constraint: &str) -> &'static str {
     match constraint {
@@ -480,6 +520,16 @@ pub(super) fn import(db: &Db, tenant: &Tenant, data: &DirectoryData) -> R<()> {
         "UPDATE tenants SET user_count = user_count + $2 WHERE key = $1",
         &[&tenant.key, &(data.users.len() as i64)],
     )?;
+    if let Some(settings) = &data.settings {
+        update_migration_configuration(db, tenant, &mut |c| {
+            c.clone_from(&settings.migration.for_tenant(c));
+            Ok(())
+        })?;
+        update_dial_in_settings(db, tenant, &mut |s| {
+            s.clone_from(&settings.dial_in.for_tenant(s));
+            Ok(())
+        })?;
+    }
     Ok(())
 }
 

@@ -689,6 +689,18 @@ impl StoreReads for Reader<'_> {
             self.db, tenant, after, upn_prefix, limit,
         ))
     }
+    fn users_by_prefix(
+        &self,
+        tenant: &Tenant,
+        index: UserIndex,
+        prefix: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Option<Vec<User>>> {
+        self.done(directory::users_by_prefix(
+            self.db, tenant, index, prefix, after, limit,
+        ))
+    }
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         self.done(directory::meetings_of(self.db, organizer))
     }
@@ -742,6 +754,16 @@ impl StoreReads for PostgresStore {
         limit: usize,
     ) -> Result<Vec<User>> {
         self.read(|db| directory::users_page(db, tenant, after, upn_prefix, limit))
+    }
+    fn users_by_prefix(
+        &self,
+        tenant: &Tenant,
+        index: UserIndex,
+        prefix: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Option<Vec<User>>> {
+        self.read(|db| directory::users_by_prefix(db, tenant, index, prefix, after, limit))
     }
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         self.read(|db| directory::meetings_of(db, organizer))

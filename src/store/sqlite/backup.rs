@@ -2,16 +2,16 @@
 //! destination, then moved into place, so a copy is never seen half-written and a link at
 //! the destination is replaced rather than followed.
 
-use std::io::ErrorKind;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::file::{create_private_temporary, io_error, link_into_place, resolved};
+use super::file::{create_private_temporary, io_error, resolved};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::StoreBackup;
+use crate::private_file::place;
 
 /// Copies the database `source` reads to `to`; see [`Store::backup`](crate::store::Store::backup).
 pub(super) fn copy_to(
@@ -100,15 +100,5 @@ fn copy_then_place(
             }
         }
     }
-    if replace {
-        std::fs::rename(temporary, to).map_err(|e| io_error(to, "move the copy to", e))
-    } else {
-        let linked = link_into_place(temporary, to);
-        let _ = std::fs::remove_file(temporary);
-        match linked {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(exists(to)),
-            Err(e) => Err(io_error(to, "move the copy to", e)),
-        }
-    }
+    place(temporary, to, replace, "the copy", || exists(to))
 }

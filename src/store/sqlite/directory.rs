@@ -285,6 +285,39 @@ pub(super) fn find_users(
     users_where(conn, scope, column, key, limit)
 }
 
+pub(super) fn users_by_prefix(
+    conn: &Connection,
+    tenant: &Tenant,
+    index: UserIndex,
+    prefix: &str,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<Option<Vec<User>>> {
+    let (column, index_name) = match index {
+        UserIndex::Upn => ("upn_key", "users_by_upn"),
+        UserIndex::Sip => ("sip_key", "users_by_sip"),
+        UserIndex::DomainLogon => ("logon_key", "users_by_logon"),
+        UserIndex::DisplayName => ("display_key", "users_by_display_name"),
+        UserIndex::DistinguishedName => ("dn_key", "users_by_dn"),
+        // Object ids are stored as text but not ordered as the filter compares them.
+        UserIndex::ObjectId => return Ok(None),
+    };
+    // The range starts at the prefix, or at the key of the user to follow; users with that
+    // same key up to it (display names repeat) are skipped by the row comparison.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users u INDEXED BY {index_name}
+         WHERE u.tenant = ?1
+           AND u.{column} >= coalesce((SELECT a.{column} FROM users a WHERE a.key = ?3), ?2)
+           AND u.{column} < ?2 || char(1114111)
+           AND (?3 IS NULL OR (u.{column}, u.key) > ((SELECT a.{column} FROM users a WHERE a.key = ?3), ?3))
+         ORDER BY u.{column}, u.key LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![tenant.key, prefix, after, limit as i64], |r| {
+        user_from_row(r, tenant.tenant_id)
+    })?;
+    Ok(Some(rows.collect::<rusqlite::Result<Vec<_>>>()?))
+}
+
 pub(super) fn users_page(
     conn: &Connection,
     tenant: &Tenant,
@@ -427,6 +460,16 @@ pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) ->
         "UPDATE tenants SET user_count = user_count + ?2 WHERE key = ?1",
         params![tenant.key, data.users.len() as i64],
     )?;
+    if let Some(settings) = &data.settings {
+        update_migration_configuration(tx, tenant, &mut |c| {
+            c.clone_from(&settings.migration.for_tenant(c));
+            Ok(())
+        })?;
+        update_dial_in_settings(tx, tenant, &mut |s| {
+            s.clone_from(&settings.dial_in.for_tenant(s));
+            Ok(())
+        })?;
+    }
     Ok(())
 }
 

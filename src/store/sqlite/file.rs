@@ -19,17 +19,12 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorCode, Result};
+pub(super) use crate::private_file::{
+    create_private_temporary, io_error, link_into_place, resolved,
+};
 
 /// The suffixes of the files SQLite keeps beside a store in WAL mode.
 const SIDECARS: [&str; 2] = ["-wal", "-shm"];
-
-pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::new(
-        ErrorCode::StoreIo,
-        format!("Cannot {what} '{}': {e}.", path.display()),
-    )
-    .with_target(path.display().to_string())
-}
 
 fn unsafe_file(path: &Path, what: &str, why: String, fix: &str) -> Error {
     Error::new(
@@ -93,30 +88,6 @@ pub(super) fn prepare(path: &Path) -> Result<PathBuf> {
         }
     }
     Ok(file)
-}
-
-/// `path` with the links of its folder resolved (the last name is kept as it is).
-pub(super) fn resolved(path: &Path) -> Result<PathBuf> {
-    let folder = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        Error::invalid(format!("'{}' does not name a file.", path.display()))
-            .with_target(path.display().to_string())
-    })?;
-    let folder = fs::canonicalize(folder).map_err(|e| match e.kind() {
-        ErrorKind::NotFound => Error::new(
-            ErrorCode::StoreIo,
-            format!(
-                "The folder '{}' does not exist; create it first (New-Item -ItemType Directory).",
-                folder.display()
-            ),
-        )
-        .with_target(path.display().to_string()),
-        _ => io_error(path, "resolve the folder of", e),
-    })?;
-    Ok(folder.join(name))
 }
 
 /// Whether `path` names the store `file` or one of its sidecars (through any link or
@@ -222,75 +193,4 @@ fn create(path: &Path) -> Result<()> {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(io_error(path, "create the store", e)),
     }
-}
-
-/// Gives the file `temporary` the name `path` too, unless `path` exists (`AlreadyExists`):
-/// a hard link, or where the file system has none (FAT, some network and FUSE file
-/// systems) a rename that does not replace. The caller removes `temporary` afterwards.
-pub(super) fn link_into_place(temporary: &Path, path: &Path) -> std::io::Result<()> {
-    match fs::hard_link(temporary, path) {
-        Err(e) if e.kind() != ErrorKind::AlreadyExists => {
-            rename_without_replacing(temporary, path).map_err(|_| e)
-        }
-        linked => linked,
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn rename_without_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let from = std::ffi::CString::new(from.as_os_str().as_bytes())?;
-    let to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
-    // SAFETY: two NUL-terminated paths that live across the call.
-    let done = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if done == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn rename_without_replacing(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(ErrorKind::Unsupported))
-}
-
-/// A new, empty file beside `path` that only the user can read and write, created without
-/// following links (`O_CREAT | O_EXCL | O_NOFOLLOW`): `.<name>.<random>.tmp`.
-pub(super) fn create_private_temporary(path: &Path) -> Result<PathBuf> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for _ in 0..100 {
-        let temporary =
-            path.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-        }
-        match options.open(&temporary) {
-            Ok(_) => return Ok(temporary),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io_error(&temporary, "create", e)),
-        }
-    }
-    Err(Error::new(
-        ErrorCode::StoreIo,
-        format!(
-            "Cannot create a temporary file beside '{}': every name tried exists.",
-            path.display()
-        ),
-    ))
 }

@@ -389,6 +389,16 @@ impl StoreReads for Reader<'_> {
     ) -> Result<Vec<User>> {
         directory::users_page(self.0, tenant, after, upn_prefix, limit)
     }
+    fn users_by_prefix(
+        &self,
+        tenant: &Tenant,
+        index: UserIndex,
+        prefix: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Option<Vec<User>>> {
+        directory::users_by_prefix(self.0, tenant, index, prefix, after, limit)
+    }
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         directory::meetings_of(self.0, organizer)
     }
@@ -430,6 +440,7 @@ reads_on_a_pooled_connection! {
     dial_in_settings(tenant: &Tenant) -> DialInSettings;
     find_users(tenant: &TenantScope, index: UserIndex, key: &str, limit: usize) -> Vec<User>;
     users_page(tenant: &Tenant, after: Option<i64>, upn_prefix: Option<&str>, limit: usize) -> Vec<User>;
+    users_by_prefix(tenant: &Tenant, index: UserIndex, prefix: &str, after: Option<i64>, limit: usize) -> Option<Vec<User>>;
     meetings_of(organizer: i64) -> Vec<MeetingRow>;
     open_request(user: i64) -> Option<MigrationStatus>;
     request(correlation_id: Uuid) -> Option<MigrationDetail>;
