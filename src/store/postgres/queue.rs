@@ -58,16 +58,20 @@ pub(super) fn start_requests(db: &Db, requests: &[NewRequest], now: Timestamp) -
     // in between must still win, so read it again and hold it (shared) to the commit.
     let mut enabled: HashMap<i64, bool> = HashMap::new();
     for r in requests {
-        if !enabled.contains_key(&r.tenant) {
-            let on: bool = db
-                .query_one(
-                    "SELECT meeting_migration_enabled FROM tenants WHERE key = $1 FOR SHARE",
-                    &[&r.tenant],
-                )?
-                .try_get(0)?;
-            enabled.insert(r.tenant, on);
-        }
-        if !enabled[&r.tenant] {
+        let on = match enabled.get(&r.tenant) {
+            Some(on) => *on,
+            None => {
+                let on: bool = db
+                    .query_one(
+                        "SELECT meeting_migration_enabled FROM tenants WHERE key = $1 FOR SHARE",
+                        &[&r.tenant],
+                    )?
+                    .try_get(0)?;
+                enabled.insert(r.tenant, on);
+                on
+            }
+        };
+        if !on {
             return Err(Fail::App(
                 Error::migration_disabled(r.tenant_id, &r.user.user_principal_name)
                     .with_target(r.user.user_principal_name.clone()),
