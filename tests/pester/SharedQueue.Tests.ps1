@@ -11,6 +11,10 @@ BeforeAll {
     # A hold time keeps the sessions' own in-process workers off the queue while they start and
     # look; it is ended behind the API's back once they have gone, so the mms-workers do the work.
     Set-CsTenantMigrationConfiguration -HoldMinutes 30 -Confirm:$false
+    # The sample's users whose migrations fail on purpose (an on-premises mailbox, a third-party
+    # audio-conferencing provider) are mended: every request here is to succeed.
+    Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises' -or AudioConferencingProvider -ne `$null" |
+        Set-MmsUser -MailboxLocation ExchangeOnline -AudioConferencingProvider $null -Confirm:$false
     # This test's own session leaves the store to the processes under test.
     Remove-Module MeetingMigration -Force
 
