@@ -349,7 +349,7 @@ int32_t mms_error_codes(char **out_json,
  * - `store`: required.
  * - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
  * - `out_json`: required; on success receives
- *   `{"TransientRate":0.0,"PermanentRate":0.0,"Seed":0}` (free with `mms_string_free`).
+ *   `{"TransientFailureRate":0.0,"PermanentFailureRate":0.0,"Seed":0}` (free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
  *
  * Thread-safe.

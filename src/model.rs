@@ -216,7 +216,10 @@ impl Tenant {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FaultInjection {
+    // Named as Set-MmsFaultInjection's parameters, so that a piped record binds to them.
+    #[serde(rename = "TransientFailureRate")]
     pub transient_rate: f64,
+    #[serde(rename = "PermanentFailureRate")]
     pub permanent_rate: f64,
     pub seed: i64,
 }

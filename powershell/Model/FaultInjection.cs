@@ -6,7 +6,7 @@ namespace MeetingMigration.PowerShell.Model;
 /// </summary>
 public sealed class FaultInjection
 {
-    public double TransientRate { get; set; }
-    public double PermanentRate { get; set; }
+    public double TransientFailureRate { get; set; }
+    public double PermanentFailureRate { get; set; }
     public long Seed { get; set; }
 }

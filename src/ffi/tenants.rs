@@ -188,7 +188,7 @@ pub unsafe extern "C" fn mms_migration_config_set(
 /// - `store`: required.
 /// - `tenant`: NULL or `""` for the default tenant, else a tenant id (GUID).
 /// - `out_json`: required; on success receives
-///   `{"TransientRate":0.0,"PermanentRate":0.0,"Seed":0}` (free with `mms_string_free`).
+///   `{"TransientFailureRate":0.0,"PermanentFailureRate":0.0,"Seed":0}` (free with `mms_string_free`).
 /// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
 ///
 /// Thread-safe.

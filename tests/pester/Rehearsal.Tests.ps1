@@ -53,15 +53,24 @@ Describe 'Fault injection' {
 
     It 'is off by default and set per tenant' {
         $off = Get-MmsFaultInjection
-        $off.TransientRate | Should -Be 0
-        $off.PermanentRate | Should -Be 0
+        $off.TransientFailureRate | Should -Be 0
+        $off.PermanentFailureRate | Should -Be 0
         $set = Set-MmsFaultInjection -TransientFailureRate 0.25 -PermanentFailureRate 0.5 -Seed 42 -PassThru -Confirm:$false
-        $set.TransientRate | Should -Be 0.25
-        $set.PermanentRate | Should -Be 0.5
+        $set.TransientFailureRate | Should -Be 0.25
+        $set.PermanentFailureRate | Should -Be 0.5
         (Get-MmsFaultInjection).Seed | Should -Be 42
         { Set-MmsFaultInjection -TransientFailureRate 2 -Confirm:$false } | Should -Throw -ErrorId 'MeetingMigration.InvalidArgument*'
         Set-MmsFaultInjection -TransientFailureRate 1 -WhatIf
-        (Get-MmsFaultInjection).TransientRate | Should -Be 0.25
+        (Get-MmsFaultInjection).TransientFailureRate | Should -Be 0.25
+    }
+
+    It 'takes a piped record''s rates and seed, as its property names are the parameter names' {
+        Set-MmsFaultInjection -TransientFailureRate 0.125 -PermanentFailureRate 0.0625 -Seed 7 -Confirm:$false
+        $copy = Get-MmsFaultInjection
+        Set-MmsFaultInjection -Off -Confirm:$false
+        $copy | Set-MmsFaultInjection -Confirm:$false
+        $now = Get-MmsFaultInjection
+        ($now.TransientFailureRate, $now.PermanentFailureRate, $now.Seed) | Should -Be @(0.125, 0.0625, 7)
     }
 
     It 'fails batches through the retry path: nine retries, then Failed' {
