@@ -150,7 +150,7 @@ fn for_each_user(
 ) -> Result<()> {
     let mut after = None;
     loop {
-        let page = reads.users_page(tenant, after, None, MAX_PAGE)?;
+        let page = reads.users_page(tenant, after, MAX_PAGE)?;
         for user in &page {
             f(user)?;
             after = Some(user.key);

@@ -223,7 +223,7 @@ fn find_by_alias(
     }
     let mut after = None;
     loop {
-        let page = reads.users_page(&tenant, after, None, MAX_PAGE)?;
+        let page = reads.users_page(&tenant, after, MAX_PAGE)?;
         for user in &page {
             after = Some(user.key);
             if has_alias(user) {
@@ -448,7 +448,7 @@ fn sorted_page(
     let mut selected = Vec::new();
     let mut cursor = None;
     loop {
-        let page = reads.users_page(tenant, cursor, None, MAX_PAGE)?;
+        let page = reads.users_page(tenant, cursor, MAX_PAGE)?;
         let exhausted = page.len() < MAX_PAGE;
         for user in page {
             cursor = Some(user.key);
@@ -710,18 +710,15 @@ pub fn list_users(
             }
         }
     }
-    // UPN-ordered pages (completion) cannot resume by key; completion wants one page only.
-    let page = selected_page(
-        &selection,
-        query.after,
-        limit,
-        prefix.is_some(),
-        &mut |after| {
-            reads
-                .users_page(&tenant, after, prefix.as_deref(), limit)
-                .map(Some)
-        },
-    )?;
+    let page = match &prefix {
+        // Completion: one page of the UPN index's range, which it reads once.
+        Some(prefix) => selected_page(&selection, query.after, limit, true, &mut |after| {
+            reads.users_by_prefix(&tenant, UserIndex::Upn, prefix, after, limit)
+        })?,
+        None => selected_page(&selection, query.after, limit, false, &mut |after| {
+            reads.users_page(&tenant, after, limit).map(Some)
+        })?,
+    };
     Ok(page.unwrap_or_default())
 }
 

@@ -223,15 +223,8 @@ pub trait StoreReads {
         key: &str,
         limit: usize,
     ) -> Result<Vec<User>>;
-    /// Up to `limit` users with a key above `after`, in key (creation) order; with a
-    /// prefix, only users whose canonical UPN starts with it, in canonical UPN order.
-    fn users_page(
-        &self,
-        tenant: &Tenant,
-        after: Option<i64>,
-        upn_prefix: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<User>>;
+    /// Up to `limit` users with a key above `after`, in key (creation) order.
+    fn users_page(&self, tenant: &Tenant, after: Option<i64>, limit: usize) -> Result<Vec<User>>;
     /// Up to `limit` users of the tenant whose `index` key starts with `prefix` (compared
     /// byte for byte), in the order of that key then the user's key, following the user
     /// with key `after` in that order: a range scan of the index. `None` when the backend

@@ -68,7 +68,7 @@ impl StoreReads for FaultyStore {
         default_tenant() -> Option<Tenant>;
         dial_in_settings(tenant: &Tenant) -> DialInSettings;
         find_users(tenant: &TenantScope, index: UserIndex, key: &str, limit: usize) -> Vec<User>;
-        users_page(tenant: &Tenant, after: Option<i64>, upn_prefix: Option<&str>, limit: usize) -> Vec<User>;
+        users_page(tenant: &Tenant, after: Option<i64>, limit: usize) -> Vec<User>;
         users_by_prefix(tenant: &Tenant, index: UserIndex, prefix: &str, after: Option<i64>, limit: usize) -> Option<Vec<User>>;
         meetings_of(organizer: i64) -> Vec<MeetingRow>;
         open_request(user: i64) -> Option<MigrationStatus>;

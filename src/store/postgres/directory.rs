@@ -340,31 +340,17 @@ pub(super) fn users_page(
     db: &Db,
     tenant: &Tenant,
     after: Option<i64>,
-    prefix: Option<&str>,
     limit: usize,
 ) -> R<Vec<User>> {
-    let after = after.unwrap_or(i64::MIN);
-    let limit = limit as i64;
-    let rows = match prefix {
-        // Completion: the UPN index in byte order, from the prefix up to the first key past it.
-        Some(prefix) => db.query(
-            &format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1
-                   AND u.upn_key COLLATE \"C\" >= $2 AND u.upn_key COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\"
-                   AND u.key > $3 ORDER BY u.upn_key COLLATE \"C\" LIMIT $4"
-            ),
-            &[&tenant.key, &prefix, &after, &limit],
-        )?,
-        None => db.query(
-            &format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1 AND u.key > $2 ORDER BY u.key LIMIT $3"
-            ),
-            &[&tenant.key, &after, &limit],
-        )?,
-    };
-    rows.iter()
-        .map(|r| user_from_row(r, tenant.tenant_id))
-        .collect()
+    db.query(
+        &format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1 AND u.key > $2 ORDER BY u.key LIMIT $3"
+        ),
+        &[&tenant.key, &after.unwrap_or(i64::MIN), &(limit as i64)],
+    )?
+    .iter()
+    .map(|r| user_from_row(r, tenant.tenant_id))
+    .collect()
 }
 
 /// Only the UPN has an index in byte order (`users_by_upn_bytes`); the other keys' indexes

@@ -678,16 +678,8 @@ impl StoreReads for Reader<'_> {
     ) -> Result<Vec<User>> {
         self.done(directory::find_users(self.db, tenant, index, key, limit))
     }
-    fn users_page(
-        &self,
-        tenant: &Tenant,
-        after: Option<i64>,
-        upn_prefix: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<User>> {
-        self.done(directory::users_page(
-            self.db, tenant, after, upn_prefix, limit,
-        ))
+    fn users_page(&self, tenant: &Tenant, after: Option<i64>, limit: usize) -> Result<Vec<User>> {
+        self.done(directory::users_page(self.db, tenant, after, limit))
     }
     fn users_by_prefix(
         &self,
@@ -746,14 +738,8 @@ impl StoreReads for PostgresStore {
     ) -> Result<Vec<User>> {
         self.read(|db| directory::find_users(db, tenant, index, key, limit))
     }
-    fn users_page(
-        &self,
-        tenant: &Tenant,
-        after: Option<i64>,
-        upn_prefix: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<User>> {
-        self.read(|db| directory::users_page(db, tenant, after, upn_prefix, limit))
+    fn users_page(&self, tenant: &Tenant, after: Option<i64>, limit: usize) -> Result<Vec<User>> {
+        self.read(|db| directory::users_page(db, tenant, after, limit))
     }
     fn users_by_prefix(
         &self,

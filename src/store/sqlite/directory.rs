@@ -322,31 +322,14 @@ pub(super) fn users_page(
     conn: &Connection,
     tenant: &Tenant,
     after: Option<i64>,
-    prefix: Option<&str>,
     limit: usize,
 ) -> Result<Vec<User>> {
-    let after = after.unwrap_or(i64::MIN);
-    let rows = match prefix {
-        // Completion: the UPN index in order, from the prefix up to the first key past it.
-        Some(prefix) => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.upn_key >= ?2 AND u.upn_key < ?2 || char(1114111)
-                 AND u.key > ?3 ORDER BY u.upn_key LIMIT ?4"
-            ))?;
-            let rows = stmt.query_map(params![tenant.key, prefix, after, limit as i64], |r| {
-                user_from_row(r, tenant.tenant_id)
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        }
-        None => {
-            let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.key > ?2 ORDER BY u.key LIMIT ?3"))?;
-            let rows = stmt.query_map(params![tenant.key, after, limit as i64], |r| {
-                user_from_row(r, tenant.tenant_id)
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        }
-    };
-    Ok(rows)
+    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.key > ?2 ORDER BY u.key LIMIT ?3"))?;
+    let rows = stmt.query_map(
+        params![tenant.key, after.unwrap_or(i64::MIN), limit as i64],
+        |r| user_from_row(r, tenant.tenant_id),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The field a unique index guards, for import errors.

@@ -380,14 +380,8 @@ impl StoreReads for Reader<'_> {
     ) -> Result<Vec<User>> {
         directory::find_users(self.0, tenant, index, key, limit)
     }
-    fn users_page(
-        &self,
-        tenant: &Tenant,
-        after: Option<i64>,
-        upn_prefix: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<User>> {
-        directory::users_page(self.0, tenant, after, upn_prefix, limit)
+    fn users_page(&self, tenant: &Tenant, after: Option<i64>, limit: usize) -> Result<Vec<User>> {
+        directory::users_page(self.0, tenant, after, limit)
     }
     fn users_by_prefix(
         &self,
@@ -439,7 +433,7 @@ reads_on_a_pooled_connection! {
     default_tenant() -> Option<Tenant>;
     dial_in_settings(tenant: &Tenant) -> DialInSettings;
     find_users(tenant: &TenantScope, index: UserIndex, key: &str, limit: usize) -> Vec<User>;
-    users_page(tenant: &Tenant, after: Option<i64>, upn_prefix: Option<&str>, limit: usize) -> Vec<User>;
+    users_page(tenant: &Tenant, after: Option<i64>, limit: usize) -> Vec<User>;
     users_by_prefix(tenant: &Tenant, index: UserIndex, prefix: &str, after: Option<i64>, limit: usize) -> Option<Vec<User>>;
     meetings_of(organizer: i64) -> Vec<MeetingRow>;
     open_request(user: i64) -> Option<MigrationStatus>;
