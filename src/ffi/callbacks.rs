@@ -1,5 +1,5 @@
 //! The progress callback (`mms_progress_fn`) that long calls (`mms_migration_wait`,
-//! `mms_data_import`) report through.
+//! `mms_data_import`, `mms_data_export`) report through.
 
 use libc::{c_char, c_void};
 use std::ffi::CString;
@@ -23,5 +23,19 @@ pub(super) fn report(
                 unsafe { callback(user_data, text.as_ptr()) }
             }
         }
+    }
+}
+
+/// A counter for the long data calls: reports `{"Done":done,"Total":total}` to `progress`.
+pub(super) fn report_counts(
+    progress: MmsProgressFn,
+    user_data: *mut c_void,
+) -> impl FnMut(usize, usize) {
+    move |done, total| {
+        report(
+            progress,
+            user_data,
+            &serde_json::json!({ "Done": done, "Total": total }),
+        )
     }
 }

@@ -9,7 +9,7 @@ use crate::directory::import::ImportOptions;
 use crate::error::Error;
 
 use super::args;
-use super::callbacks::{report, MmsProgressFn};
+use super::callbacks::{report_counts, MmsProgressFn};
 use super::cancel::MmsCancel;
 use super::panic::boundary;
 use super::store::MmsStore;
@@ -91,13 +91,7 @@ pub unsafe extern "C" fn mms_data_import_with_options(
             tenant,
             Path::new(path),
             &options,
-            &mut |done, total| {
-                report(
-                    progress,
-                    user_data,
-                    &serde_json::json!({ "Done": done, "Total": total }),
-                )
-            },
+            &mut report_counts(progress, user_data),
             cancel,
         )?;
         out.json(&summary)
@@ -152,13 +146,7 @@ pub unsafe extern "C" fn mms_data_export(
             tenant,
             Path::new(path),
             replace != 0,
-            &mut |done, total| {
-                report(
-                    progress,
-                    user_data,
-                    &serde_json::json!({ "Done": done, "Total": total }),
-                )
-            },
+            &mut report_counts(progress, user_data),
             cancel,
         )?;
         out.json(&summary)
