@@ -344,8 +344,49 @@ pub struct AssignedPlan {
     pub assigned_timestamp: Timestamp,
 }
 
+/// One telephone number of a user (`TelephoneNumbers`, Microsoft's module 6.9.0 and later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TelephoneNumber {
+    /// E.164, e.g. `+14255550100`.
+    pub telephone_number: String,
+    /// What the number is to the user: `Primary` (its `LineURI`), `Private` or `Alternate`.
+    pub assignment_category: String,
+}
+
+/// One policy in effect for a user (`EffectivePolicyAssignments`, Microsoft's module 7.1.1
+/// and later): derived from the policy properties, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct EffectivePolicyAssignment {
+    /// The policy property's name, e.g. `TeamsMeetingPolicy`.
+    pub policy_type: String,
+    pub policy_assignment: PolicyAssignment,
+}
+
+/// How a policy came to be in effect for a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PolicyAssignment {
+    /// The policy instance, e.g. `RestrictedAnonymousAccess`.
+    pub display_name: String,
+    /// `Direct` (the directory has no groups, so no assignment is `Group`).
+    pub assignment_type: String,
+    /// Not supported by the real service yet (its documentation says so): `null`.
+    #[serde(default)]
+    pub policy_id: Option<String>,
+    /// The group a `Group` assignment comes from; `null` for a direct one.
+    #[serde(default)]
+    pub group_id: Option<Uuid>,
+}
+
+/// `EffectivePolicyAssignments`' name, which policies serialise with but a stored profile
+/// leaves out (see [`Policies`]).
+pub const EFFECTIVE_POLICY_ASSIGNMENTS: &str = "EffectivePolicyAssignments";
+
 /// The policies assigned to a user by property name ([`POLICY_PROPERTIES`]). Written out
-/// with every known name, `null` when not assigned, as Microsoft's module shows them.
+/// with every known name, `null` when not assigned, as Microsoft's module shows them, and
+/// with `EffectivePolicyAssignments`, the same policies as a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policies(std::collections::BTreeMap<&'static str, String>);
 
@@ -370,15 +411,36 @@ impl Policies {
     pub fn clear(&mut self) {
         self.0.clear();
     }
+
+    /// The assigned policies as `EffectivePolicyAssignments` lists them, in the order of
+    /// [`POLICY_PROPERTIES`]: each a direct assignment.
+    pub fn effective_assignments(&self) -> Vec<EffectivePolicyAssignment> {
+        POLICY_PROPERTIES
+            .iter()
+            .filter_map(|name| {
+                Some(EffectivePolicyAssignment {
+                    policy_type: name.to_string(),
+                    policy_assignment: PolicyAssignment {
+                        display_name: self.0.get(name)?.clone(),
+                        assignment_type: "Direct".into(),
+                        policy_id: None,
+                        group_id: None,
+                    },
+                })
+            })
+            .collect()
+    }
 }
 
 impl Serialize for Policies {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(POLICY_PROPERTIES.len()))?;
+        let mut map = s.serialize_map(Some(POLICY_PROPERTIES.len() + 1))?;
         for name in POLICY_PROPERTIES {
             map.serialize_entry(name, &self.0.get(name))?;
         }
+        // Derived here, where the policies are, so that it always agrees with them.
+        map.serialize_entry(EFFECTIVE_POLICY_ASSIGNMENTS, &self.effective_assignments())?;
         map.end()
     }
 }
@@ -470,6 +532,9 @@ pub struct UserProfile {
     /// The on-premises proxy addresses of a synchronised user (its SIP address there).
     #[serde(default)]
     pub shadow_proxy_addresses: Vec<String>,
+    /// The user's numbers with their categories (the `Primary` one is the `LineURI`'s).
+    #[serde(default)]
+    pub telephone_numbers: Vec<TelephoneNumber>,
     #[serde(default = "yes")]
     pub account_enabled: bool,
     #[serde(default = "yes")]
@@ -542,8 +607,143 @@ pub enum FieldKind {
     Time,
     /// Multi-valued text (`FeatureTypes`): `-contains`, `-notcontains`.
     List,
-    /// `AssignedPlan`: multi-valued objects, filtered by their capability names.
-    Plans,
+    /// Multi-valued objects of one shape (`AssignedPlan`, `TelephoneNumbers`, ...): a
+    /// filter compares each object's key text ([`ObjectItem::key`]).
+    Objects(ObjectShape),
+}
+
+/// The shape of the objects of a [`FieldKind::Objects`] property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectShape {
+    Plan,
+    TelephoneNumber,
+    PolicyAssignment,
+}
+
+/// One object of a multi-valued object property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ObjectItem {
+    Plan(AssignedPlan),
+    TelephoneNumber(TelephoneNumber),
+    PolicyAssignment(EffectivePolicyAssignment),
+}
+
+impl ObjectItem {
+    /// What a filter compares: a plan's capability, a number, a policy's type.
+    pub fn key(&self) -> &str {
+        match self {
+            ObjectItem::Plan(p) => &p.capability,
+            ObjectItem::TelephoneNumber(n) => &n.telephone_number,
+            ObjectItem::PolicyAssignment(a) => &a.policy_type,
+        }
+    }
+
+    /// The object as one line of text, as the module's `ToString` writes it into a CSV
+    /// cell (`TEAMS1`, `+14255550100 (Primary)`, `TeamsMeetingPolicy: Kiosk`);
+    /// [`ObjectShape::from_text`] reads it back.
+    pub fn text(&self) -> String {
+        match self {
+            ObjectItem::Plan(p) => p.capability.clone(),
+            ObjectItem::TelephoneNumber(n) => {
+                format!("{} ({})", n.telephone_number, n.assignment_category)
+            }
+            ObjectItem::PolicyAssignment(a) => {
+                format!("{}: {}", a.policy_type, a.policy_assignment.display_name)
+            }
+        }
+    }
+}
+
+impl ObjectShape {
+    /// The JSON fields of one object, for errors.
+    fn fields(self) -> &'static str {
+        match self {
+            ObjectShape::Plan => "Capability, CapabilityStatus, ServicePlanId, AssignedTimestamp",
+            ObjectShape::TelephoneNumber => "TelephoneNumber, AssignmentCategory",
+            ObjectShape::PolicyAssignment => {
+                "PolicyType, PolicyAssignment (DisplayName, AssignmentType, PolicyId, GroupId)"
+            }
+        }
+    }
+
+    /// One object from JSON.
+    fn from_json(self, value: serde_json::Value) -> serde_json::Result<ObjectItem> {
+        Ok(match self {
+            ObjectShape::Plan => ObjectItem::Plan(serde_json::from_value(value)?),
+            ObjectShape::TelephoneNumber => {
+                ObjectItem::TelephoneNumber(serde_json::from_value(value)?)
+            }
+            ObjectShape::PolicyAssignment => {
+                ObjectItem::PolicyAssignment(serde_json::from_value(value)?)
+            }
+        })
+    }
+
+    /// One object from its text ([`ObjectItem::text`]): a plan is enabled, with its id and
+    /// assignment time unknown; a number without a category is `Primary`; a policy
+    /// without `: name` is an error.
+    fn from_text(self, text: &str) -> std::result::Result<ObjectItem, String> {
+        Ok(match self {
+            ObjectShape::Plan => ObjectItem::Plan(AssignedPlan {
+                capability: text.to_string(),
+                capability_status: "Enabled".into(),
+                service_plan_id: Uuid::nil(),
+                assigned_timestamp: Timestamp(0),
+            }),
+            ObjectShape::TelephoneNumber => {
+                let (number, category) =
+                    match text.strip_suffix(')').and_then(|t| t.split_once('(')) {
+                        Some((number, category)) => (number.trim(), category.trim()),
+                        None => (text, "Primary"),
+                    };
+                ObjectItem::TelephoneNumber(TelephoneNumber {
+                    telephone_number: number.to_string(),
+                    assignment_category: category.to_string(),
+                })
+            }
+            ObjectShape::PolicyAssignment => {
+                let (policy_type, name) = text.split_once(':').ok_or_else(|| {
+                    format!(
+                        "'{}' is not a policy assignment (write PolicyType: Name)",
+                        crate::error::shorten(text)
+                    )
+                })?;
+                ObjectItem::PolicyAssignment(EffectivePolicyAssignment {
+                    policy_type: policy_type.trim().to_string(),
+                    policy_assignment: PolicyAssignment {
+                        display_name: name.trim().to_string(),
+                        assignment_type: "Direct".into(),
+                        policy_id: None,
+                        group_id: None,
+                    },
+                })
+            }
+        })
+    }
+
+    /// Objects from an import's value: one JSON object, a JSON array of them, or texts
+    /// separated by `;` (as Export-Csv writes the list).
+    fn parse(self, text: &str) -> std::result::Result<Vec<ObjectItem>, String> {
+        if text.starts_with('{') || text.starts_with('[') {
+            let json_error = |e: serde_json::Error| {
+                format!("is not a list of objects with {}: {e}", self.fields())
+            };
+            let values = match serde_json::from_str(text).map_err(json_error)? {
+                serde_json::Value::Array(values) => values,
+                one => vec![one],
+            };
+            return values
+                .into_iter()
+                .map(|v| self.from_json(v).map_err(json_error))
+                .collect();
+        }
+        text.split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| self.from_text(t))
+            .collect()
+    }
 }
 
 /// One user property's value.
@@ -554,7 +754,7 @@ pub enum FieldValue {
     Bool(bool),
     Time(Timestamp),
     List(Vec<String>),
-    Plans(Vec<AssignedPlan>),
+    Objects(Vec<ObjectItem>),
 }
 
 impl FieldValue {
@@ -566,6 +766,10 @@ impl FieldValue {
         value.map_or(FieldValue::Null, FieldValue::Time)
     }
 
+    fn plans(plans: &[AssignedPlan]) -> Self {
+        FieldValue::Objects(plans.iter().cloned().map(ObjectItem::Plan).collect())
+    }
+
     /// The value as one text (lists joined with `;`), `None` when null.
     pub fn into_text(self) -> Option<String> {
         match self {
@@ -574,9 +778,10 @@ impl FieldValue {
             FieldValue::Bool(b) => Some(if b { "True" } else { "False" }.into()),
             FieldValue::Time(t) => Some(t.to_iso()),
             FieldValue::List(l) => Some(l.join(";")),
-            FieldValue::Plans(p) => Some(
-                p.iter()
-                    .map(|p| p.capability.as_str())
+            FieldValue::Objects(items) => Some(
+                items
+                    .iter()
+                    .map(ObjectItem::text)
                     .collect::<Vec<_>>()
                     .join(";"),
             ),
@@ -605,11 +810,31 @@ impl FieldValue {
         }
     }
 
-    fn into_plans(self) -> Vec<AssignedPlan> {
+    fn into_objects(self) -> Vec<ObjectItem> {
         match self {
-            FieldValue::Plans(p) => p,
+            FieldValue::Objects(items) => items,
             _ => Vec::new(),
         }
+    }
+
+    fn into_plans(self) -> Vec<AssignedPlan> {
+        self.into_objects()
+            .into_iter()
+            .filter_map(|item| match item {
+                ObjectItem::Plan(p) => Some(p),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn into_telephone_numbers(self) -> Vec<TelephoneNumber> {
+        self.into_objects()
+            .into_iter()
+            .filter_map(|item| match item {
+                ObjectItem::TelephoneNumber(n) => Some(n),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -645,32 +870,13 @@ impl FieldKind {
                         .collect(),
                 ))
             }
-            FieldKind::Plans => {
-                let plans = if text.starts_with('{') {
-                    serde_json::from_str::<AssignedPlan>(text).map(|p| vec![p])
-                } else if text.starts_with('[') {
-                    serde_json::from_str::<Vec<AssignedPlan>>(text)
-                } else {
-                    // Capability names, as Export-Csv writes the list: enabled plans
-                    // whose id and assignment time are not known.
-                    return Ok(FieldValue::Plans(
-                        text.split([';', ','])
-                            .map(str::trim)
-                            .filter(|t| !t.is_empty())
-                            .map(|capability| AssignedPlan {
-                                capability: capability.to_string(),
-                                capability_status: "Enabled".into(),
-                                service_plan_id: Uuid::nil(),
-                                assigned_timestamp: Timestamp(0),
-                            })
-                            .collect(),
-                    ));
-                };
-                plans.map(FieldValue::Plans).map_err(|e| {
-                    format!("is not a list of plans (JSON objects with Capability, CapabilityStatus, ServicePlanId, AssignedTimestamp): {e}")
-                })
-            }
+            FieldKind::Objects(shape) => shape.parse(text).map(FieldValue::Objects),
         }
+    }
+
+    /// Whether the property holds several values (a filter's `-eq` is then `-contains`).
+    pub fn is_multi_valued(self) -> bool {
+        matches!(self, FieldKind::List | FieldKind::Objects(_))
     }
 }
 
@@ -678,7 +884,7 @@ impl FieldKind {
 /// import file may set it, how to read it and (for the properties of [`UserProfile`]) how
 /// to set it.
 macro_rules! user_fields {
-    ($($(#[$doc:meta])* $name:ident: $kind:ident, $importable:literal => $get:expr $(, set $set:expr)?;)*) => {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident $(($shape:ident))?, $importable:literal => $get:expr $(, set $set:expr)?;)*) => {
         /// A user's properties by the names Microsoft's `Get-CsOnlineUser` gives them: the one
         /// table behind import files' columns (JSON and CSV), `-Filter`'s and `-Properties`'
         /// names and `-Sort`. A new property of [`User`] is one line here.
@@ -693,7 +899,7 @@ macro_rules! user_fields {
             }
 
             pub fn kind(self) -> FieldKind {
-                match self { $(UserField::$name => FieldKind::$kind,)* }
+                match self { $(UserField::$name => FieldKind::$kind $((ObjectShape::$shape))?,)* }
             }
 
             /// Whether an import file may set it (the others are derived).
@@ -749,8 +955,12 @@ user_fields! {
     /// Multi-valued: `Teams`, `AudioConferencing`, `PhoneSystem`, ...
     FeatureTypes: List, true => |u| FieldValue::List(u.profile.feature_types.clone()), set |p, v| p.feature_types = v.into_list();
     /// Multi-valued objects; a filter compares their capability names.
-    AssignedPlan: Plans, true => |u| FieldValue::Plans(u.profile.assigned_plan.clone()), set |p, v| p.assigned_plan = v.into_plans();
-    ProvisionedPlan: Plans, true => |u| FieldValue::Plans(u.profile.provisioned_plan.clone()), set |p, v| p.provisioned_plan = v.into_plans();
+    AssignedPlan: Objects(Plan), true => |u| FieldValue::plans(&u.profile.assigned_plan), set |p, v| p.assigned_plan = v.into_plans();
+    ProvisionedPlan: Objects(Plan), true => |u| FieldValue::plans(&u.profile.provisioned_plan), set |p, v| p.provisioned_plan = v.into_plans();
+    /// Multi-valued objects: each number with its AssignmentCategory; a filter compares the numbers.
+    TelephoneNumbers: Objects(TelephoneNumber), true => |u| FieldValue::Objects(u.profile.telephone_numbers.iter().cloned().map(ObjectItem::TelephoneNumber).collect()), set |p, v| p.telephone_numbers = v.into_telephone_numbers();
+    /// Multi-valued objects derived from the policy properties (so not imported); a filter compares the policy types.
+    EffectivePolicyAssignments: Objects(PolicyAssignment), false => |u| FieldValue::Objects(u.profile.policies.effective_assignments().into_iter().map(ObjectItem::PolicyAssignment).collect());
     WhenCreated: Time, true => |u| FieldValue::time(u.profile.when_created), set |p, v| p.when_created = v.into_time();
     WhenChanged: Time, true => |u| FieldValue::time(u.profile.when_changed), set |p, v| p.when_changed = v.into_time();
     SoftDeletionTimestamp: Time, true => |u| FieldValue::time(u.profile.soft_deletion_timestamp), set |p, v| p.soft_deletion_timestamp = v.into_time();

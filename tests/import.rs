@@ -298,3 +298,79 @@ fn a_cancelled_import_stops_while_reading_and_writes_nothing() {
     assert_eq!(store.hashes(), before);
     assert!(svc.resolve(None, "cancelled0@contoso.com").is_err());
 }
+
+#[test]
+fn object_list_properties_import_and_effective_assignments_follow_the_policies() {
+    use meeting_migration::model::{TelephoneNumber, UserField};
+    let (store, svc) = sample(0, 0);
+    // ConvertTo-Json's form: TelephoneNumbers as objects; a stale EffectivePolicyAssignments
+    // (it is derived, so skipped) that names a policy the user does not have.
+    let json = r#"[{"UserPrincipalName": "ada@contoso.com", "TeamsMeetingPolicy": "Kiosk",
+        "TelephoneNumbers": [{"TelephoneNumber": "+14255550100", "AssignmentCategory": "Primary"},
+                             {"TelephoneNumber": "+14255550101", "AssignmentCategory": "Private"}],
+        "EffectivePolicyAssignments": [{"PolicyType": "TeamsCallingPolicy",
+            "PolicyAssignment": {"DisplayName": "AllowCalling", "AssignmentType": "Direct", "PolicyId": null, "GroupId": null}}]}]"#;
+    import_text(&store, &svc, None, "users.json", json).unwrap();
+    let ada = svc.resolve(None, "ada@contoso.com").unwrap();
+    let number = |n: &str, c: &str| TelephoneNumber {
+        telephone_number: n.into(),
+        assignment_category: c.into(),
+    };
+    assert_eq!(
+        ada.profile.telephone_numbers,
+        [
+            number("+14255550100", "Primary"),
+            number("+14255550101", "Private")
+        ]
+    );
+    let effective = ada.profile.policies.effective_assignments();
+    assert_eq!(effective.len(), 1);
+    assert_eq!(effective[0].policy_type, "TeamsMeetingPolicy");
+    assert_eq!(effective[0].policy_assignment.display_name, "Kiosk");
+    assert_eq!(effective[0].policy_assignment.assignment_type, "Direct");
+    // Shown with the user, never stored: the stored profile leaves it out.
+    let shown = serde_json::to_value(&ada).unwrap();
+    assert_eq!(
+        shown["EffectivePolicyAssignments"][0]["PolicyAssignment"]["DisplayName"],
+        "Kiosk"
+    );
+    let stored = meeting_migration::store::profile_to_json(&ada.profile).unwrap();
+    assert!(!stored.contains("EffectivePolicyAssignments"), "{stored}");
+    assert!(stored.contains("+14255550101"), "{stored}");
+
+    // Export-Csv's form: each object's text, ';'-separated; a number without a category
+    // is the Primary one.
+    let csv = "UserPrincipalName,TelephoneNumbers,EffectivePolicyAssignments\n\
+               bob@contoso.com,+14255550200;+14255550201 (Alternate),TeamsCallingPolicy: AllowCalling\n";
+    import_text(&store, &svc, None, "users.csv", csv).unwrap();
+    let bob = svc.resolve(None, "bob@contoso.com").unwrap();
+    assert_eq!(
+        bob.profile.telephone_numbers,
+        [
+            number("+14255550200", "Primary"),
+            number("+14255550201", "Alternate")
+        ]
+    );
+    assert!(bob.profile.policies.effective_assignments().is_empty());
+    assert_eq!(
+        UserField::TelephoneNumbers.get(&bob).into_text().as_deref(),
+        Some("+14255550200 (Primary);+14255550201 (Alternate)")
+    );
+}
+
+#[test]
+fn a_telephone_number_without_its_fields_is_refused_naming_them() {
+    let (store, svc) = sample(0, 0);
+    let e = import_text(
+        &store,
+        &svc,
+        None,
+        "bad.json",
+        r#"[{"UserPrincipalName": "ada@contoso.com", "TelephoneNumbers": [{"Number": "+14255550100"}]}]"#,
+    )
+    .unwrap_err();
+    for part in ["Users[0]", "TelephoneNumbers", "AssignmentCategory"] {
+        assert!(e.message.contains(part), "{part}: {}", e.message);
+    }
+    assert!(svc.resolve(None, "ada@contoso.com").is_err());
+}

@@ -28,9 +28,11 @@ public sealed class OnlineUser
     public bool? DirSyncEnabled { get; set; }
     public string? TeamsUpgradeEffectiveMode { get; set; }
     public bool? TeamsUpgradeNotificationsEnabled { get; set; }
-    public NameList? FeatureTypes { get; set; }
-    public AssignedPlanList? AssignedPlan { get; set; }
-    public AssignedPlanList? ProvisionedPlan { get; set; }
+    public ValueList<string>? FeatureTypes { get; set; }
+    public ValueList<AssignedPlan>? AssignedPlan { get; set; }
+    public ValueList<AssignedPlan>? ProvisionedPlan { get; set; }
+    /// <summary>The user's numbers with their categories (Primary is the LineURI's).</summary>
+    public ValueList<TelephoneNumberAssignment>? TelephoneNumbers { get; set; }
     /// <summary>UTC.</summary>
     public DateTime? WhenCreated { get; set; }
     /// <summary>UTC.</summary>
@@ -68,9 +70,9 @@ public sealed class OnlineUser
     public string? OptionFlags { get; set; }
     /// <summary>Deprecated and no longer populated; TenantDialPlan is the policy.</summary>
     public string? DialPlan { get; set; }
-    public NameList? UserValidationErrors { get; set; }
-    public NameList? ProxyAddresses { get; set; }
-    public NameList? ShadowProxyAddresses { get; set; }
+    public ValueList<string>? UserValidationErrors { get; set; }
+    public ValueList<string>? ProxyAddresses { get; set; }
+    public ValueList<string>? ShadowProxyAddresses { get; set; }
 
     // Per-user policies: null unless assigned (and with -SkipUserPolicies).
     public string? TeamsUpgradePolicy { get; set; }
@@ -115,19 +117,19 @@ public sealed class OnlineUser
     public string? TeamsVirtualAppointmentsPolicy { get; set; }
     public string? TeamsWorkLoadPolicy { get; set; }
     public string? TeamsWorkLocationDetectionPolicy { get; set; }
+    /// <summary>The policy properties above that are assigned, as a list (derived from them).</summary>
+    public ValueList<EffectivePolicyAssignment>? EffectivePolicyAssignments { get; set; }
     public Guid TenantId { get; set; }
 }
 
-/// <summary>A multi-valued text property (<c>FeatureTypes</c>); its string form (Export-Csv) joins the names with ';', which import reads back.</summary>
-public sealed class NameList : List<string>
+/// <summary>
+/// A multi-valued property: names (FeatureTypes) or objects (AssignedPlan, TelephoneNumbers,
+/// EffectivePolicyAssignments). Its string form (Export-Csv) joins the values' string forms with ';', which import
+/// reads back.
+/// </summary>
+public sealed class ValueList<T> : List<T>
 {
     public override string ToString() => string.Join(";", this);
-}
-
-/// <summary>A user's licence plans; its string form lists the capabilities.</summary>
-public sealed class AssignedPlanList : List<AssignedPlan>
-{
-    public override string ToString() => string.Join(";", this.ConvertAll(p => p.Capability));
 }
 
 /// <summary>One licence plan of a user.</summary>
@@ -140,4 +142,35 @@ public sealed class AssignedPlan
     public DateTime AssignedTimestamp { get; set; }
 
     public override string ToString() => Capability;
+}
+
+/// <summary>One telephone number of a user.</summary>
+public sealed class TelephoneNumberAssignment
+{
+    public string TelephoneNumber { get; set; } = "";
+    /// <summary>Primary, Private or Alternate.</summary>
+    public string AssignmentCategory { get; set; } = "";
+
+    public override string ToString() => $"{TelephoneNumber} ({AssignmentCategory})";
+}
+
+/// <summary>One policy in effect for a user.</summary>
+public sealed class EffectivePolicyAssignment
+{
+    public string PolicyType { get; set; } = "";
+    public PolicyAssignment PolicyAssignment { get; set; } = new();
+
+    public override string ToString() => $"{PolicyType}: {PolicyAssignment.DisplayName}";
+}
+
+/// <summary>How a policy came to be in effect: Direct, or from a group (GroupId).</summary>
+public sealed class PolicyAssignment
+{
+    public string DisplayName { get; set; } = "";
+    public string AssignmentType { get; set; } = "";
+    /// <summary>Not supported by the service yet: null.</summary>
+    public string? PolicyId { get; set; }
+    public Guid? GroupId { get; set; }
+
+    public override string ToString() => DisplayName;
 }

@@ -8,7 +8,7 @@
 
 use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
-use crate::model::{FieldKind, FieldValue, User, UserField};
+use crate::model::{FieldKind, FieldValue, ObjectShape, User, UserField};
 use crate::time::Timestamp;
 
 /// A parsed filter, evaluated against each user.
@@ -169,13 +169,13 @@ impl Filter {
     }
 }
 
-/// The texts a value compares as: one for a scalar, each element of a list, each plan's
-/// capability name; none for null.
+/// The texts a value compares as: one for a scalar, each element of a list, each object's
+/// key (a plan's capability, a number, a policy type); none for null.
 fn texts(value: &FieldValue) -> Vec<String> {
     match value {
         FieldValue::Null => Vec::new(),
         FieldValue::List(items) => items.iter().map(|t| fold(t)).collect(),
-        FieldValue::Plans(plans) => plans.iter().map(|p| fold(&p.capability)).collect(),
+        FieldValue::Objects(items) => items.iter().map(|i| fold(i.key())).collect(),
         other => other
             .clone()
             .into_text()
@@ -190,7 +190,7 @@ fn is_null(value: &FieldValue) -> bool {
         FieldValue::Null => true,
         FieldValue::Text(t) => t.is_empty(),
         FieldValue::List(l) => l.is_empty(),
-        FieldValue::Plans(p) => p.is_empty(),
+        FieldValue::Objects(items) => items.is_empty(),
         _ => false,
     }
 }
@@ -223,7 +223,7 @@ fn compare(actual: &FieldValue, op: Op, expected: &FieldValue) -> bool {
     }
     let wanted = texts(expected);
     let wanted = wanted.first().map(String::as_str).unwrap_or("");
-    let multi = matches!(actual, FieldValue::List(_) | FieldValue::Plans(_));
+    let multi = matches!(actual, FieldValue::List(_) | FieldValue::Objects(_));
     match op {
         Op::Eq | Op::Contains if multi => texts(actual).iter().any(|t| t == wanted),
         Op::Ne | Op::NotContains if multi => !texts(actual).iter().any(|t| t == wanted),
@@ -235,6 +235,16 @@ fn compare(actual: &FieldValue, op: Op, expected: &FieldValue) -> bool {
         Op::Le => matches!(order(actual, expected), Some(Less | Equal)),
         Op::Gt => order(actual, expected) == Some(Greater),
         Op::Ge => matches!(order(actual, expected), Some(Greater | Equal)),
+    }
+}
+
+/// What a filter compares of an object property's objects.
+fn object_key_name(property: UserField) -> &'static str {
+    match property.kind() {
+        FieldKind::Objects(ObjectShape::Plan) => "capability names",
+        FieldKind::Objects(ObjectShape::TelephoneNumber) => "numbers",
+        FieldKind::Objects(ObjectShape::PolicyAssignment) => "policy types",
+        _ => "values",
     }
 }
 
@@ -604,7 +614,17 @@ impl Parser<'_> {
         self.pos += 1;
         // Multi-valued properties compare element by element, so their value is one text.
         let kind = match property.kind() {
-            FieldKind::List | FieldKind::Plans => FieldKind::Text,
+            kind if kind.is_multi_valued() => {
+                if matches!(property.kind(), FieldKind::Objects(_))
+                    && matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge)
+                {
+                    return Err(syntax(
+                        self.text,
+                        &format!("'{}' is a list of objects, which has no order; compare it with -eq, -ne, -like, -notlike, -contains or -notcontains (its objects' {}), or with $null", property.name(), object_key_name(property)),
+                    ));
+                }
+                FieldKind::Text
+            }
             other => other,
         };
         let value = match literal {
@@ -674,6 +694,10 @@ mod tests {
                 assigned_timestamp: Timestamp(0),
             }],
             when_changed: Some(Timestamp::parse("2022-02-01T00:00:00Z").unwrap()),
+            telephone_numbers: vec![crate::model::TelephoneNumber {
+                telephone_number: "+14255550100".into(),
+                assignment_category: "Primary".into(),
+            }],
             ..UserProfile::default()
         };
         profile
@@ -726,6 +750,14 @@ mod tests {
             ("Department -gt 'Marketing'", true),
             ("DisplayName -ieq 'ken myer'", true),
             ("AccountType -eq 'User' -and -not (AccountType -eq 'Guest')", true),
+            ("TelephoneNumbers -ne $null", true),
+            ("TelephoneNumbers -eq $null", false),
+            ("TelephoneNumbers -contains '+14255550100'", true),
+            ("TelephoneNumbers -like '+1425556*'", false),
+            ("EffectivePolicyAssignments -contains 'teamsmeetingpolicy'", true),
+            ("EffectivePolicyAssignments -notcontains 'TeamsUpgradePolicy'", true),
+            ("EffectivePolicyAssignments -eq $null", false),
+            ("EffectivePolicyAssignments -like 'Teams*'", true),
         ] {
             assert_eq!(Filter::parse(text).unwrap().matches(&ken), expected, "{text}");
         }
@@ -749,6 +781,8 @@ mod tests {
             ("WhenChanged -gt 'yesterday'", "not a date"),
             ("AccountEnabled -eq 'maybe'", "not True or False"),
             ("DisplayName -eq \"$x\"", "expands"),
+            ("TelephoneNumbers -gt 5", "list of objects"),
+            ("EffectivePolicyAssignments -le 'x'", "policy types"),
         ] {
             let e = Filter::parse(text).unwrap_err();
             assert_eq!(e.code, ErrorCode::FilterSyntax);

@@ -121,8 +121,8 @@ fn user_fields(r: &Record) -> Result<UserFields> {
             (Some(Value::Bool(b)), FieldKind::Bool) => {
                 if *b { "True" } else { "False" }.to_string()
             }
-            (Some(v @ Value::Array(_)), FieldKind::List | FieldKind::Plans) => v.to_string(),
-            (Some(v @ Value::Object(_)), FieldKind::Plans) => v.to_string(),
+            (Some(v @ Value::Array(_)), kind) if kind.is_multi_valued() => v.to_string(),
+            (Some(v @ Value::Object(_)), FieldKind::Objects(_)) => v.to_string(),
             (Some(Value::Number(n)), FieldKind::Text) => n.to_string(),
             (Some(other), _) => {
                 return Err(bad(

@@ -408,7 +408,15 @@ fn parse_sort(text: &str) -> Result<Option<(UserField, bool)>> {
             .with_target(text.to_string()))
         }
     };
-    Ok(Some((property_named(name, "-Sort")?, descending)))
+    let property = property_named(name, "-Sort")?;
+    if matches!(property.kind(), FieldKind::Objects(_)) {
+        return Err(Error::invalid(format!(
+            "-Sort: {} is a list of objects, which has no order; sort on a property with one value (DisplayName, LineURI, WhenChanged, ...) or sort the output with Sort-Object.",
+            property.name()
+        ))
+        .with_target(text.to_string()));
+    }
+    Ok(Some((property, descending)))
 }
 
 /// Orders two values of one property for `-Sort`: null first, times and numbers by value,

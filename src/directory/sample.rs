@@ -227,6 +227,14 @@ fn numbered_profile(n: usize, mode: &str, now: Timestamp) -> Vec<(UserField, Str
     if voice {
         fields.push((F::LineURI, format!("tel:+1425555{:04}", n % 10_000)));
         fields.push((F::TeamsCallingPolicy, "AllowCalling".to_string()));
+        // The line's number is Primary; some users have a private line or an alternate number.
+        let mut numbers = vec![format!("+1425555{:04} (Primary)", n % 10_000)];
+        if n % 8 == 0 {
+            numbers.push(format!("+1425556{:04} (Private)", n % 10_000));
+        } else if n % 12 == 0 {
+            numbers.push(format!("+1425557{:04} (Alternate)", n % 10_000));
+        }
+        fields.push((F::TelephoneNumbers, numbers.join(";")));
     }
     if n % 3 == 0 {
         fields.push((F::TeamsUpgradePolicy, "UpgradeToTeams".to_string()));
@@ -363,6 +371,10 @@ fn named_profile(who: NamedUser, now: Timestamp) -> Vec<(UserField, String)> {
             (F::EnterpriseVoiceEnabled, "True".to_string()),
             (F::HideFromAddressLists, "True".to_string()),
             (F::LineURI, "tel:+1234".to_string()),
+            (
+                F::TelephoneNumbers,
+                "+1234 (Primary);+14255550199 (Private)".to_string(),
+            ),
             (F::ArchivingPolicy, "RedmondArchiving".to_string()),
             (F::TeamsUpgradePolicy, "Islands".to_string()),
             (

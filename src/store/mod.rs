@@ -40,10 +40,12 @@ pub fn is_shared(location: &str) -> bool {
 // a tenant's other dial-in settings.
 
 /// A user's profile as stored: without its null and empty members (most policies are not
-/// assigned), which read back as their defaults.
+/// assigned), which read back as their defaults, and without what is derived from the
+/// policies (`EffectivePolicyAssignments`).
 pub fn profile_to_json(profile: &UserProfile) -> Result<String> {
     let mut value = serde_json::to_value(profile)?;
     if let serde_json::Value::Object(map) = &mut value {
+        map.remove(EFFECTIVE_POLICY_ASSIGNMENTS);
         map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
     }
     Ok(value.to_string())
