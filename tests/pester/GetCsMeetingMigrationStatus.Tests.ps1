@@ -217,3 +217,27 @@ Describe '-CorrelationId within a tenant' {
         $failures[0].Exception.Message | Should -Be (& $script:NotFound $script:Second.CorrelationId)
     }
 }
+
+Describe 'Microsoft''s examples, as written' {
+    BeforeAll {
+        # Example 2's user, added to the default tenant with a request of her own.
+        $file = Join-Path $TestDrive 'ashaw.json'
+        '[{"UserPrincipalName": "ashaw@contoso.com", "DisplayName": "Amy Shaw"}]' | Set-Content $file
+        $null = Import-MmsTenantData -Path $file -Confirm:$false
+        $script:Ashaw = Start-CsExMeetingMigration -Identity ashaw@contoso.com -Confirm:$false
+        Wait-MigrationIdle -Identity ashaw@contoso.com
+    }
+
+    It 'Example 1: Get-CsMeetingMigrationStatus -SummaryOnly' {
+        $summary = Get-CsMeetingMigrationStatus -SummaryOnly
+        $succeeded = @(Get-CsMeetingMigrationStatus -State Succeeded | Select-Object -ExpandProperty UserPrincipalName -Unique)
+        $succeeded | Should -Contain 'ashaw@contoso.com'
+        ($summary | Where-Object State -EQ Succeeded).UserCount | Should -Be $succeeded.Count
+    }
+
+    It 'Example 2: Get-CsMeetingMigrationStatus -Identity "ashaw@contoso.com"' {
+        $records = @(Get-CsMeetingMigrationStatus -Identity "ashaw@contoso.com")
+        $records.CorrelationId | Should -Be $script:Ashaw.CorrelationId
+        $records.UserPrincipalName | Should -Be 'ashaw@contoso.com'
+    }
+}

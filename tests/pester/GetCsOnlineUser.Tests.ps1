@@ -418,3 +418,106 @@ Describe 'Parameters' {
         $failures[0].Exception.Message | Should -BeLike "*'Nope'*"
     }
 }
+
+Describe 'Object-list properties: TelephoneNumbers and EffectivePolicyAssignments' {
+    BeforeAll {
+        $script:All = Get-CsOnlineUser
+        # The policy properties, in the order of the output.
+        $script:Policies = (Get-CsOnlineUser -ResultSize 1).PSObject.Properties.Name |
+            Where-Object { $_ -like '*Policy' -or $_ -in 'CallingLineIdentity', 'TenantDialPlan' }
+        $script:Policies | Should -Contain 'TeamsUpgradePolicy'
+        $script:Policies | Should -Contain 'TenantDialPlan'
+        $script:Policies.Count | Should -BeGreaterThan 40
+    }
+
+    It 'gives Ken Myer his line as the Primary number and a private line, typed' {
+        $ken = Get-CsOnlineUser kenmyer@litwareinc.com
+        $ken.TelephoneNumbers | Should -HaveCount 2
+        $ken.TelephoneNumbers[0].GetType().Name | Should -Be 'TelephoneNumberAssignment'
+        $ken.TelephoneNumbers[0].TelephoneNumber | Should -Be '+1234'
+        $ken.TelephoneNumbers[0].AssignmentCategory | Should -Be 'Primary'
+        $ken.TelephoneNumbers[1].AssignmentCategory | Should -Be 'Private'
+    }
+
+    It 'agrees with LineURI: a user''s Primary number is its line''s, and mixes categories across the tenant' {
+        foreach ($user in $script:All) {
+            $primary = @($user.TelephoneNumbers | Where-Object AssignmentCategory -eq 'Primary').TelephoneNumber
+            if ($user.LineURI) { $primary | Should -Be ($user.LineURI -replace '^tel:') -Because $user.UserPrincipalName }
+            else { $primary | Should -BeNullOrEmpty -Because $user.UserPrincipalName }
+        }
+        $script:All.TelephoneNumbers.AssignmentCategory | Sort-Object -Unique | Should -Be @('Alternate', 'Primary', 'Private')
+    }
+
+    It 'lists each assigned policy property of each user as a direct assignment, and nothing else' {
+        foreach ($user in $script:All) {
+            $assigned = @($script:Policies | Where-Object { $null -ne $user.$_ })
+            @($user.EffectivePolicyAssignments.PolicyType) | Should -Be $assigned -Because $user.UserPrincipalName
+            foreach ($a in $user.EffectivePolicyAssignments) {
+                $a.PolicyAssignment.DisplayName | Should -Be $user.($a.PolicyType)
+                $a.PolicyAssignment.AssignmentType | Should -Be 'Direct'
+                $a.PolicyAssignment.PolicyId | Should -BeNullOrEmpty
+                $a.PolicyAssignment.GroupId | Should -BeNullOrEmpty
+            }
+        }
+        @($script:All | Where-Object { $_.EffectivePolicyAssignments.Count -gt 0 }).Count | Should -BeLessThan $script:All.Count
+    }
+
+    It 'follows Grant-CsTeamsUpgradePolicy, as TeamsUpgradePolicy does' {
+        Grant-CsTeamsUpgradePolicy -Identity kenmyer@litwareinc.com -PolicyName SfBWithTeamsCollab
+        try {
+            $ken = Get-CsOnlineUser kenmyer@litwareinc.com
+            $ken.TeamsUpgradePolicy | Should -Be 'SfBWithTeamsCollab'
+            ($ken.EffectivePolicyAssignments | Where-Object PolicyType -eq 'TeamsUpgradePolicy').PolicyAssignment.DisplayName |
+                Should -Be 'SfBWithTeamsCollab'
+        }
+        finally { Grant-CsTeamsUpgradePolicy -Identity kenmyer@litwareinc.com -PolicyName Islands }
+    }
+
+    It 'is empty with -SkipUserPolicies, like the policy properties' {
+        (Get-CsOnlineUser kenmyer@litwareinc.com -SkipUserPolicies).EffectivePolicyAssignments | Should -BeNullOrEmpty
+        @(Get-CsOnlineUser -SkipUserPolicies).EffectivePolicyAssignments | Should -BeNullOrEmpty
+    }
+
+    It '-Filter "<Filter>" selects as Where-Object does' -ForEach @(
+        @{ Filter = 'TelephoneNumbers -eq $null'; Where = { $_.TelephoneNumbers.Count -eq 0 } }
+        @{ Filter = 'TelephoneNumbers -ne $null'; Where = { $_.TelephoneNumbers.Count -gt 0 } }
+        @{ Filter = "TelephoneNumbers -contains '+1234'"; Where = { $_.TelephoneNumbers.TelephoneNumber -contains '+1234' } }
+        @{ Filter = "TelephoneNumbers -like '+1425556*'"; Where = { $_.TelephoneNumbers.TelephoneNumber -like '+1425556*' } }
+        @{ Filter = 'EffectivePolicyAssignments -eq $null'; Where = { $_.EffectivePolicyAssignments.Count -eq 0 } }
+        @{ Filter = 'EffectivePolicyAssignments -ne $null'; Where = { $_.EffectivePolicyAssignments.Count -gt 0 } }
+        @{ Filter = "EffectivePolicyAssignments -contains 'TeamsUpgradePolicy'"; Where = { $null -ne $_.TeamsUpgradePolicy } }
+        @{ Filter = "EffectivePolicyAssignments -notcontains 'TeamsMeetingPolicy'"; Where = { $null -eq $_.TeamsMeetingPolicy } }
+    ) {
+        $expected = @($script:All | Where-Object $Where)
+        $expected.Count | Should -BeGreaterThan 0
+        $expected.Count | Should -BeLessThan $script:All.Count
+        @(Get-CsOnlineUser -Filter $Filter).Identity | Should -Be $expected.Identity
+    }
+
+    It '-Filter refuses an order comparison on a list of objects, naming what it compares' {
+        { Get-CsOnlineUser -Filter { TelephoneNumbers -gt '+1425' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MeetingMigration.FilterSyntax,*' -ExpectedMessage '*TelephoneNumbers*list of objects*numbers*'
+    }
+
+    It '-Sort refuses a list of objects with a clear error' {
+        Get-CsOnlineUser -Sort 'EffectivePolicyAssignments' -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike '*EffectivePolicyAssignments is a list of objects*Sort-Object*'
+    }
+
+    It '-Properties selects them' {
+        $one = Get-CsOnlineUser kenmyer@litwareinc.com -Properties TelephoneNumbers, EffectivePolicyAssignments
+        $one.PSObject.Properties.Name | Should -Be @('Identity', 'UserPrincipalName', 'Alias', 'AccountEnabled', 'DisplayName', 'TelephoneNumbers', 'EffectivePolicyAssignments')
+        $one.TelephoneNumbers.TelephoneNumber | Should -Be @('+1234', '+14255550199')
+        $one.EffectivePolicyAssignments.PolicyType | Should -Contain 'TeamsMeetingPolicy'
+    }
+
+    It 'writes them as readable text in CSV and keeps the default view as it was' {
+        $ken = Get-CsOnlineUser kenmyer@litwareinc.com
+        $row = $ken | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
+        $row.TelephoneNumbers | Should -Be '+1234 (Primary);+14255550199 (Private)'
+        $row.EffectivePolicyAssignments | Should -Be 'TeamsUpgradePolicy: Islands;ArchivingPolicy: RedmondArchiving;TeamsMeetingPolicy: RestrictedAnonymousAccess'
+        $text = $ken | Out-String -Width 80
+        $text | Should -Not -Match 'TelephoneNumbers|EffectivePolicyAssignments'
+        foreach ($line in ($ken | Format-List * | Out-String -Width 80) -split "`r?`n") { $line.Length | Should -BeLessOrEqual 80 }
+    }
+}

@@ -48,6 +48,10 @@ Describe 'Get-CsOnlineUser output imports into another tenant' {
         }
         ($copy | ForEach-Object { $_.FeatureTypes -join ';' }) | Should -Be ($original | ForEach-Object { $_.FeatureTypes -join ';' })
         ($copy | ForEach-Object { $_.AssignedPlan.Capability -join ';' }) | Should -Be ($original | ForEach-Object { $_.AssignedPlan.Capability -join ';' })
+        foreach ($p in 'TelephoneNumbers', 'EffectivePolicyAssignments') {
+            ($copy | ForEach-Object { "$($_.$p)" }) | Should -Be ($original | ForEach-Object { "$($_.$p)" }) -Because $p
+        }
+        ($copy.TelephoneNumbers | Measure-Object).Count | Should -BeGreaterThan 2
         @(Get-CsOnlineUser -Tenant $target -Filter { TeamsUpgradePolicy -eq $null }).Count |
             Should -Be @(Get-CsOnlineUser -Filter { TeamsUpgradePolicy -eq $null }).Count
     }

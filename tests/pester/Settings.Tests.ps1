@@ -253,6 +253,14 @@ Describe 'Get- settings parameters of Microsoft''s cmdlets' {
         (& $Command -Identity Global -LocalStore -Tenant $script:SampleTenantId).Identity | Should -Be 'Global'
     }
 
+    It 'runs the examples of the Get- and Set-CsTenantMigrationConfiguration pages as written' {
+        try {
+            Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false
+            (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeFalse
+        }
+        finally { Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true -Confirm:$false }
+    }
+
     It 'Set-CsTenantMigrationConfiguration takes -Force and still honours -WhatIf' {
         Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -Force -Confirm:$false
         (Get-CsTenantMigrationConfiguration).MeetingMigrationEnabled | Should -BeFalse
