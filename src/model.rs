@@ -641,7 +641,7 @@ impl ObjectItem {
 
     /// The object as one line of text, as the module's `ToString` writes it into a CSV
     /// cell (`TEAMS1`, `+14255550100 (Primary)`, `TeamsMeetingPolicy: Kiosk`);
-    /// [`ObjectShape::from_text`] reads it back.
+    /// [`ObjectShape::item_from_text`] reads it back.
     pub fn text(&self) -> String {
         match self {
             ObjectItem::Plan(p) => p.capability.clone(),
@@ -668,7 +668,7 @@ impl ObjectShape {
     }
 
     /// One object from JSON.
-    fn from_json(self, value: serde_json::Value) -> serde_json::Result<ObjectItem> {
+    fn item_from_json(self, value: serde_json::Value) -> serde_json::Result<ObjectItem> {
         Ok(match self {
             ObjectShape::Plan => ObjectItem::Plan(serde_json::from_value(value)?),
             ObjectShape::TelephoneNumber => {
@@ -683,7 +683,7 @@ impl ObjectShape {
     /// One object from its text ([`ObjectItem::text`]): a plan is enabled, with its id and
     /// assignment time unknown; a number without a category is `Primary`; a policy
     /// without `: name` is an error.
-    fn from_text(self, text: &str) -> std::result::Result<ObjectItem, String> {
+    fn item_from_text(self, text: &str) -> std::result::Result<ObjectItem, String> {
         Ok(match self {
             ObjectShape::Plan => ObjectItem::Plan(AssignedPlan {
                 capability: text.to_string(),
@@ -735,13 +735,13 @@ impl ObjectShape {
             };
             return values
                 .into_iter()
-                .map(|v| self.from_json(v).map_err(json_error))
+                .map(|v| self.item_from_json(v).map_err(json_error))
                 .collect();
         }
         text.split(';')
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| self.from_text(t))
+            .map(|t| self.item_from_text(t))
             .collect()
     }
 }
