@@ -524,6 +524,9 @@ pub struct UserProfile {
     /// Deprecated by Microsoft and no longer populated (TenantDialPlan is the policy).
     #[serde(default)]
     pub dial_plan: Option<String>,
+    /// Deprecated by Microsoft and no longer populated (Get-CsPhoneNumberAssignment gives it).
+    #[serde(default)]
+    pub location_policy: Option<String>,
     #[serde(default)]
     pub user_validation_errors: Vec<String>,
     /// `SMTP:`, `smtp:` and `SIP:` addresses of the user.
@@ -991,6 +994,11 @@ user_fields! {
     AudioConferencingProvider: Text, true => |u| FieldValue::text(&u.profile.audio_conferencing_provider), set |p, v| p.audio_conferencing_provider = v.into_text();
     OptionFlags: Text, true => |u| FieldValue::text(&u.profile.option_flags), set |p, v| p.option_flags = v.into_text();
     DialPlan: Text, true => |u| FieldValue::text(&u.profile.dial_plan), set |p, v| p.dial_plan = v.into_text();
+    LocationPolicy: Text, true => |u| FieldValue::text(&u.profile.location_policy), set |p, v| p.location_policy = v.into_text();
+    /// FirstName under the name Microsoft's module 3.0.0 and later gives it (derived).
+    GivenName: Text, false => |u| FieldValue::text(&u.profile.first_name);
+    /// DirSyncEnabled under the name Microsoft's module 3.0.0 and later gives it (derived).
+    UserDirSyncEnabled: Bool, false => |u| FieldValue::Bool(u.profile.dir_sync_enabled);
     /// Multi-valued: why the directory could not provision the user, when it could not.
     UserValidationErrors: List, true => |u| FieldValue::List(u.profile.user_validation_errors.clone()), set |p, v| p.user_validation_errors = v.into_list();
     ProxyAddresses: List, true => |u| FieldValue::List(u.profile.proxy_addresses.clone()), set |p, v| p.proxy_addresses = v.into_list();

@@ -26,6 +26,8 @@ public sealed class OnlineUser
     public bool? EnterpriseVoiceEnabled { get; set; }
     public bool? HideFromAddressLists { get; set; }
     public bool? DirSyncEnabled { get; set; }
+    /// <summary>DirSyncEnabled, under the name Microsoft's module 3.0.0 and later gives it.</summary>
+    public bool? UserDirSyncEnabled => DirSyncEnabled;
     public string? TeamsUpgradeEffectiveMode { get; set; }
     public bool? TeamsUpgradeNotificationsEnabled { get; set; }
     public ValueList<string>? FeatureTypes { get; set; }
@@ -43,6 +45,8 @@ public sealed class OnlineUser
     public string? AudioConferencingTollFreeNumber { get; set; }
     public string? Alias { get; set; }
     public string? FirstName { get; set; }
+    /// <summary>FirstName, under the name Microsoft's module 3.0.0 and later gives it.</summary>
+    public string? GivenName => FirstName;
     public string? LastName { get; set; }
     public string? City { get; set; }
     public string? State { get; set; }
@@ -70,6 +74,8 @@ public sealed class OnlineUser
     public string? OptionFlags { get; set; }
     /// <summary>Deprecated and no longer populated; TenantDialPlan is the policy.</summary>
     public string? DialPlan { get; set; }
+    /// <summary>Deprecated and no longer populated; Get-CsPhoneNumberAssignment gives it.</summary>
+    public string? LocationPolicy { get; set; }
     public ValueList<string>? UserValidationErrors { get; set; }
     public ValueList<string>? ProxyAddresses { get; set; }
     public ValueList<string>? ShadowProxyAddresses { get; set; }

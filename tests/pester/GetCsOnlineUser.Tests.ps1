@@ -194,6 +194,21 @@ Describe 'User properties' {
         $provisioned.FeatureTypes | Should -Contain 'PhoneSystem'
     }
 
+    It 'has the renamed GivenName and UserDirSyncEnabled beside FirstName and DirSyncEnabled, and the deprecated LocationPolicy' {
+        $script:Ken.GivenName | Should -Be 'Ken'
+        foreach ($user in $script:All) {
+            $user.GivenName | Should -Be $user.FirstName
+            $user.UserDirSyncEnabled | Should -Be $user.DirSyncEnabled
+            $null -eq $user.LocationPolicy | Should -BeTrue
+        }
+        @(Get-CsOnlineUser -Filter { GivenName -eq 'Ken' }).UserPrincipalName | Should -Be 'kenmyer@litwareinc.com'
+        $synced = @(Get-CsOnlineUser -Filter { UserDirSyncEnabled -eq $true })
+        $synced.Identity | Should -Be @($script:All | Where-Object DirSyncEnabled).Identity
+        $synced | Should -Not -BeNullOrEmpty
+        (Get-CsOnlineUser kenmyer@litwareinc.com -Properties GivenName, UserDirSyncEnabled).PSObject.Properties.Name |
+            Should -Be @('Identity', 'UserPrincipalName', 'Alias', 'AccountEnabled', 'DisplayName', 'GivenName', 'UserDirSyncEnabled')
+    }
+
     It 'gives Ken Myer the values of Microsoft''s examples' {
         $script:Ken.LineURI | Should -Be 'tel:+1234'
         $script:Ken.ArchivingPolicy | Should -Be 'RedmondArchiving'
