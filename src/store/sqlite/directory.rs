@@ -324,7 +324,11 @@ pub(super) fn users_page(
     after: Option<i64>,
     limit: usize,
 ) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = ?1 AND u.key > ?2 ORDER BY u.key LIMIT ?3"))?;
+    // `+u.tenant` keeps SQLite off the (tenant, ...) indexes: through one of them it read
+    // every user of the tenant and sorted them for each page (a full listing quadratic:
+    // 1.4 ms per user at 1M users); the rowid range reads each page in key order, so a full
+    // listing reads each row once. A small tenant among many rows reads past the others'.
+    let mut stmt = conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE +u.tenant = ?1 AND u.key > ?2 ORDER BY u.key LIMIT ?3"))?;
     let rows = stmt.query_map(
         params![tenant.key, after.unwrap_or(i64::MIN), limit as i64],
         |r| user_from_row(r, tenant.tenant_id),
