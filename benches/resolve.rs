@@ -15,7 +15,7 @@ const SPREAD: usize = 4096;
 
 #[path = "support/one_million.rs"]
 mod one_million;
-use one_million::{ensure_store, file_mb, rss_mb, USERS};
+use one_million::{ensure_store, file_mb, load, rss_mb, USERS};
 
 struct Forms {
     names: Vec<(&'static str, Vec<String>)>,
@@ -60,7 +60,10 @@ fn forms(svc: &Service) -> Forms {
 }
 
 fn summary(svc: &Service, forms: &Forms) {
-    println!("\nresolution per form on {USERS} users (plain timed loop, 50,000 lookups each):");
+    println!(
+        "\nresolution per form on {USERS} users (plain timed loop, 50,000 lookups each; load {}):",
+        load()
+    );
     for (name, inputs) in &forms.names {
         let n = 50_000;
         let t = Instant::now();

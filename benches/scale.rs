@@ -20,7 +20,7 @@ use serde_json::json;
 
 #[path = "support/one_million.rs"]
 mod one_million;
-use one_million::{ensure_store_of, CURVE};
+use one_million::{ensure_store_of, load, CURVE};
 
 /// Distinct users the resolutions cycle through.
 const SPREAD: usize = 4096;
@@ -37,12 +37,6 @@ struct Point {
     not_found_us: f64,
     start_us: f64,
     meeting_us: f64,
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn resolution(svc: &Service, users: usize) -> (f64, f64) {

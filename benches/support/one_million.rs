@@ -106,6 +106,13 @@ pub fn ensure_store_of(users: usize) -> PathBuf {
     path
 }
 
+/// The machine's load averages (1, 5 and 15 minutes): figures vary with it.
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 /// The size of the store file at `path`, in MB.
 pub fn file_mb(path: &Path) -> f64 {
     std::fs::metadata(path).map_or(f64::NAN, |m| m.len() as f64 / 1e6)
