@@ -2,67 +2,25 @@
 //! panic boundary, JSON out, `mms_string_free`) against the same resolution through
 //! `Service::resolve`, on a store with 1M users. Target (issue 5): the ABI adds ≤ 300 ns.
 //!
-//! The store is built once (`create_sample_tenant`, 1,000,000 users, no meetings) into
-//! target/bench-stores/resolve-1m.db and reused by later runs.
+//! The store is the 1M-user store the benchmarks share (`support/one_million.rs`).
 //!
 //! Run: cargo bench --bench ffi_resolve
 
 use std::ffi::CString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::ptr;
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use meeting_migration::directory::sample::SampleOptions;
 use meeting_migration::ffi::{
     mms_identity_resolve, mms_store_free, mms_store_open, mms_string_free, MmsStore,
 };
 use meeting_migration::Service;
 
-const USERS: usize = 1_000_000;
+#[path = "support/one_million.rs"]
+mod one_million;
+use one_million::{ensure_store, USERS};
 const IDENTITY: &str = "user654321@contoso.com";
-
-fn store_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("bench-stores").join("resolve-1m.db")
-}
-
-/// The cached 1M-user store, built when missing or incomplete.
-fn cached_store() -> PathBuf {
-    let path = store_path();
-    let last = format!("user{USERS}@contoso.com");
-    if path.is_file() {
-        if let Ok(svc) = Service::open(Some(&path)) {
-            if svc.resolve(None, &last).is_ok() {
-                return path;
-            }
-        }
-    }
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let building = path.with_extension("building.db");
-    for p in [&building, &path] {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-        }
-    }
-    eprintln!("building {} ({USERS} users, once)...", path.display());
-    let begun = Instant::now();
-    {
-        let svc = Service::open(Some(&building)).unwrap();
-        svc.create_sample_tenant(&SampleOptions {
-            user_count: USERS,
-            meetings_per_user: 0,
-            ..SampleOptions::default()
-        })
-        .unwrap();
-        svc.resolve(None, &last).unwrap();
-    }
-    std::fs::rename(&building, &path).unwrap();
-    eprintln!("built in {:.1?}", begun.elapsed());
-    path
-}
 
 struct Abi(*mut MmsStore);
 
@@ -117,7 +75,7 @@ fn median_ns(rounds: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let path = cached_store();
+    let path = ensure_store();
     let svc = Service::open(Some(&path)).unwrap();
     let abi = Abi::open(&path);
     let identity = CString::new(IDENTITY).unwrap();

@@ -8,8 +8,11 @@
 //! "Durable" is each store's commit: SQLite in WAL with synchronous=NORMAL, PostgreSQL with
 //! its defaults except `fsync=off` on the throwaway cluster (said in the output).
 
+#[path = "support/one_million.rs"]
+mod one_million;
 #[path = "../tests/support/postgres.rs"]
 mod postgres;
+use one_million::load;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,12 +146,6 @@ impl Backend for Postgres {
 
 fn open(location: &str) -> Service {
     Service::open(Some(Path::new(location))).unwrap()
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Users `worker1..=users`, each organising `per_user` future meetings (all migratable).

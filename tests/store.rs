@@ -76,6 +76,7 @@ fn the_schema_version_table_records_every_step() {
 fn downgrade(store: &TestStore, version: usize) {
     let conn = store.sql();
     let later: &[(usize, &str)] = &[
+        (5, "DROP INDEX tenant_domains_in_order"),
         (4, "ALTER TABLE requests DROP COLUMN triggered_by; ALTER TABLE tenants DROP COLUMN time_scale;
              ALTER TABLE tenants DROP COLUMN fault_transient_rate; ALTER TABLE tenants DROP COLUMN fault_permanent_rate;
              ALTER TABLE tenants DROP COLUMN fault_seed"),
@@ -94,7 +95,7 @@ fn downgrade(store: &TestStore, version: usize) {
     .unwrap();
     assert_eq!(
         schema::STEPS.len(),
-        4,
+        5,
         "a new step needs its line in downgrade()"
     );
 }
@@ -156,6 +157,40 @@ fn a_version_2_store_is_upgraded_and_its_users_read_as_enabled_users() {
         ken.profile.policies.get("ArchivingPolicy").as_deref(),
         Some("RedmondArchiving")
     );
+}
+
+#[test]
+fn a_version_4_store_is_upgraded_and_reads_its_tenants_domains_in_order_from_the_index() {
+    let store = old_sample_store(4);
+    let before = store.open().tenant(None).unwrap();
+    let svc = store.open();
+    let upgraded = SqliteStore::open(&store.path).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), schema::STEPS.len());
+    drop(upgraded);
+    // The same tenant, its domains in the order they were added, read without a sort.
+    let after = svc.tenant(None).unwrap();
+    assert_eq!(after.domains, before.domains);
+    let names: Vec<&str> = after.domains.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["contoso.com", "litwareinc.com"]);
+    let plan: Vec<String> = store
+        .sql()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT name FROM tenant_domains WHERE tenant = 1 ORDER BY rowid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("tenant_domains_in_order"))
+            && !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+    // And the old users resolve, by every index.
+    let ken = svc.resolve(None, "LITWAREINC\\kenmyer").unwrap();
+    assert_eq!(ken.user_principal_name, "kenmyer@litwareinc.com");
+    assert_eq!(svc.resolve(None, "Ken Myer").unwrap().key, ken.key);
 }
 
 #[test]

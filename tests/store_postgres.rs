@@ -158,6 +158,60 @@ fn a_step_3_database_is_upgraded_and_its_requests_read_as_started_by_an_admin() 
 }
 
 #[test]
+fn a_step_4_database_is_upgraded_and_ranges_over_its_users_display_names() {
+    let Some(db) = postgres::database() else {
+        return;
+    };
+    drop(PostgresStore::open_at_version(&db.uri, 4).unwrap());
+    // What the code of step 4 wrote: users whose display names share a prefix, one twice.
+    let sql = Sql::connect(&db.uri);
+    sql.execute(
+        "INSERT INTO tenants(tenant_id, name, is_default, user_count)
+             VALUES ('38aad667-af54-4397-aaa7-e94c79ec2308', 'Contoso', true, 3);
+         INSERT INTO users(tenant, object_id, upn, upn_key, sip, sip_key, display_name, display_key, mode)
+             VALUES (1, '00000000-0000-4000-8000-000000000001', 'b@contoso.com', 'b@contoso.com',
+                     'sip:b@contoso.com', 'sip:b@contoso.com', 'Ann B', 'ann b', 'Islands'),
+                    (1, '00000000-0000-4000-8000-000000000002', 'a@contoso.com', 'a@contoso.com',
+                     'sip:a@contoso.com', 'sip:a@contoso.com', 'Ann', 'ann', 'Islands'),
+                    (1, '00000000-0000-4000-8000-000000000003', 'c@contoso.com', 'c@contoso.com',
+                     NULL, NULL, 'Ann', 'ann', 'Islands');",
+    );
+    let store = PostgresStore::open(&db.uri).unwrap();
+    assert_eq!(store.schema_version().unwrap(), postgres_steps());
+    let tenant = store.default_tenant().unwrap().unwrap();
+    let upns = |users: Vec<meeting_migration::model::User>| -> Vec<String> {
+        users.into_iter().map(|u| u.user_principal_name).collect()
+    };
+    let display = |after: Option<i64>| {
+        store
+            .users_by_prefix(
+                &tenant,
+                meeting_migration::store::UserIndex::DisplayName,
+                "ann",
+                after,
+                2,
+            )
+            .unwrap()
+            .expect("a range over the display name")
+    };
+    let first = display(None);
+    let after = first.last().map(|u| u.key);
+    assert_eq!(upns(first), ["a@contoso.com", "c@contoso.com"]);
+    assert_eq!(upns(display(after)), ["b@contoso.com"]);
+    let sips = store
+        .users_by_prefix(
+            &tenant,
+            meeting_migration::store::UserIndex::Sip,
+            "sip:",
+            None,
+            10,
+        )
+        .unwrap()
+        .expect("a range over the SIP address");
+    assert_eq!(upns(sips), ["a@contoso.com", "b@contoso.com"]);
+}
+
+#[test]
 fn connections_the_server_drops_are_opened_again() {
     let Some(db) = postgres::database() else {
         return;

@@ -121,8 +121,11 @@ pub fn resolve(reads: &dyn StoreReads, tenant: Option<&str>, identity: &str) -> 
     let key = IdentityKey::parse(identity)?;
     let scope = tenant_scope(tenant)?;
     resolve_scoped(reads, &scope, identity, &key).map_err(|e| match e.code {
-        // Nothing found may mean no such tenant: then that is the error to report.
-        ErrorCode::IdentityNotFound => self::tenant(reads, tenant).err().unwrap_or(e),
+        // Nothing found may mean no such tenant: then that is the error to report. A hint
+        // names the tenant searched, so it exists: no second look.
+        ErrorCode::IdentityNotFound if e.hint.is_none() => {
+            self::tenant(reads, tenant).err().unwrap_or(e)
+        }
         _ => e,
     })
 }

@@ -7,6 +7,7 @@
 //! The bottom of `ffi`: it imports nothing else from `ffi`.
 
 use libc::c_char;
+use std::cell::RefCell;
 use std::ffi::{CStr, CString};
 
 use serde::de::DeserializeOwned;
@@ -121,11 +122,39 @@ impl Out<c_char> {
     /// Serializes `value` and writes it as a string the caller frees with
     /// `mms_string_free`. Nothing is written when serialization fails.
     pub fn json(self, value: &impl Serialize) -> Result<()> {
-        let text = serde_json::to_string(value)
+        let text = serialized(value)
             .map_err(|e| Error::internal(format!("cannot serialize the result: {e}")))?;
-        self.write(into_c_string(text)?);
+        let text =
+            CString::new(text).map_err(|_| Error::internal("a result contains a NUL character"))?;
+        self.write(text.into_raw());
         Ok(())
     }
+}
+
+thread_local! {
+    /// The buffer results are serialized into, kept per thread so that a result costs one
+    /// allocation of its exact size instead of a string grown step by step.
+    static JSON_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A buffer larger than this (a long listing) is not kept after its result.
+const KEPT_BUFFER_BYTES: usize = 64 << 10;
+
+/// `value` as JSON in a vector with room for the C string's NUL and no more.
+fn serialized(value: &impl Serialize) -> serde_json::Result<Vec<u8>> {
+    JSON_BUFFER.with(|buffer| {
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return serde_json::to_vec(value); // a serialization inside one: its own buffer
+        };
+        buffer.clear();
+        let written = serde_json::to_writer(&mut *buffer, value);
+        let mut exact = Vec::with_capacity(buffer.len() + 1);
+        exact.extend_from_slice(&buffer);
+        if buffer.capacity() > KEPT_BUFFER_BYTES {
+            *buffer = Vec::new();
+        }
+        written.map(|()| exact)
+    })
 }
 
 /// A Rust string as a C string owned by the caller (freed with `mms_string_free`).

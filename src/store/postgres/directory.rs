@@ -353,8 +353,8 @@ pub(super) fn users_page(
     .collect()
 }
 
-/// Only the UPN has an index in byte order (`users_by_upn_bytes`); the other keys' indexes
-/// follow the database's collation, where a prefix is not a range.
+/// The lookup indexes follow the database's collation, where a prefix is not a range: the
+/// ranges go through the byte-ordered (`COLLATE "C"`) indexes beside them.
 pub(super) fn users_by_prefix(
     db: &Db,
     tenant: &Tenant,
@@ -363,26 +363,34 @@ pub(super) fn users_by_prefix(
     after: Option<i64>,
     limit: usize,
 ) -> R<Option<Vec<User>>> {
-    if index != UserIndex::Upn {
-        return Ok(None);
-    }
+    // The indexes kept in byte order (schema steps 1 and 5); the object id and the
+    // distinguished name have none.
+    let column = match index {
+        UserIndex::Upn => "upn_key",
+        UserIndex::Sip => "sip_key",
+        UserIndex::DomainLogon => "logon_key",
+        UserIndex::DisplayName => "display_key",
+        UserIndex::ObjectId | UserIndex::DistinguishedName => return Ok(None),
+    };
     let limit = limit as i64;
-    // UPN keys are unique in a tenant: the user to follow is passed by its key alone.
+    let range = format!(
+        "u.tenant = $1 AND u.{column} COLLATE \"C\" >= $2
+           AND u.{column} COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\""
+    );
+    let order = format!("ORDER BY u.{column} COLLATE \"C\", u.key");
+    // The range resumes after the user to follow: users with its key up to it (display
+    // names repeat) are skipped by the row comparison.
     let rows = match after {
         None => db.query(
-            &format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1
-                   AND u.upn_key COLLATE \"C\" >= $2 AND u.upn_key COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\"
-                 ORDER BY u.upn_key COLLATE \"C\" LIMIT $3"
-            ),
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE {range} {order} LIMIT $3"),
             &[&tenant.key, &prefix, &limit],
         )?,
         Some(after) => db.query(
             &format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.tenant = $1
-                   AND u.upn_key COLLATE \"C\" > (SELECT a.upn_key FROM users a WHERE a.key = $3) COLLATE \"C\"
-                   AND u.upn_key COLLATE \"C\" >= $2 AND u.upn_key COLLATE \"C\" < ($2 || chr(1114111)) COLLATE \"C\"
-                 ORDER BY u.upn_key COLLATE \"C\" LIMIT $4"
+                "SELECT {USER_COLUMNS} FROM users u WHERE {range}
+                   AND (u.{column} COLLATE \"C\", u.key)
+                       > ((SELECT a.{column} FROM users a WHERE a.key = $3) COLLATE \"C\", $3)
+                 {order} LIMIT $4"
             ),
             &[&tenant.key, &prefix, &after, &limit],
         )?,

@@ -149,4 +149,12 @@ pub const STEPS: &[&str] = &[
     ALTER TABLE tenants ADD COLUMN fault_permanent_rate double precision NOT NULL DEFAULT 0;
     ALTER TABLE tenants ADD COLUMN fault_seed bigint NOT NULL DEFAULT 0;
     "#,
+    // 5: `-like 'prefix*'` ranges over the SIP address, the domain logon and the display
+    // name as well as the UPN: each key in byte order (SQLite's), whatever the database's
+    // collation, then the user's key (display names repeat).
+    r#"
+    CREATE INDEX users_by_sip_bytes ON users(tenant, sip_key COLLATE "C");
+    CREATE INDEX users_by_logon_bytes ON users(tenant, logon_key COLLATE "C");
+    CREATE INDEX users_by_display_bytes ON users(tenant, display_key COLLATE "C", key);
+    "#,
 ];
