@@ -1135,9 +1135,32 @@ pub struct MeetingRow {
 impl MeetingRow {
     /// When the meeting's last occurrence ends (a series counts while one is to come).
     pub fn last_end(&self) -> Timestamp {
-        self.recurrence_end
-            .map_or(self.end_time, |r| r.max(self.end_time))
+        last_end(self.end_time, self.recurrence_end)
     }
+}
+
+/// A meeting's place in the calendar without its invitation text and attendees: what the
+/// scope rule of a request reads, so a preview or a scope does not load every body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingSchedule {
+    pub key: i64,
+    pub meeting_id: Uuid,
+    pub subject: String,
+    pub start_time: Timestamp,
+    pub end_time: Timestamp,
+    pub recurrence_end: Option<Timestamp>,
+    pub meeting_type: MeetingType,
+}
+
+impl MeetingSchedule {
+    /// When the meeting's last occurrence ends (a series counts while one is to come).
+    pub fn last_end(&self) -> Timestamp {
+        last_end(self.end_time, self.recurrence_end)
+    }
+}
+
+fn last_end(end_time: Timestamp, recurrence_end: Option<Timestamp>) -> Timestamp {
+    recurrence_end.map_or(end_time, |r| r.max(end_time))
 }
 
 /// A meeting as `Get-MmsMeeting` shows it: the stored row and what its online-meeting

@@ -75,6 +75,15 @@ fn an_export_imports_into_an_identical_tenant() {
         },
     )
     .unwrap();
+    svc.set_fault_injection(
+        None,
+        &FaultInjectionChanges {
+            transient_failure_rate: Some(0.25),
+            permanent_failure_rate: Some(0.05),
+            seed: Some(42),
+        },
+    )
+    .unwrap();
     let path = store.file("tenant.json");
     let summary = svc
         .export_file(None, &path, false, &mut |_, _| {}, None)
@@ -130,6 +139,14 @@ fn an_export_imports_into_an_identical_tenant() {
     );
     assert_eq!(dial_in.pin_length, 7);
     assert_eq!(dial_in.default_toll_free_number, None);
+    assert_eq!(
+        svc2.fault_injection(t.as_deref()).unwrap(),
+        FaultInjection {
+            transient_rate: 0.25,
+            permanent_rate: 0.05,
+            seed: 42
+        }
+    );
 }
 
 #[test]
@@ -223,6 +240,18 @@ fn a_bad_setting_in_an_import_file_names_it_and_imports_nothing() {
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::ImportFailed, "{e}");
     assert!(e.message.contains("PinLenght"), "{e}");
+
+    let e = import_text(
+        &store,
+        &svc,
+        None,
+        "settings.json",
+        r#"{"Settings": {"FaultInjection": {"TransientFailureRate": 2}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ImportFailed, "{e}");
+    assert!(e.message.contains("TransientFailureRate 2"), "{e}");
+    assert!(!svc.fault_injection(None).unwrap().enabled());
 
     // A setting left out keeps its value; a null number clears it.
     import_text(

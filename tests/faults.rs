@@ -180,7 +180,7 @@ fn failing_scope_and_reads_are_retried_and_scope_the_meetings_once() {
     faulty
         .fail("scope_request", 1)
         .fail("pending_meetings", 1)
-        .fail("meetings_of", 1);
+        .fail("meeting_schedules_of", 1);
     drain_store(&*faulty, &**through.clock(), &fast_options());
     let done = status_of(&svc, &s);
     assert_eq!((done.state, done.retry_count), (RequestState::Succeeded, 3));

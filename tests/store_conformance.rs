@@ -382,6 +382,28 @@ pub fn meetings_of_a_user_are_rows_as_stored(store: &dyn Store) {
     assert_eq!(s.recurrence_end, series.recurrence_end);
     assert_eq!(s.organizer, "user1@contoso.com");
     assert_eq!(s.tenant_id, t.tenant_id);
+    // The schedules are the same meetings, in the same order, without bodies and attendees.
+    let schedules = store
+        .meeting_schedules_of(the_user(store, &t, 1).key)
+        .unwrap();
+    let projected: Vec<MeetingSchedule> = rows
+        .iter()
+        .map(|m| MeetingSchedule {
+            key: m.key,
+            meeting_id: m.meeting_id,
+            subject: m.subject.clone(),
+            start_time: m.start_time,
+            end_time: m.end_time,
+            recurrence_end: m.recurrence_end,
+            meeting_type: m.meeting_type,
+        })
+        .collect();
+    assert_eq!(schedules, projected);
+    assert_eq!(
+        schedules[0].last_end(),
+        rows[0].last_end(),
+        "a series ends with its last occurrence"
+    );
 }
 
 pub fn one_open_request_per_user_and_queue_positions(store: &dyn Store) {

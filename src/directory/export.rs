@@ -4,8 +4,8 @@
 //! The file is `{"Settings": {...}, "Users": [...], "Meetings": [...]}`, one record a line:
 //! users as `Get-CsOnlineUser` shows them without what the store computes (`TenantId`,
 //! `WindowsDomainLogon`) and without null or empty properties, meetings with the fields an
-//! import takes, settings as the `Get-Cs...` cmdlets show them without `Identity` and
-//! `TenantId`. Users are read page by page, so memory stays flat whatever the tenant's size.
+//! import takes, settings as the `Get-Cs...` cmdlets (and `Get-MmsFaultInjection`) show
+//! them without `Identity` and `TenantId`. Users are read page by page, so memory stays flat whatever the tenant's size.
 //! The file is private to the user and appears whole or not at all ([`crate::private_file`]).
 
 use std::io::{BufWriter, Write};
@@ -98,8 +98,11 @@ fn write_to(
     for record in [&mut configuration, &mut dial_in] {
         without(record, &["Identity", "TenantId"]);
     }
-    let settings =
-        json!({ "MigrationConfiguration": configuration, "DialInConferencing": dial_in });
+    let settings = json!({
+        "MigrationConfiguration": configuration,
+        "DialInConferencing": dial_in,
+        "FaultInjection": tenant.fault_injection,
+    });
     write!(out, "{{\"Settings\": {settings},\n\"Users\": [").map_err(io)?;
     let mut users = 0;
     for_each_user(reads, tenant, &mut |user| {

@@ -14,8 +14,8 @@ use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::fold;
 use crate::invitation;
 use crate::model::{
-    parse_guid, DialInSettingsChanges, DirectoryData, FieldKind, MeetingType,
-    MigrationConfigurationChanges, NewMeeting, NewUser, Tenant, UserField,
+    parse_guid, DialInSettingsChanges, DirectoryData, FaultInjectionChanges, FieldKind,
+    MeetingType, MigrationConfigurationChanges, NewMeeting, NewUser, Tenant, UserField,
 };
 use crate::time::Timestamp;
 
@@ -262,7 +262,7 @@ fn section<'a>(name: &str, map: &'a Map<String, Value>) -> Result<&'a [Value]> {
 }
 
 /// The `Settings` section of a JSON import (`Export-MmsTenantData` writes it): the tenant's
-/// migration configuration and dial-in settings as the `Get-Cs...` cmdlets show them,
+/// migration configuration, dial-in settings and fault injection as the `Get-...` cmdlets show them,
 /// without `Identity` and `TenantId`. A setting left out keeps the tenant's value; a null
 /// number, address or display name clears it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -272,6 +272,9 @@ pub struct SettingsSection {
     pub migration_configuration: Option<MigrationConfigurationChanges>,
     #[serde(default)]
     pub dial_in_conferencing: Option<DialInSettingsChanges>,
+    /// As `Get-MmsFaultInjection` shows it (product-only).
+    #[serde(default)]
+    pub fault_injection: Option<FaultInjectionChanges>,
 }
 
 /// The dial-in settings a null clears (the others keep their value when null).

@@ -904,6 +904,17 @@ pub fn set_fault_injection(
     tenant: Option<&str>,
     changes: &FaultInjectionChanges,
 ) -> Result<FaultInjection> {
+    check_fault_changes(changes)?;
+    let tenant = self::tenant(store.reads(), tenant)?;
+    let c = store.update_migration_configuration(&tenant, &mut |c| {
+        apply_fault_changes(&mut c.fault_injection, changes);
+        Ok(())
+    })?;
+    Ok(c.fault_injection)
+}
+
+/// Checks fault-injection changes: each rate a fraction from 0 to 1.
+fn check_fault_changes(changes: &FaultInjectionChanges) -> Result<()> {
     for (name, rate) in [
         ("TransientFailureRate", changes.transient_failure_rate),
         ("PermanentFailureRate", changes.permanent_failure_rate),
@@ -915,15 +926,13 @@ pub fn set_fault_injection(
             .with_target(rate.to_string()));
         }
     }
-    let tenant = self::tenant(store.reads(), tenant)?;
-    let c = store.update_migration_configuration(&tenant, &mut |c| {
-        let f = &mut c.fault_injection;
-        f.transient_rate = changes.transient_failure_rate.unwrap_or(f.transient_rate);
-        f.permanent_rate = changes.permanent_failure_rate.unwrap_or(f.permanent_rate);
-        f.seed = changes.seed.unwrap_or(f.seed);
-        Ok(())
-    })?;
-    Ok(c.fault_injection)
+    Ok(())
+}
+
+fn apply_fault_changes(f: &mut FaultInjection, changes: &FaultInjectionChanges) {
+    f.transient_rate = changes.transient_failure_rate.unwrap_or(f.transient_rate);
+    f.permanent_rate = changes.permanent_failure_rate.unwrap_or(f.permanent_rate);
+    f.seed = changes.seed.unwrap_or(f.seed);
 }
 
 pub fn dial_in_settings(reads: &dyn StoreReads, tenant: Option<&str>) -> Result<DialInSettings> {
@@ -1197,6 +1206,10 @@ fn imported_settings(
     if let Some(changes) = &section.migration_configuration {
         check_migration_changes(changes).map_err(failed)?;
         apply_migration_changes(&mut migration, changes);
+    }
+    if let Some(changes) = &section.fault_injection {
+        check_fault_changes(changes).map_err(failed)?;
+        apply_fault_changes(&mut migration.fault_injection, changes);
     }
     let mut dial_in = reads.dial_in_settings(tenant)?;
     if let Some(changes) = &section.dial_in_conferencing {

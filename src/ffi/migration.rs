@@ -88,7 +88,7 @@ pub unsafe extern "C" fn mms_migration_start_batch(
         let service = MmsStore::service(store)?;
         let requests: Vec<StartRequest> = args::json(requests_json, "requests_json")?;
         let out = args::out(out_json, "out_json")?;
-        out.json(&batch_results(service.start_batch(&requests))?)
+        out.json(&batch_results(service.start_batch(&requests)))
     })
 }
 
@@ -117,18 +117,28 @@ pub unsafe extern "C" fn mms_migration_preview_batch(
         let service = MmsStore::service(store)?;
         let requests: Vec<StartRequest> = args::json(requests_json, "requests_json")?;
         let out = args::out(out_json, "out_json")?;
-        out.json(&batch_results(service.preview_batch(&requests)?)?)
+        out.json(&batch_results(service.preview_batch(&requests)?))
     })
 }
 
-/// A batch's results as the ABI gives them: each item its value, or `{"Error":...}`.
-fn batch_results<T: Serialize>(results: Vec<Result<T, Error>>) -> Result<Vec<Value>, Error> {
+/// One item of a batch's results as the ABI gives it: its value, or `{"Error":...}`.
+/// Serialized straight into the answer: no intermediate JSON value per item.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BatchItem<T> {
+    Done(T),
+    Failed {
+        #[serde(rename = "Error")]
+        error: Value,
+    },
+}
+
+fn batch_results<T>(results: Vec<Result<T, Error>>) -> Vec<BatchItem<T>> {
     results
         .into_iter()
         .map(|r| match r {
-            Ok(value) => serde_json::to_value(value)
-                .map_err(|e| Error::internal(format!("cannot serialize the result: {e}"))),
-            Err(e) => Ok(serde_json::json!({ "Error": e.to_json() })),
+            Ok(value) => BatchItem::Done(value),
+            Err(e) => BatchItem::Failed { error: e.to_json() },
         })
         .collect()
 }

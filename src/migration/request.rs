@@ -109,7 +109,7 @@ impl From<Preview> for PreviewSummary {
 /// Whether a meeting is in scope of a request with this source type at `now`: organised
 /// by the user (the store lists only those), not ended (a series while it has an occurrence
 /// to come), and of a type the source takes.
-pub fn in_scope(meeting: &MeetingRow, source: SourceMeetingType, now: Timestamp) -> bool {
+pub fn in_scope(meeting: &MeetingSchedule, source: SourceMeetingType, now: Timestamp) -> bool {
     meeting.last_end() > now && source.includes(meeting.meeting_type)
 }
 
@@ -119,9 +119,9 @@ pub fn meetings_in_scope(
     user: i64,
     source: SourceMeetingType,
     now: Timestamp,
-) -> Result<Vec<MeetingRow>> {
-    let mut meetings: Vec<MeetingRow> = reads
-        .meetings_of(user)?
+) -> Result<Vec<MeetingSchedule>> {
+    let mut meetings: Vec<MeetingSchedule> = reads
+        .meeting_schedules_of(user)?
         .into_iter()
         .filter(|m| in_scope(m, source, now))
         .collect();

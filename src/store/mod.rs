@@ -242,6 +242,9 @@ pub trait StoreReads {
     /// Every meeting the user with key `organizer` organises, ended or not, by start time
     /// then key.
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>>;
+    /// [`meetings_of`](StoreReads::meetings_of) without the bodies and attendees, in the
+    /// same order.
+    fn meeting_schedules_of(&self, organizer: i64) -> Result<Vec<MeetingSchedule>>;
 
     /// The user's Pending or InProgress request (there is at most one).
     fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>>;

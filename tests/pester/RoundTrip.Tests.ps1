@@ -94,13 +94,14 @@ Describe 'Export-MmsTenantData' {
         Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $false -Confirm:$false
         Set-CsOnlineDialInConferencingTenantSettings -PinLength 7 -MaskPstnNumbersType NoMasking -AllowedDialOutExternalDomains fabrikam.com `
             -SendEmailFromAddress Admin@contoso.com -IncludeTollFreeNumberInMeetingInvites $false -Force -Confirm:$false
+        Set-MmsFaultInjection -TransientFailureRate 0.2 -PermanentFailureRate 0.01 -Seed 7 -Confirm:$false
         # Every user property but the tenant's own; meetings and settings likewise.
         function Get-Snapshot([guid] $Tenant) {
             $users = Get-CsOnlineUser -Tenant $Tenant | Sort-Object UserPrincipalName
             [pscustomobject]@{
                 Users    = @(Get-Comparable $Tenant)
                 Meetings = @($users | Get-MmsMeeting | ForEach-Object { $m = $_; $m.PSObject.Properties.Name | Where-Object { $_ -ne 'TenantId' } | ForEach-Object { "$_=$($m.$_ | ConvertTo-Json -Compress)" } })
-                Settings = @((Get-CsTenantMigrationConfiguration -Tenant $Tenant), (Get-CsOnlineDialInConferencingTenantSettings -Tenant $Tenant) |
+                Settings = @((Get-CsTenantMigrationConfiguration -Tenant $Tenant), (Get-CsOnlineDialInConferencingTenantSettings -Tenant $Tenant), (Get-MmsFaultInjection -Tenant $Tenant) |
                     ForEach-Object { $s = $_; $s.PSObject.Properties.Name | Where-Object { $_ -ne 'TenantId' } | ForEach-Object { "$_=$($s.$_ | ConvertTo-Json -Compress)" } })
             }
         }
@@ -108,6 +109,7 @@ Describe 'Export-MmsTenantData' {
 
     AfterAll {
         Set-CsTenantMigrationConfiguration -MeetingMigrationEnabled $true -Confirm:$false
+        Set-MmsFaultInjection -Off -Confirm:$false
     }
 
     It 'writes a private file that Import-MmsTenantData reads back into an identical tenant, settings included' {
@@ -134,6 +136,7 @@ Describe 'Export-MmsTenantData' {
             $copy.Settings | Should -Be $original.Settings
             (Get-CsOnlineDialInConferencingTenantSettings -Tenant $target).PinLength | Should -Be 7
             (Get-CsTenantMigrationConfiguration -Tenant $target).MeetingMigrationEnabled | Should -BeFalse
+            (Get-MmsFaultInjection -Tenant $target).Seed | Should -Be 7
         }
         finally {
             $env:MEETING_MIGRATION_STORE = $script:Store

@@ -71,6 +71,7 @@ impl StoreReads for FaultyStore {
         users_page(tenant: &Tenant, after: Option<i64>, limit: usize) -> Vec<User>;
         users_by_prefix(tenant: &Tenant, index: UserIndex, prefix: &str, after: Option<i64>, limit: usize) -> Option<Vec<User>>;
         meetings_of(organizer: i64) -> Vec<MeetingRow>;
+        meeting_schedules_of(organizer: i64) -> Vec<MeetingSchedule>;
         open_request(user: i64) -> Option<MigrationStatus>;
         request(correlation_id: Uuid) -> Option<MigrationDetail>;
         request_statuses(correlation_ids: &[Uuid]) -> Vec<Option<QueuedStatus>>;

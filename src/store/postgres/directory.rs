@@ -527,6 +527,27 @@ pub(super) fn import(db: &Db, tenant: &Tenant, data: &DirectoryData) -> R<()> {
     Ok(())
 }
 
+pub(super) fn meeting_schedules_of(db: &Db, organizer: i64) -> R<Vec<MeetingSchedule>> {
+    let rows = db.query(
+        "SELECT key, meeting_id, subject, start_time, end_time, recurrence_end, meeting_type
+         FROM meetings WHERE organizer = $1 ORDER BY start_time, key",
+        &[&organizer],
+    )?;
+    rows.iter()
+        .map(|r| {
+            Ok(MeetingSchedule {
+                key: r.try_get(0)?,
+                meeting_id: r.try_get(1)?,
+                subject: r.try_get(2)?,
+                start_time: Timestamp(r.try_get(3)?),
+                end_time: Timestamp(r.try_get(4)?),
+                recurrence_end: r.try_get::<_, Option<i64>>(5)?.map(Timestamp),
+                meeting_type: parse(r, 6, MeetingType::parse)?,
+            })
+        })
+        .collect()
+}
+
 pub(super) fn meetings_of(db: &Db, organizer: i64) -> R<Vec<MeetingRow>> {
     let rows = db.query(
         "SELECT m.key, m.meeting_id, m.subject, m.start_time, m.end_time, m.recurrence_end, m.meeting_type, m.attendees,

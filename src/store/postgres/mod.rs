@@ -696,6 +696,9 @@ impl StoreReads for Reader<'_> {
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         self.done(directory::meetings_of(self.db, organizer))
     }
+    fn meeting_schedules_of(&self, organizer: i64) -> Result<Vec<MeetingSchedule>> {
+        self.done(directory::meeting_schedules_of(self.db, organizer))
+    }
     fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>> {
         self.done(queue::open_request(self.db, user))
     }
@@ -753,6 +756,9 @@ impl StoreReads for PostgresStore {
     }
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         self.read(|db| directory::meetings_of(db, organizer))
+    }
+    fn meeting_schedules_of(&self, organizer: i64) -> Result<Vec<MeetingSchedule>> {
+        self.read(|db| directory::meeting_schedules_of(db, organizer))
     }
     fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>> {
         self.read(|db| queue::open_request(db, user))

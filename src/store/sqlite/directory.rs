@@ -460,6 +460,28 @@ pub(super) fn import(tx: &Transaction, tenant: &Tenant, data: &DirectoryData) ->
     Ok(())
 }
 
+pub(super) fn meeting_schedules_of(
+    conn: &Connection,
+    organizer: i64,
+) -> Result<Vec<MeetingSchedule>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, meeting_id, subject, start_time, end_time, recurrence_end, meeting_type
+         FROM meetings WHERE organizer = ?1 ORDER BY start_time, key",
+    )?;
+    let rows = stmt.query_map([organizer], |r| {
+        Ok(MeetingSchedule {
+            key: r.get(0)?,
+            meeting_id: uuid_column(r, 1)?,
+            subject: r.get(2)?,
+            start_time: Timestamp(r.get(3)?),
+            end_time: Timestamp(r.get(4)?),
+            recurrence_end: r.get::<_, Option<i64>>(5)?.map(Timestamp),
+            meeting_type: parse_column(r, 6, MeetingType::parse)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub(super) fn meetings_of(conn: &Connection, organizer: i64) -> Result<Vec<MeetingRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.key, m.meeting_id, m.subject, m.start_time, m.end_time, m.recurrence_end, m.meeting_type, m.attendees,

@@ -404,6 +404,9 @@ impl StoreReads for Reader<'_> {
     fn meetings_of(&self, organizer: i64) -> Result<Vec<MeetingRow>> {
         directory::meetings_of(self.0, organizer)
     }
+    fn meeting_schedules_of(&self, organizer: i64) -> Result<Vec<MeetingSchedule>> {
+        directory::meeting_schedules_of(self.0, organizer)
+    }
     fn open_request(&self, user: i64) -> Result<Option<MigrationStatus>> {
         queue::open_request(self.0, user)
     }
@@ -444,6 +447,7 @@ reads_on_a_pooled_connection! {
     users_page(tenant: &Tenant, after: Option<i64>, limit: usize) -> Vec<User>;
     users_by_prefix(tenant: &Tenant, index: UserIndex, prefix: &str, after: Option<i64>, limit: usize) -> Option<Vec<User>>;
     meetings_of(organizer: i64) -> Vec<MeetingRow>;
+    meeting_schedules_of(organizer: i64) -> Vec<MeetingSchedule>;
     open_request(user: i64) -> Option<MigrationStatus>;
     request(correlation_id: Uuid) -> Option<MigrationDetail>;
     request_statuses(correlation_ids: &[Uuid]) -> Vec<Option<QueuedStatus>>;
