@@ -431,3 +431,36 @@ fn a_new_service_number_refreshes_the_meetings_and_the_same_number_does_not() {
         .unwrap_err();
     assert!(e.message.contains("third-party"), "{}", e.message);
 }
+
+#[test]
+fn an_idle_worker_wakes_for_a_scaled_back_off_so_a_large_scale_keeps_its_nine_retries() {
+    // At scale 86400 the 24-hour window is one second and the nine back-offs together about
+    // 350 ms: a worker that slept its whole 200 ms poll between them ran out of window.
+    let (store, svc) = org_store();
+    configure(
+        &svc,
+        MigrationConfigurationChanges {
+            time_scale: Some(86_400),
+            ..Default::default()
+        },
+    );
+    faults(&svc, 1.0, 0.0, 3);
+    let s = start_org_to_teams(&svc);
+    let real = Service::open(Some(&store.path)).unwrap();
+    real.start_worker(WorkerOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let done = loop {
+        let now = status_of(&real, &s);
+        if !now.state.is_open() || std::time::Instant::now() > deadline {
+            break now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    real.stop_worker();
+    assert_eq!(
+        (done.state, done.retry_count),
+        (RequestState::Failed, 9),
+        "{:?}",
+        done.last_message
+    );
+}

@@ -188,6 +188,9 @@ pub fn run_reporting(
     let owner = owner_name();
     let mut next_purge = Timestamp(0);
     let mut failing = false;
+    // The soonest retry this worker scheduled: a tenant's time scale can make a back-off far
+    // shorter than the idle poll, so an idle worker wakes for it instead of a whole poll.
+    let mut soonest_retry: Option<Timestamp> = None;
     while !stop.is_raised() {
         let now = clock.now();
         if now >= next_purge {
@@ -197,7 +200,7 @@ pub fn run_reporting(
         // A bug that panics on one request must not end the worker for the process: the
         // panic is caught, that request's lease expires, and the loop goes on.
         let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_once(store, clock, options, &owner, stop)
+            look(store, clock, options, &owner, stop)
         }));
         match &worked {
             Ok(Err(e)) if !failing => {
@@ -210,15 +213,36 @@ pub fn run_reporting(
             }
             _ => {}
         }
-        match worked {
-            Ok(Ok(true)) => continue,
-            Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {
-                if stop.wait(Duration::from_millis(options.poll_interval_ms)) {
-                    break;
+        let idle_ms = match worked {
+            Ok(Ok(Look::Worked { retry_at })) => {
+                soonest_retry = soonest_retry.into_iter().chain(retry_at).min();
+                continue;
+            }
+            Ok(Ok(Look::Idle)) => {
+                let now = clock.now();
+                match soonest_retry.filter(|t| *t > now) {
+                    Some(t) => (t.millis() - now.millis()).min(options.poll_interval_ms as i64),
+                    None => {
+                        // Due (or taken by another worker): the next wake is the poll's.
+                        soonest_retry = None;
+                        options.poll_interval_ms as i64
+                    }
                 }
             }
+            Ok(Err(_)) | Err(_) => options.poll_interval_ms as i64,
+        };
+        if stop.wait(Duration::from_millis(idle_ms.max(1) as u64)) {
+            break;
         }
     }
+}
+
+/// What one look at the queue did.
+enum Look {
+    /// Nothing was runnable.
+    Idle,
+    /// A request was claimed and worked; `retry_at` when it went back to the queue for a retry.
+    Worked { retry_at: Option<Timestamp> },
 }
 
 /// Claims and works one request. `Ok(false)` when there was nothing to do.
@@ -229,8 +253,22 @@ pub fn run_once(
     owner: &str,
     stop: &StopSignal,
 ) -> Result<bool> {
+    Ok(matches!(
+        look(store, clock, options, owner, stop)?,
+        Look::Worked { .. }
+    ))
+}
+
+/// [`run_once`], saying when a request it worked is due again.
+fn look(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    options: &WorkerOptions,
+    owner: &str,
+    stop: &StopSignal,
+) -> Result<Look> {
     let Some(claim) = store.claim(owner, clock.now(), options.lease_ms)? else {
-        return Ok(false);
+        return Ok(Look::Idle);
     };
     // The tenant's settings (time scale, fault injection, dial-in) as they are now.
     let tenant = store
@@ -242,11 +280,16 @@ pub fn run_once(
     let now = clock.now();
     let end = match outcome {
         Ok(Some(end)) => end,
-        Ok(None) => return Ok(true), // lease lost: another worker has the request
+        // Lease lost: another worker has the request.
+        Ok(None) => return Ok(Look::Worked { retry_at: None }),
         Err(e) => transient_end(options, &claim, &e, now, time_scale),
     };
     store.end_request(&claim, &end, now)?;
-    Ok(true)
+    let retry_at = match end {
+        RequestEnd::Retry { not_before, .. } => Some(not_before),
+        _ => None,
+    };
+    Ok(Look::Worked { retry_at })
 }
 
 /// How a request that failed transiently ends: a retry after the back-off, or Failed after
