@@ -33,6 +33,8 @@
         'Set-MmsFaultInjection'
         'Get-CsTeamsUpgradePolicy'
         'Set-CsOnlineDialInConferencingUser'
+        'Get-CsOnlineDialInConferencingUser'
+        'Set-CsOnlineDialInConferencingUserDefaultNumber'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

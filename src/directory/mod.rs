@@ -2,6 +2,7 @@
 //! meetings, and data in (import files, the sample tenant). Functions over the store's
 //! traits; [`Service`](crate::Service) is the facade that calls them.
 
+pub mod dial_in;
 pub mod export;
 pub mod filter;
 pub mod import;

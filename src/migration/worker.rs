@@ -502,7 +502,7 @@ fn user_failure(
     if let Some(provider) = &user.profile.audio_conferencing_provider {
         if !settings.automatically_replace_acp_provider {
             return Ok(Some(format!(
-                "{upn} uses the third-party audio-conferencing provider {provider}, which the tenant does not replace. Run Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true (or remove the provider: Set-MmsUser -Identity {upn} -AudioConferencingProvider $null), then run Start-CsExMeetingMigration -Identity {upn} again."
+                "{upn} uses the third-party audio-conferencing provider {provider}, which the tenant does not replace. Run Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true, then Start-CsExMeetingMigration -Identity {upn} again (or switch the user: Set-MmsUser -Identity {upn} -AudioConferencingProvider Microsoft, which starts the migration itself for a licensed user)."
             )));
         }
     }

@@ -49,7 +49,7 @@ Describe 'Manifest' {
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser') {
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 }
@@ -133,7 +133,7 @@ Describe 'Help' {
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser') {
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"   # not the generated syntax stub

@@ -12,9 +12,12 @@ BeforeAll {
     # look; it is ended behind the API's back once they have gone, so the mms-workers do the work.
     Set-CsTenantMigrationConfiguration -HoldMinutes 30 -Confirm:$false
     # The sample's users whose migrations fail on purpose (an on-premises mailbox, a third-party
-    # audio-conferencing provider) are mended: every request here is to succeed.
-    Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises' -or AudioConferencingProvider -ne `$null" |
-        Set-MmsUser -MailboxLocation ExchangeOnline -AudioConferencingProvider $null -Confirm:$false
+    # audio-conferencing provider) are mended: every request here is to succeed. The providers are
+    # replaced by the tenant switch, not removed user by user: a change of provider to Microsoft
+    # starts a migration of its own, which would leave requests queued before the race.
+    Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises'" |
+        Set-MmsUser -MailboxLocation ExchangeOnline -Confirm:$false
+    Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true -Confirm:$false
     # This test's own session leaves the store to the processes under test.
     Remove-Module MeetingMigration -Force
 
