@@ -447,6 +447,25 @@ int32_t mms_identity_resolve(const mms_store *store,
                              char **out_error);
 
 /**
+ * Changes one of an organiser's meetings (`Set-MmsMeeting`): with `NewOnlineMeeting`, its
+ * online-meeting block (a pasted one, say) is replaced by a new online meeting of its own.
+ *
+ * - `store`: required.
+ * - `changes_json`: required; `{"Tenant":null|"guid","Identity":"organiser",
+ *   "MeetingId":"guid","NewOnlineMeeting":bool}`.
+ * - `out_json`: required; on success receives the Meeting as it is now (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (a meeting the user does
+ * not organise). Thread-safe.
+ */
+int32_t mms_meeting_update(const mms_store *store,
+                           const char *changes_json,
+                           char **out_json,
+                           char **out_error);
+
+/**
  * A user's meetings with their current online-meeting block.
  *
  * - `store`: required.
@@ -868,7 +887,8 @@ int32_t mms_upgrade_policies_list(const char *identity,
  *
  * - `store`: required.
  * - `grant_json`: required; `{"Tenant":null|"guid","PolicyName":null|"UpgradeToTeams"}`
- *   (null or empty: the default, Islands).
+ *   (null or empty: the default, Islands); with `"Group":"id"` it is a group's grant,
+ *   refused with `MMS_STATUS_IDENTITY_NOT_FOUND` (the directory has no groups).
  * - `out_json`: required; on success receives the users whose mode changed, as User
  *   objects (free with `mms_string_free`).
  * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).

@@ -220,6 +220,11 @@ impl Service {
     }
 
     /// The user's meetings with their current online-meeting block.
+    /// Changes one of an organiser's meetings (see [`directory::update_meeting`]).
+    pub fn update_meeting(&self, changes: &directory::MeetingChanges) -> Result<Meeting> {
+        directory::update_meeting(&*self.store, changes)
+    }
+
     pub fn meetings(&self, tenant: Option<&str>, identity: &str) -> Result<Vec<Meeting>> {
         self.in_read_scope(|reads| directory::meetings(reads, tenant, identity))
     }

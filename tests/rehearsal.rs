@@ -167,8 +167,10 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
         [
             "user7@contoso.com",
             "user19@contoso.com",
+            "user27@contoso.com",
             "user48@contoso.com",
             "user56@contoso.com",
+            "user70@contoso.com",
             "user89@contoso.com",
             "user93@contoso.com"
         ]
@@ -176,7 +178,9 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
     for row in &rows {
         let message = row.last_message.as_deref().unwrap();
         assert!(
-            message.contains("Exchange on-premises") || message.contains("InterCall"),
+            message.contains("Exchange on-premises")
+                || message.contains("InterCall")
+                || message.contains("pasted from another meeting"),
             "{message}"
         );
         assert!(message.contains("Start-CsExMeetingMigration"), "{message}");
@@ -202,6 +206,25 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
         },
     )
     .unwrap();
+    // The organisers of pasted blocks re-create those meetings' online meetings.
+    for row in &rows {
+        let detail = svc
+            .request_detail(None, &row.correlation_id.to_string())
+            .unwrap();
+        for pasted in detail.meetings.iter().filter(|m| {
+            m.message
+                .as_deref()
+                .map_or(false, |t| t.starts_with("Pasted online-meeting block"))
+        }) {
+            svc.update_meeting(&meeting_migration::directory::MeetingChanges {
+                identity: row.user_principal_name.clone(),
+                meeting_id: pasted.meeting_id,
+                new_online_meeting: true,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+    }
     for row in &rows {
         svc.start(&StartRequest::new(&row.user_principal_name))
             .unwrap();
@@ -463,4 +486,72 @@ fn an_idle_worker_wakes_for_a_scaled_back_off_so_a_large_scale_keeps_its_nine_re
         "{:?}",
         done.last_message
     );
+}
+
+#[test]
+fn a_meeting_with_a_pasted_block_fails_the_request_until_its_online_meeting_is_re_created() {
+    let (_store, svc) = sample(100, 2);
+    let upn = "user27@contoso.com";
+    let started = svc.start(&StartRequest::new(upn)).unwrap().status;
+    drain(&svc, &fast_options());
+    let detail = svc
+        .request_detail(None, &started.correlation_id.to_string())
+        .unwrap();
+    assert_eq!(detail.status.state, RequestState::Failed);
+    let message = detail.status.last_message.clone().unwrap();
+    assert!(
+        message.starts_with(
+            "1 of 2 meetings have an online-meeting block pasted from another meeting"
+        ) && message.contains("'Follow-up (online details pasted)'")
+            && message.contains("Set-MmsMeeting -Identity user27@contoso.com")
+            && message.ends_with("1 other meetings were migrated."),
+        "{message}"
+    );
+    let pasted = detail
+        .meetings
+        .iter()
+        .find(|m| m.outcome == MeetingOutcomeState::Failed)
+        .unwrap();
+    assert!(
+        pasted
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("pasted from the meeting 'Project meeting'"),
+        "{:?}",
+        pasted.message
+    );
+    // The organiser re-creates its online meeting: a block of its own, and the next start
+    // migrates it.
+    let fixed = svc
+        .update_meeting(&meeting_migration::directory::MeetingChanges {
+            identity: upn.into(),
+            meeting_id: pasted.meeting_id,
+            new_online_meeting: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let others: Vec<_> = svc
+        .meetings(None, upn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.row.meeting_id != pasted.meeting_id)
+        .collect();
+    assert!(fixed.join_url.is_some() && fixed.join_url != others[0].join_url);
+    let again = svc.start(&StartRequest::new(upn)).unwrap().status;
+    drain(&svc, &fast_options());
+    let done = status_of(&svc, &again);
+    assert_eq!(
+        (done.state, done.succeeded_meeting),
+        (RequestState::Succeeded, 2),
+        "{:?}",
+        done.last_message
+    );
+    // Users without a pasted block are untouched by the rule.
+    let plain = svc
+        .start(&StartRequest::new("user28@contoso.com"))
+        .unwrap()
+        .status;
+    drain(&svc, &fast_options());
+    assert_eq!(status_of(&svc, &plain).state, RequestState::Succeeded);
 }

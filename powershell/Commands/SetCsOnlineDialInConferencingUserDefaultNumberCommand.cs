@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
+using MeetingMigration.PowerShell.Model;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -14,6 +15,7 @@ namespace MeetingMigration.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Set, "CsOnlineDialInConferencingUserDefaultNumber", SupportsShouldProcess = true,
     ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BridgeNameParams,
     HelpUri = "https://learn.microsoft.com/powershell/module/skype/set-csonlinedialinconferencinguserdefaultnumber")]
+[OutputType(typeof(OnlineUser))]
 public sealed class SetCsOnlineDialInConferencingUserDefaultNumberCommand : TenantCmdlet
 {
     private const string BridgeNameParams = "BridgeNameParams";
@@ -65,6 +67,10 @@ public sealed class SetCsOnlineDialInConferencingUserDefaultNumberCommand : Tena
     [Parameter]
     public SwitchParameter RescheduleMeetings { get; set; }
 
+    /// <summary>Write each changed user (not a parameter of Microsoft's cmdlet, which documents no output).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     /// <summary>Accepted: reserved for internal Microsoft use.</summary>
     [Parameter]
     public string? TenantDomain { get; set; }
@@ -96,6 +102,10 @@ public sealed class SetCsOnlineDialInConferencingUserDefaultNumberCommand : Tena
         foreach (UserUpdate update in updates)
         {
             ReportUpdate(update);
+            if (PassThru)
+            {
+                WriteObject(update.User);
+            }
         }
 
         WriteVerbose($"Set the default {NumberType} number of {updates.Length} users to {ToNumber}.");

@@ -17,7 +17,10 @@ use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::invitation::{self, join_domain, JoinDetails};
-use crate::model::{DialInSettings, FaultInjection, MigrationStatus, RequestState, Tenant};
+use crate::model::{
+    DialInSettings, FaultInjection, MeetingOutcome, MeetingOutcomeState, MigrationStatus,
+    RequestState, Tenant,
+};
 use crate::rng::SplitMix64;
 use crate::store::{Claim, MeetingResult, RequestEnd, Store, TenantScope, UserIndex};
 use crate::time::{Clock, Timestamp, DAY_MS, HOUR_MS};
@@ -381,6 +384,17 @@ fn migrate(
         .filter(|_| settings.options.include_toll_free_number_in_meeting_invites);
     let emails_sent = settings.automatically_send_emails_to_users;
     let faults = &tenant.fault_injection;
+    // Read from the bodies as they are: a pasted block keeps its text (it is never
+    // rewritten), so a resumed request finds the same ones while their originals are not
+    // yet migrated.
+    let meetings = store.meetings_of(claim.user)?;
+    let pasted = invitation::pasted_blocks(meetings.iter().map(|m| (m.key, m.body.as_str())));
+    let subject_of = |key: i64| {
+        meetings
+            .iter()
+            .find(|m| m.key == key)
+            .map_or("", |m| m.subject.as_str())
+    };
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
@@ -415,6 +429,17 @@ fn migrate(
                         message: "Injected by Set-MmsFaultInjection: Exchange refused to update this meeting. Update it by hand, or turn fault injection off and start the migration again.".into(),
                     };
                 }
+                if let Some(original) = pasted.get(&m.meeting) {
+                    return MeetingResult::Failed {
+                        meeting: m.meeting,
+                        message: format!(
+                            "{PASTED_BLOCK}: the online-meeting block was pasted from the meeting '{}', so no online meeting of its own backs it. Re-create its online meeting (Set-MmsMeeting -Identity {upn} -MeetingId {} -NewOnlineMeeting), then start the migration again.",
+                            subject_of(*original),
+                            m.meeting_id,
+                            upn = status.user_principal_name
+                        ),
+                    };
+                }
                 if m.attendee_count > MAX_ATTENDEES {
                     return MeetingResult::Failed {
                         meeting: m.meeting,
@@ -445,6 +470,14 @@ fn migrate(
         .pop()
         .flatten()
         .map_or_else(|| status.clone(), |found| found.status);
+    if !pasted.is_empty() {
+        if let Some(message) = pasted_failure(store, status)? {
+            return Ok(Some(RequestEnd::Finished {
+                state: RequestState::Failed,
+                message,
+            }));
+        }
+    }
     let message = if done.total_meeting == 0 {
         "No meetings needed migrating.".to_string()
     } else if done.failed_meeting == 0 {
@@ -462,6 +495,43 @@ fn migrate(
         state: RequestState::Succeeded,
         message,
     }))
+}
+
+/// The start of a meeting's outcome message when its block was pasted from another meeting.
+const PASTED_BLOCK: &str = "Pasted online-meeting block";
+
+/// The request's message when some of its meetings failed for a pasted block: the request
+/// fails (after migrating the others), so Microsoft's failure recipe lists the organiser
+/// with the meetings to re-create. `None` when none of its meetings failed so.
+fn pasted_failure(store: &dyn Store, status: &MigrationStatus) -> Result<Option<String>> {
+    let Some(detail) = store.request(status.correlation_id)? else {
+        return Ok(None);
+    };
+    let pasted: Vec<&MeetingOutcome> = detail
+        .meetings
+        .iter()
+        .filter(|m| {
+            m.outcome == MeetingOutcomeState::Failed
+                && m.message
+                    .as_deref()
+                    .map_or(false, |t| t.starts_with(PASTED_BLOCK))
+        })
+        .collect();
+    if pasted.is_empty() {
+        return Ok(None);
+    }
+    let upn = &status.user_principal_name;
+    let named: Vec<String> = pasted
+        .iter()
+        .map(|m| format!("'{}' ({})", m.subject, m.meeting_id))
+        .collect();
+    Ok(Some(format!(
+        "{} of {} meetings have an online-meeting block pasted from another meeting and were not migrated: {}. Re-create the online meeting of each (Set-MmsMeeting -Identity {upn} -MeetingId <MeetingId> -NewOnlineMeeting), then run Start-CsExMeetingMigration -Identity {upn} again. {} other meetings were migrated.",
+        pasted.len(),
+        detail.status.total_meeting,
+        named.join(", "),
+        detail.status.succeeded_meeting
+    )))
 }
 
 /// A number in `[0, 1)` drawn from the tenant's fault seed and `ids`: the same ids and seed

@@ -118,9 +118,11 @@ Describe 'Set-CsOnlineDialInConferencingUserDefaultNumber' {
 
     It 'without -RescheduleMeetings changes the numbers of a country and starts nothing' {
         $before = @(Get-CsMeetingMigrationStatus).Count
-        Set-CsOnlineDialInConferencingUserDefaultNumber -BridgeName 'Conference Bridge' -CountryOrRegion FR -ToNumber 18005550199 -NumberType TollFree -AreaOrState 'Ile-de-France' -CapitalOrMajorCity Paris
+        $changed = @(Set-CsOnlineDialInConferencingUserDefaultNumber -BridgeName 'Conference Bridge' -CountryOrRegion FR -ToNumber 18005550199 -NumberType TollFree -AreaOrState 'Ile-de-France' -CapitalOrMajorCity Paris -PassThru)
         $french = @(Get-CsOnlineDialInConferencingUser | Where-Object { (Get-CsOnlineUser -Identity $_.UserPrincipalName).UsageLocation -eq 'FR' })
         $french.Count | Should -BeGreaterThan 0
+        @($changed.UserPrincipalName | Sort-Object) | Should -Be @($french.UserPrincipalName | Sort-Object)
+        $changed.AudioConferencingTollFreeNumber | Sort-Object -Unique | Should -Be '18005550199'
         $french.TollFreeServiceNumber | Sort-Object -Unique | Should -Be '18005550199'
         (Get-CsOnlineDialInConferencingUser -Identity kenmyer@litwareinc.com).TollFreeServiceNumber | Should -Be '+1 800 555 0100'
         @(Get-CsMeetingMigrationStatus).Count | Should -Be $before

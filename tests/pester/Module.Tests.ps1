@@ -11,7 +11,7 @@ BeforeAll {
         'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser')
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
     function Copy-ModuleWithoutLibrary {
