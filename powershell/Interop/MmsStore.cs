@@ -247,6 +247,11 @@ internal sealed unsafe class MmsStore
         NativeCall.Invoke(grant, WireJson.Default.TenantUpgradePolicyGrant,
             (json, out r, out e) => NativeMethods.mms_upgrade_policy_grant_tenant(handle, json, out r, out e), WireJson.Default.OnlineUserArray);
 
+    /// <summary>Changes one of an organiser's meetings; the meeting as it is now.</summary>
+    internal MmsMeeting UpdateMeeting(MeetingChanges changes) =>
+        NativeCall.Invoke(changes, WireJson.Default.MeetingChanges,
+            (json, out r, out e) => NativeMethods.mms_meeting_update(handle, json, out r, out e), WireJson.Default.MmsMeeting);
+
     internal DialInConferencingTenantSettings GetDialInSettings(string? tenant)
     {
         CStringArgument.Other(tenant, "tenant");

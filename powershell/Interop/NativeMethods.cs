@@ -133,4 +133,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_meetings_list(MmsStoreHandle store, string? tenant, string identity, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_meeting_update(MmsStoreHandle store, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 }

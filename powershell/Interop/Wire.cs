@@ -127,6 +127,8 @@ internal sealed record DefaultNumberChange(
     string? CapitalOrMajorCity,
     bool RescheduleMeetings);
 
+internal sealed record MeetingChanges(string? Tenant, string Identity, Guid MeetingId, bool NewOnlineMeeting);
+
 internal sealed record TenantUpgradePolicyGrant(string? Tenant, string? PolicyName, string? Group = null);
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -169,6 +171,8 @@ internal sealed record TenantUpgradePolicyGrant(string? Tenant, string? PolicyNa
 [JsonSerializable(typeof(StoreBackup))]
 [JsonSerializable(typeof(ExportSummary))]
 [JsonSerializable(typeof(MmsMeeting[]))]
+[JsonSerializable(typeof(MmsMeeting))]
+[JsonSerializable(typeof(MeetingChanges))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
 }

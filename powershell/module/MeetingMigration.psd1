@@ -23,6 +23,7 @@
         'New-MmsTenant'
         'Set-MmsTenant'
         'Get-MmsMeeting'
+        'Set-MmsMeeting'
         'Test-MmsStore'
         'Backup-MmsStore'
         'Set-MmsUser'

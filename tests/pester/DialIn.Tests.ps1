@@ -72,6 +72,35 @@ Describe 'Get-CsOnlineDialInConferencingUser' {
     }
 }
 
+Describe 'Set-MmsMeeting -NewOnlineMeeting' {
+    It 'gives a pasted meeting an online meeting of its own, and its migration then succeeds' {
+        $before = @(Get-MmsMeeting -Identity user70@contoso.com)
+        $copy = $before | Where-Object Subject -Like '*pasted*'
+        $original = $before | Where-Object Subject -NotLike '*pasted*' | Where-Object JoinUrl -EQ $copy.JoinUrl
+        $original | Should -Not -BeNullOrEmpty
+        $started = Start-CsExMeetingMigration -Identity user70@contoso.com -Confirm:$false
+        Wait-MigrationIdle -Identity user70@contoso.com
+        $failed = $started | Get-CsMeetingMigrationStatus
+        $failed.State | Should -Be 'Failed'
+        ($failed.Meetings | Where-Object Outcome -EQ Failed).Message | Should -BeLike "Pasted online-meeting block: *pasted from the meeting 'Project meeting'*"
+
+        $copy | Set-MmsMeeting -NewOnlineMeeting -WhatIf
+        (Get-MmsMeeting -Identity user70@contoso.com | Where-Object MeetingId -EQ $copy.MeetingId).Body | Should -Be $copy.Body
+        $fixed = $copy | Set-MmsMeeting -NewOnlineMeeting -PassThru -Confirm:$false
+        $fixed.JoinUrl | Should -Not -Be $copy.JoinUrl
+        $fixed.Body.Replace($fixed.OnlineMeetingBlock, '') | Should -Be $copy.Body.Replace($copy.OnlineMeetingBlock, '')
+        $again = Start-CsExMeetingMigration -Identity user70@contoso.com -Confirm:$false
+        Wait-MigrationIdle -Identity user70@contoso.com
+        ($again | Get-CsMeetingMigrationStatus).State | Should -Be 'Succeeded'
+    }
+
+    It 'refuses a meeting the user does not organise' {
+        $johns = Get-MmsMeeting -Identity John@contoso.com | Select-Object -First 1
+        { Set-MmsMeeting -Identity user70@contoso.com -MeetingId $johns.MeetingId -NewOnlineMeeting -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*is not one user70@contoso.com organises*'
+    }
+}
+
 Describe 'Set-CsOnlineDialInConferencingUserDefaultNumber' {
     BeforeAll {
         Set-CsTenantMigrationConfiguration -HoldMinutes 0 -Confirm:$false
@@ -107,10 +136,12 @@ Describe 'Set-CsOnlineDialInConferencingUserDefaultNumber' {
     It "rewrites the changed users' invitations with the new number" {
         Wait-MigrationIdle
         $requests = @(Get-CsMeetingMigrationStatus -TriggeredBy AudioConferencing)
-        # The sample's users whose mailbox is on-premises fail, with that cause; the others succeed.
-        $requests | Where-Object State -NE Succeeded | ForEach-Object { $_.LastMessage | Should -BeLike '*Exchange on-premises*' }
+        # The sample's users whose mailbox is on-premises or who have a pasted meeting fail, with that
+        # cause; the others succeed.
+        $requests | Where-Object State -NE Succeeded |
+            ForEach-Object { $_.LastMessage | Should -Match 'Exchange on-premises|pasted from another meeting' }
         @($requests | Where-Object State -EQ Succeeded).Count | Should -BeGreaterThan 50
-        $upn = ($requests | Where-Object SucceededMeeting -GT 0 | Select-Object -First 1).UserPrincipalName
+        $upn = ($requests | Where-Object State -EQ Succeeded | Where-Object FailedMeeting -EQ 0 | Select-Object -First 1).UserPrincipalName
         $blocks = (Get-MmsMeeting -Identity $upn).OnlineMeetingBlock -join "`n"
         $blocks | Should -Match '14255550101,,'
         $blocks | Should -Not -Match '\+1 425 555 0100'

@@ -8,7 +8,7 @@ BeforeAll {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
         'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber')
@@ -46,7 +46,7 @@ Describe 'Manifest' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
         'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {
@@ -130,7 +130,7 @@ Describe 'Help' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
         'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {

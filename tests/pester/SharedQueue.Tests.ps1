@@ -18,6 +18,9 @@ BeforeAll {
     Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises'" |
         Set-MmsUser -MailboxLocation ExchangeOnline -Confirm:$false
     Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true -Confirm:$false
+    # Meetings whose online-meeting block was pasted from an earlier one get their own.
+    1..100 | ForEach-Object { Get-MmsMeeting -Identity "user$_@contoso.com" | Group-Object JoinUrl | Where-Object Count -GT 1 } |
+        ForEach-Object { $_.Group | Select-Object -Skip 1 } | Set-MmsMeeting -NewOnlineMeeting -Confirm:$false
     # This test's own session leaves the store to the processes under test.
     Remove-Module MeetingMigration -Force
 
