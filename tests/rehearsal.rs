@@ -555,3 +555,82 @@ fn a_meeting_with_a_pasted_block_fails_the_request_until_its_online_meeting_is_r
     drain(&svc, &fast_options());
     assert_eq!(status_of(&svc, &plain).state, RequestState::Succeeded);
 }
+
+#[test]
+fn a_change_of_provider_to_microsoft_triggers_for_a_licensed_user_only() {
+    let (_store, svc) = sample(10, 2);
+    let provider = |upn: &str, p: &str| UserChanges {
+        audio_conferencing_provider: Some(p.into()),
+        ..change(upn)
+    };
+    // To a third-party provider: no trigger (the article lists the change to Microsoft).
+    let away = svc
+        .update_user(&provider("user1@contoso.com", "InterCall"))
+        .unwrap();
+    assert!(away.request.is_none() && away.not_triggered.is_none());
+    let back = svc
+        .update_user(&provider("user1@contoso.com", "Microsoft"))
+        .unwrap();
+    assert_eq!(back.user.profile.audio_conferencing_provider, None);
+    let request = back.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::AudioConferencing, MigrationType::ToSameType)
+    );
+    // Unlicensed: the provider changes, nothing starts, and the reason says so.
+    svc.update_user(&UserChanges {
+        audio_conferencing_license: Some(false),
+        ..provider("user2@contoso.com", "InterCall")
+    })
+    .unwrap();
+    let unlicensed = svc.update_user(&provider("user2@contoso.com", "")).unwrap();
+    assert!(unlicensed.request.is_none());
+    assert!(unlicensed
+        .not_triggered
+        .unwrap()
+        .contains("no Audio Conferencing licence"));
+}
+
+#[test]
+fn a_bulk_default_number_changes_the_users_of_a_number_and_reschedules_only_when_asked() {
+    use meeting_migration::directory::dial_in::{DialInUsersQuery, BRIDGE_NAME};
+    use meeting_migration::migration::trigger::DefaultNumberChange;
+    let (_store, svc) = sample(10, 2);
+    let listed = svc.dial_in_users(&DialInUsersQuery::default()).unwrap();
+    let of_bridge: Vec<_> = listed
+        .iter()
+        .filter(|u| u.service_number.as_deref() == Some("+1 425 555 0100"))
+        .collect();
+    assert!(of_bridge.len() >= 5, "{}", of_bridge.len());
+    let change = |reschedule: bool, from: &str, to: &str| DefaultNumberChange {
+        from_number: Some(from.into()),
+        to_number: to.into(),
+        number_type: "Toll".into(),
+        bridge_name: Some(BRIDGE_NAME.into()),
+        reschedule_meetings: reschedule,
+        ..Default::default()
+    };
+    let quiet = svc
+        .set_default_number(&change(false, "14255550100", "14255550101"))
+        .unwrap();
+    assert_eq!(quiet.len(), of_bridge.len());
+    assert!(quiet.iter().all(|u| u.request.is_none()
+        && u.user.audio_conferencing_toll_number.as_deref() == Some("14255550101")));
+    let loud = svc
+        .set_default_number(&change(true, "+1 (425) 555-0101", "14255550102"))
+        .unwrap();
+    assert_eq!(loud.len(), of_bridge.len());
+    assert!(loud
+        .iter()
+        .filter(|u| u.user.profile.account_type != "SfBOnPremUser")
+        .all(
+            |u| u.request.as_ref().map(|r| r.triggered_by) == Some(TriggeredBy::AudioConferencing)
+        ));
+    let e = svc
+        .set_default_number(&DefaultNumberChange {
+            bridge_name: Some("Other".into()),
+            ..change(true, "14255550102", "14255550103")
+        })
+        .unwrap_err();
+    assert!(e.message.contains(BRIDGE_NAME), "{}", e.message);
+}

@@ -901,8 +901,13 @@ pub fn a_meeting_body_is_replaced_alone(store: &dyn Store) {
     store.import(&t, &data).unwrap();
     let organizer = the_user(store, &t, 1).key;
     let rows = store.meetings_of(organizer).unwrap();
-    assert!(store.set_meeting_body(rows[0].key, "Über ✓ new body").unwrap());
-    assert!(!store.set_meeting_body(i64::MAX, "nobody's").unwrap(), "unknown key");
+    assert!(store
+        .set_meeting_body(rows[0].key, "Über ✓ new body")
+        .unwrap());
+    assert!(
+        !store.set_meeting_body(i64::MAX, "nobody's").unwrap(),
+        "unknown key"
+    );
     let after = store.meetings_of(organizer).unwrap();
     assert_eq!(after[0].body, "Über ✓ new body");
     assert_eq!(
