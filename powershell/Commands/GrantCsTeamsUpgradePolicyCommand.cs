@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
-using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -15,19 +14,10 @@ namespace MeetingMigration.PowerShell.Commands;
 [Cmdlet(VerbsSecurity.Grant, "CsTeamsUpgradePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = IdentitySet, HelpUri = "https://learn.microsoft.com/powershell/module/teams/grant-csteamsupgradepolicy")]
 [OutputType(typeof(OnlineUser))]
-public sealed class GrantCsTeamsUpgradePolicyCommand : TenantCmdlet
+public sealed class GrantCsTeamsUpgradePolicyCommand : UserSetCmdlet
 {
-    private const string IdentitySet = "Identity";
     private const string TenantSet = "GrantToTenant";
     private const string GroupSet = "GrantToGroup";
-
-    /// <summary>The user: SIP address, UPN, domain\logon, display name, distinguished name or object id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdentitySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserPrincipalName", "SipAddress", "UserId")]
-    [UserIdentityTransformation]
-    [ArgumentCompleter(typeof(UserIdentityCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Identity { get; set; } = "";
 
     /// <summary>Grants the instance tenant-wide: users homed online without an instance of their own take its mode.</summary>
     [Parameter(Mandatory = true, ParameterSetName = TenantSet)]
@@ -44,10 +34,6 @@ public sealed class GrantCsTeamsUpgradePolicyCommand : TenantCmdlet
     /// <summary>Accepted with -Group: the rank among group assignments.</summary>
     [Parameter(ParameterSetName = GroupSet)]
     public int Rank { get; set; }
-
-    /// <summary>Write the user (with -Global, each user whose mode changed) after the grant.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <summary>A built-in instance (UpgradeToTeams, Islands, SfBWithTeamsCollabAndMeetings, ...), with or without its
     /// Tag: prefix; $null removes the user's assignment. Checked by the library.</summary>

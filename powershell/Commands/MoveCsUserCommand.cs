@@ -3,7 +3,6 @@ using System.IO;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
-using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
 
@@ -16,27 +15,14 @@ namespace MeetingMigration.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Move, "CsUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = IdentitySet, HelpUri = "https://learn.microsoft.com/powershell/module/skype/move-csuser")]
 [OutputType(typeof(OnlineUser))]
-public sealed class MoveCsUserCommand : TenantCmdlet
+public sealed class MoveCsUserCommand : UserSetCmdlet
 {
-    private const string IdentitySet = "Identity";
     private const string UsersSet = "Users";
-
-    /// <summary>The user: SIP address, UPN, domain\logon, display name, distinguished name or object id.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdentitySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserPrincipalName", "SipAddress", "UserId")]
-    [UserIdentityTransformation]
-    [ArgumentCompleter(typeof(UserIdentityCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Identity { get; set; } = "";
 
     /// <summary>A text file of the users to move, separated by commas or line breaks ("sip:user1@contoso.com,sip:user2@contoso.com").</summary>
     [Parameter(Mandatory = true, ParameterSetName = UsersSet)]
     [ValidateNotNullOrEmpty]
     public string UserList { get; set; } = "";
-
-    /// <summary>Write each user after the move.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <summary>sipfed.online.lync.com (Microsoft 365); the library refuses on-premises pools.</summary>
     [Parameter(Mandatory = true, Position = 1)]

@@ -16,8 +16,6 @@ use crate::store::StoreReads;
 pub const AUDIO_CONFERENCING_PLAN: &str = "MCOMEETADV";
 /// The name of a tenant's bridge (Microsoft's default name).
 pub const BRIDGE_NAME: &str = "Conference Bridge";
-/// Users read per page while listing.
-const PAGE: usize = 1_000;
 
 /// The id of the tenant's bridge.
 pub fn bridge_id(tenant: Uuid) -> Uuid {
@@ -212,25 +210,15 @@ pub fn dial_in_users(
                     .map_or(false, |ours| same_number(&ours, n))
             })
     };
-    let mut found = Vec::new();
-    if let Some(identity) = query.identity.as_deref().filter(|i| !i.trim().is_empty()) {
-        let user = super::resolve(reads, Some(&tenant.tenant_id.to_string()), identity)?;
-        if selected(&user) && limit > 0 {
-            found.push(view(&user));
+    let users = match query.identity.as_deref().filter(|i| !i.trim().is_empty()) {
+        Some(identity) => {
+            let user = super::resolve(reads, Some(&tenant.tenant_id.to_string()), identity)?;
+            let mut one = vec![user];
+            one.retain(|u| selected(u));
+            one.truncate(limit);
+            one
         }
-        return Ok(found);
-    }
-    let mut after = None;
-    while found.len() < limit {
-        let page = reads.users_page(&tenant, after, PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.key);
-        let full = page.len() == PAGE;
-        found.extend(page.iter().filter(|u| selected(u)).map(view));
-        if !full {
-            break;
-        }
-    }
-    found.truncate(limit);
-    Ok(found)
+        None => super::users_where(reads, &tenant, &selected, limit)?,
+    };
+    Ok(users.iter().map(view).collect())
 }

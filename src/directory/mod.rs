@@ -723,6 +723,31 @@ pub fn list_users(
     Ok(page.unwrap_or_default())
 }
 
+/// The tenant's users that `keep` selects, in key order, at most `limit`: read a page at a
+/// time, for the operations over a whole tenant.
+pub fn users_where(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    keep: &dyn Fn(&User) -> bool,
+    limit: usize,
+) -> Result<Vec<User>> {
+    const PAGE: usize = 1_000;
+    let mut found = Vec::new();
+    let mut after = None;
+    while found.len() < limit {
+        let page = reads.users_page(tenant, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.key);
+        let full = page.len() == PAGE;
+        found.extend(page.into_iter().filter(|u| keep(u)));
+        if !full {
+            break;
+        }
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// A stored meeting with what its online-meeting block says.
 pub fn meeting_view(row: MeetingRow) -> Meeting {
     let block = OnlineMeetingBlock::find(&row.body);

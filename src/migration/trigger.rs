@@ -151,18 +151,10 @@ pub fn grant_tenant_upgrade_policy(
             && !homed_on_premises(u)
             && !u.teams_upgrade_effective_mode.eq_ignore_ascii_case(mode)
     };
-    let mut chosen = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store.reads().users_page(&tenant, after, 1_000)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.key);
-        chosen.extend(page.iter().filter(|u| follows_tenant(u)).map(|u| u.key));
-    }
-    chosen
+    directory::users_where(store.reads(), &tenant, &follows_tenant, usize::MAX)?
         .into_iter()
-        .map(|key| {
-            store.update_user(key, &mut |u| {
+        .map(|user| {
+            store.update_user(user.key, &mut |u| {
                 u.teams_upgrade_effective_mode = mode.to_string();
                 u.profile.when_changed = Some(now);
                 Ok(())
@@ -606,26 +598,15 @@ pub fn set_default_number(
             }
     };
     // The users are chosen first, then changed: a change never re-selects a user.
-    let mut chosen = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store.reads().users_page(&tenant, after, 1_000)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.key);
-        chosen.extend(
-            page.iter()
-                .filter(|u| selected(u))
-                .map(|u| u.identity.to_string()),
-        );
-    }
+    let chosen = directory::users_where(store.reads(), &tenant, &selected, usize::MAX)?;
     let hold_back = (!change.reschedule_meetings).then_some(
         "-RescheduleMeetings was not given: the number changed, the meetings were not updated.",
     );
     chosen
         .into_iter()
-        .map(|identity| {
+        .map(|user| {
             let changes = UserChanges {
-                identity,
+                identity: user.identity.to_string(),
                 tenant: Some(tenant.tenant_id.to_string()),
                 service_number: toll.then(|| to_number.clone()),
                 toll_free_service_number: (!toll).then(|| to_number.clone()),
