@@ -68,6 +68,11 @@ foreach ($request in $failed) {
 if ($failed | Where-Object LastMessage -Like '*third-party audio-conferencing provider*') {
     Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true -Confirm:$false
 }
+# Meetings whose online details were pasted from another meeting: their organisers re-create them.
+foreach ($request in $failed | Where-Object LastMessage -Like '*pasted from another meeting*') {
+    $request | Get-CsMeetingMigrationStatus | ForEach-Object Meetings | Where-Object Message -Like 'Pasted online-meeting block*' |
+        Set-MmsMeeting -Identity $request.UserPrincipalName -NewOnlineMeeting -Confirm:$false
+}
 
 # 5. Again for the failed users, then the summary of the rerun and of the whole wave.
 $rerun = [DateTime]::UtcNow

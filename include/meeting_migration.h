@@ -295,6 +295,29 @@ int32_t mms_data_import_with_options(const mms_store *store,
                                      char **out_error);
 
 /**
+ * Replaces the default toll or toll-free number of many users
+ * (`Set-CsOnlineDialInConferencingUserDefaultNumber`); with `RescheduleMeetings` each
+ * changed user's meetings are refreshed by a migration (TriggeredBy AudioConferencing)
+ * while the tenant's switches allow it.
+ *
+ * - `store`: required.
+ * - `change_json`: required; `{"Tenant":null|"guid","FromNumber":null|"+1 ...",
+ *   "ToNumber":"+1 ...","NumberType":"Toll"|"TollFree","BridgeId":null|"guid",
+ *   "BridgeName":null|"name","CountryOrRegion":null|"US","AreaOrState":null|"...",
+ *   "CapitalOrMajorCity":null|"...","RescheduleMeetings":bool}`.
+ * - `out_json`: required; on success receives one `mms_user_update` result per user changed
+ *   (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Each user changes in a transaction of its own: on an error, the users before it keep
+ * their change. Thread-safe.
+ */
+int32_t mms_dialin_default_number_set(const mms_store *store,
+                                      const char *change_json,
+                                      char **out_json,
+                                      char **out_error);
+
+/**
  * A tenant's dial-in conferencing settings.
  *
  * - `store`: required.
@@ -329,6 +352,28 @@ int32_t mms_dialin_settings_set(const mms_store *store,
                                 const char *changes_json,
                                 char **out_json,
                                 char **out_error);
+
+/**
+ * Lists the users of a tenant who use Microsoft audio conferencing (licensed, no
+ * third-party provider), as `Get-CsOnlineDialInConferencingUser` shows them.
+ *
+ * - `store`: required.
+ * - `query_json`: NULL for all users of the default tenant, or `{"Tenant":null|"guid",
+ *   "Identity":null|"...","ServiceNumber":null|"+1 ...","BridgeId":null|"guid",
+ *   "BridgeName":null|"name","LdapFilter":null|"attribute=value","ResultSize":null|n}`.
+ * - `out_json`: required; on success receives `[{"Identity","DisplayName",
+ *   "UserPrincipalName","SipAddress","ServiceNumber","TollFreeServiceNumber","BridgeId",
+ *   "BridgeName","AllowPSTNOnlyMeetings","AllowTollFreeDialIn","TenantId"}...]` (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (another bridge, an
+ * LDAP filter this directory cannot read). Thread-safe.
+ */
+int32_t mms_dialin_users_list(const mms_store *store,
+                              const char *query_json,
+                              char **out_json,
+                              char **out_error);
 
 /**
  * The table of status codes (`mms_status`), so a caller can check that it maps every code.
@@ -400,6 +445,25 @@ int32_t mms_identity_resolve(const mms_store *store,
                              const char *identity,
                              char **out_user_json,
                              char **out_error);
+
+/**
+ * Changes one of an organiser's meetings (`Set-MmsMeeting`): with `NewOnlineMeeting`, its
+ * online-meeting block (a pasted one, say) is replaced by a new online meeting of its own.
+ *
+ * - `store`: required.
+ * - `changes_json`: required; `{"Tenant":null|"guid","Identity":"organiser",
+ *   "MeetingId":"guid","NewOnlineMeeting":bool}`.
+ * - `out_json`: required; on success receives the Meeting as it is now (free with
+ *   `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (a meeting the user does
+ * not organise). Thread-safe.
+ */
+int32_t mms_meeting_update(const mms_store *store,
+                           const char *changes_json,
+                           char **out_json,
+                           char **out_error);
 
 /**
  * A user's meetings with their current online-meeting block.
@@ -815,6 +879,26 @@ int32_t mms_upgrade_policies_list(const char *identity,
                                   const char *filter,
                                   char **out_json,
                                   char **out_error);
+
+/**
+ * Grants a `TeamsUpgradePolicy` instance tenant-wide (`Grant-CsTeamsUpgradePolicy
+ * -Global`): users homed online without an instance of their own take its mode. Starts no
+ * meeting migration, as the MMS article says of tenant-wide grants.
+ *
+ * - `store`: required.
+ * - `grant_json`: required; `{"Tenant":null|"guid","PolicyName":null|"UpgradeToTeams"}`
+ *   (null or empty: the default, Islands); with `"Group":"id"` it is a group's grant,
+ *   refused with `MMS_STATUS_IDENTITY_NOT_FOUND` (the directory has no groups).
+ * - `out_json`: required; on success receives the users whose mode changed, as User
+ *   objects (free with `mms_string_free`).
+ * - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+ *
+ * Thread-safe.
+ */
+int32_t mms_upgrade_policy_grant_tenant(const mms_store *store,
+                                        const char *grant_json,
+                                        char **out_json,
+                                        char **out_error);
 
 /**
  * Changes a user and starts the meeting migration the change calls for, as the service

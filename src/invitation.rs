@@ -193,6 +193,34 @@ pub fn rewrite(body: &str, details: &JoinDetails) -> Option<String> {
     Some(out)
 }
 
+/// The meetings whose online-meeting block was pasted from another meeting: among one
+/// organiser's meetings (`(key, body)`), a block whose join link is also in a meeting of a
+/// lower key belongs to that meeting, the one it was written for, and has no online meeting
+/// of its own. Each pasted meeting's key maps to the key of the meeting it came from.
+pub fn pasted_blocks<'a>(
+    meetings: impl IntoIterator<Item = (i64, &'a str)>,
+) -> std::collections::HashMap<i64, i64> {
+    let mut meetings: Vec<(i64, Option<String>)> = meetings
+        .into_iter()
+        .map(|(key, body)| (key, OnlineMeetingBlock::find(body).and_then(|b| b.join_url)))
+        .collect();
+    meetings.sort_by_key(|(key, _)| *key);
+    let mut owners: std::collections::HashMap<String, i64> = Default::default();
+    let mut pasted = std::collections::HashMap::new();
+    for (key, url) in meetings {
+        let Some(url) = url else { continue };
+        match owners.get(&url) {
+            Some(owner) => {
+                pasted.insert(key, *owner);
+            }
+            None => {
+                owners.insert(url, key);
+            }
+        }
+    }
+    pasted
+}
+
 /// An invitation body around a block, for the sample tenant and imports without a body.
 pub fn sample_invitation(
     subject: &str,
@@ -238,5 +266,22 @@ mod tests {
                 && found.text.contains("+1 800 555 0199")
         );
         assert!(rewrite("no block here", &after).is_none());
+    }
+
+    #[test]
+    fn a_block_also_in_an_earlier_meeting_is_pasted_from_it() {
+        let block = |n: u128| {
+            JoinDetails::initial(Uuid::from_u128(n), MeetingType::Teams, "contoso.com").render()
+        };
+        let (first, second) = (block(1), block(2));
+        let pasted = pasted_blocks([
+            (30, first.as_str()),
+            (10, first.as_str()),
+            (20, second.as_str()),
+            (40, "no block"),
+            (50, first.as_str()),
+        ]);
+        assert_eq!(pasted.len(), 2);
+        assert_eq!((pasted[&30], pasted[&50]), (10, 10));
     }
 }

@@ -7,13 +7,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::cancel::CancelToken;
+use crate::directory::dial_in::{self, DialInConferencingUser, DialInUsersQuery};
 use crate::directory::import::ImportOptions;
 use crate::directory::sample::{self, SampleOptions};
 use crate::directory::{self, UserPage, UserQuery};
 use crate::error::{Error, ErrorCode, Result};
 use crate::migration::request::{self, Preview, PreviewSummary, StartRequest};
 use crate::migration::status::{self, StatusQuery};
-use crate::migration::trigger::{self, UserChanges, UserUpdate};
+use crate::migration::trigger::{
+    self, DefaultNumberChange, TenantUpgradePolicy, UserChanges, UserUpdate,
+};
 use crate::migration::worker::{Worker, WorkerOptions};
 use crate::model::*;
 use crate::store::{self, Store, StoreReads};
@@ -179,6 +182,21 @@ impl Service {
         trigger::update_user(&*self.store, changes, self.now())
     }
 
+    /// The users of Microsoft audio conferencing (`Get-CsOnlineDialInConferencingUser`).
+    pub fn dial_in_users(&self, query: &DialInUsersQuery) -> Result<Vec<DialInConferencingUser>> {
+        dial_in::dial_in_users(self.store.reads(), query)
+    }
+
+    /// Replaces many users' default number (see [`trigger::set_default_number`]).
+    pub fn set_default_number(&self, change: &DefaultNumberChange) -> Result<Vec<UserUpdate>> {
+        trigger::set_default_number(&*self.store, change, self.now())
+    }
+
+    /// Grants an upgrade policy tenant-wide (see [`trigger::grant_tenant_upgrade_policy`]).
+    pub fn grant_tenant_upgrade_policy(&self, grant: &TenantUpgradePolicy) -> Result<Vec<User>> {
+        trigger::grant_tenant_upgrade_policy(&*self.store, grant, self.now())
+    }
+
     pub fn dial_in_settings(&self, tenant: Option<&str>) -> Result<DialInSettings> {
         directory::dial_in_settings(self.store.reads(), tenant)
     }
@@ -202,6 +220,11 @@ impl Service {
     }
 
     /// The user's meetings with their current online-meeting block.
+    /// Changes one of an organiser's meetings (see [`directory::update_meeting`]).
+    pub fn update_meeting(&self, changes: &directory::MeetingChanges) -> Result<Meeting> {
+        directory::update_meeting(&*self.store, changes)
+    }
+
     pub fn meetings(&self, tenant: Option<&str>, identity: &str) -> Result<Vec<Meeting>> {
         self.in_read_scope(|reads| directory::meetings(reads, tenant, identity))
     }

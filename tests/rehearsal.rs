@@ -167,8 +167,10 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
         [
             "user7@contoso.com",
             "user19@contoso.com",
+            "user27@contoso.com",
             "user48@contoso.com",
             "user56@contoso.com",
+            "user70@contoso.com",
             "user89@contoso.com",
             "user93@contoso.com"
         ]
@@ -176,7 +178,9 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
     for row in &rows {
         let message = row.last_message.as_deref().unwrap();
         assert!(
-            message.contains("Exchange on-premises") || message.contains("InterCall"),
+            message.contains("Exchange on-premises")
+                || message.contains("InterCall")
+                || message.contains("pasted from another meeting"),
             "{message}"
         );
         assert!(message.contains("Start-CsExMeetingMigration"), "{message}");
@@ -202,6 +206,25 @@ fn the_sample_tenant_fails_with_causes_an_admin_can_fix() {
         },
     )
     .unwrap();
+    // The organisers of pasted blocks re-create those meetings' online meetings.
+    for row in &rows {
+        let detail = svc
+            .request_detail(None, &row.correlation_id.to_string())
+            .unwrap();
+        for pasted in detail.meetings.iter().filter(|m| {
+            m.message
+                .as_deref()
+                .map_or(false, |t| t.starts_with("Pasted online-meeting block"))
+        }) {
+            svc.update_meeting(&meeting_migration::directory::MeetingChanges {
+                identity: row.user_principal_name.clone(),
+                meeting_id: pasted.meeting_id,
+                new_online_meeting: true,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+    }
     for row in &rows {
         svc.start(&StartRequest::new(&row.user_principal_name))
             .unwrap();
@@ -430,4 +453,184 @@ fn a_new_service_number_refreshes_the_meetings_and_the_same_number_does_not() {
         })
         .unwrap_err();
     assert!(e.message.contains("third-party"), "{}", e.message);
+}
+
+#[test]
+fn an_idle_worker_wakes_for_a_scaled_back_off_so_a_large_scale_keeps_its_nine_retries() {
+    // At scale 86400 the 24-hour window is one second and the nine back-offs together about
+    // 350 ms: a worker that slept its whole 200 ms poll between them ran out of window.
+    let (store, svc) = org_store();
+    configure(
+        &svc,
+        MigrationConfigurationChanges {
+            time_scale: Some(86_400),
+            ..Default::default()
+        },
+    );
+    faults(&svc, 1.0, 0.0, 3);
+    let s = start_org_to_teams(&svc);
+    let real = Service::open(Some(&store.path)).unwrap();
+    real.start_worker(WorkerOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let done = loop {
+        let now = status_of(&real, &s);
+        if !now.state.is_open() || std::time::Instant::now() > deadline {
+            break now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    real.stop_worker();
+    assert_eq!(
+        (done.state, done.retry_count),
+        (RequestState::Failed, 9),
+        "{:?}",
+        done.last_message
+    );
+}
+
+#[test]
+fn a_meeting_with_a_pasted_block_fails_the_request_until_its_online_meeting_is_re_created() {
+    let (_store, svc) = sample(100, 2);
+    let upn = "user27@contoso.com";
+    let started = svc.start(&StartRequest::new(upn)).unwrap().status;
+    drain(&svc, &fast_options());
+    let detail = svc
+        .request_detail(None, &started.correlation_id.to_string())
+        .unwrap();
+    assert_eq!(detail.status.state, RequestState::Failed);
+    let message = detail.status.last_message.clone().unwrap();
+    assert!(
+        message.starts_with(
+            "1 of 2 meetings have an online-meeting block pasted from another meeting"
+        ) && message.contains("'Follow-up (online details pasted)'")
+            && message.contains("Set-MmsMeeting -Identity user27@contoso.com")
+            && message.ends_with("1 other meetings were migrated."),
+        "{message}"
+    );
+    let pasted = detail
+        .meetings
+        .iter()
+        .find(|m| m.outcome == MeetingOutcomeState::Failed)
+        .unwrap();
+    assert!(
+        pasted
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("pasted from the meeting 'Project meeting'"),
+        "{:?}",
+        pasted.message
+    );
+    // The organiser re-creates its online meeting: a block of its own, and the next start
+    // migrates it.
+    let fixed = svc
+        .update_meeting(&meeting_migration::directory::MeetingChanges {
+            identity: upn.into(),
+            meeting_id: pasted.meeting_id,
+            new_online_meeting: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let others: Vec<_> = svc
+        .meetings(None, upn)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.row.meeting_id != pasted.meeting_id)
+        .collect();
+    assert!(fixed.join_url.is_some() && fixed.join_url != others[0].join_url);
+    let again = svc.start(&StartRequest::new(upn)).unwrap().status;
+    drain(&svc, &fast_options());
+    let done = status_of(&svc, &again);
+    assert_eq!(
+        (done.state, done.succeeded_meeting),
+        (RequestState::Succeeded, 2),
+        "{:?}",
+        done.last_message
+    );
+    // Users without a pasted block are untouched by the rule.
+    let plain = svc
+        .start(&StartRequest::new("user28@contoso.com"))
+        .unwrap()
+        .status;
+    drain(&svc, &fast_options());
+    assert_eq!(status_of(&svc, &plain).state, RequestState::Succeeded);
+}
+
+#[test]
+fn a_change_of_provider_to_microsoft_triggers_for_a_licensed_user_only() {
+    let (_store, svc) = sample(10, 2);
+    let provider = |upn: &str, p: &str| UserChanges {
+        audio_conferencing_provider: Some(p.into()),
+        ..change(upn)
+    };
+    // To a third-party provider: no trigger (the article lists the change to Microsoft).
+    let away = svc
+        .update_user(&provider("user1@contoso.com", "InterCall"))
+        .unwrap();
+    assert!(away.request.is_none() && away.not_triggered.is_none());
+    let back = svc
+        .update_user(&provider("user1@contoso.com", "Microsoft"))
+        .unwrap();
+    assert_eq!(back.user.profile.audio_conferencing_provider, None);
+    let request = back.request.unwrap();
+    assert_eq!(
+        (request.triggered_by, request.migration_type),
+        (TriggeredBy::AudioConferencing, MigrationType::ToSameType)
+    );
+    // Unlicensed: the provider changes, nothing starts, and the reason says so.
+    svc.update_user(&UserChanges {
+        audio_conferencing_license: Some(false),
+        ..provider("user2@contoso.com", "InterCall")
+    })
+    .unwrap();
+    let unlicensed = svc.update_user(&provider("user2@contoso.com", "")).unwrap();
+    assert!(unlicensed.request.is_none());
+    assert!(unlicensed
+        .not_triggered
+        .unwrap()
+        .contains("no Audio Conferencing licence"));
+}
+
+#[test]
+fn a_bulk_default_number_changes_the_users_of_a_number_and_reschedules_only_when_asked() {
+    use meeting_migration::directory::dial_in::{DialInUsersQuery, BRIDGE_NAME};
+    use meeting_migration::migration::trigger::DefaultNumberChange;
+    let (_store, svc) = sample(10, 2);
+    let listed = svc.dial_in_users(&DialInUsersQuery::default()).unwrap();
+    let of_bridge: Vec<_> = listed
+        .iter()
+        .filter(|u| u.service_number.as_deref() == Some("+1 425 555 0100"))
+        .collect();
+    assert!(of_bridge.len() >= 5, "{}", of_bridge.len());
+    let change = |reschedule: bool, from: &str, to: &str| DefaultNumberChange {
+        from_number: Some(from.into()),
+        to_number: to.into(),
+        number_type: "Toll".into(),
+        bridge_name: Some(BRIDGE_NAME.into()),
+        reschedule_meetings: reschedule,
+        ..Default::default()
+    };
+    let quiet = svc
+        .set_default_number(&change(false, "14255550100", "14255550101"))
+        .unwrap();
+    assert_eq!(quiet.len(), of_bridge.len());
+    assert!(quiet.iter().all(|u| u.request.is_none()
+        && u.user.audio_conferencing_toll_number.as_deref() == Some("14255550101")));
+    let loud = svc
+        .set_default_number(&change(true, "+1 (425) 555-0101", "14255550102"))
+        .unwrap();
+    assert_eq!(loud.len(), of_bridge.len());
+    assert!(loud
+        .iter()
+        .filter(|u| u.user.profile.account_type != "SfBOnPremUser")
+        .all(
+            |u| u.request.as_ref().map(|r| r.triggered_by) == Some(TriggeredBy::AudioConferencing)
+        ));
+    let e = svc
+        .set_default_number(&DefaultNumberChange {
+            bridge_name: Some("Other".into()),
+            ..change(true, "14255550102", "14255550103")
+        })
+        .unwrap_err();
+    assert!(e.message.contains(BRIDGE_NAME), "{}", e.message);
 }

@@ -972,6 +972,35 @@ fn an_import_with_settings_replaces_them_in_its_transaction(store: &dyn Store) {
 }
 
 /// Runs every case of the contract against a fresh store from `$open` each.
+pub fn a_meeting_body_is_replaced_alone(store: &dyn Store) {
+    let t = tenant(store, "Contoso");
+    let first = meeting(1, t0().plus_ms(DAY_MS), MeetingType::Teams, 2);
+    let second = meeting(1, t0().plus_ms(2 * DAY_MS), MeetingType::SfbOnline, 1);
+    let data = DirectoryData {
+        users: vec![user(&t, 1)],
+        meetings: vec![first.clone(), second.clone()],
+        settings: None,
+    };
+    store.import(&t, &data).unwrap();
+    let organizer = the_user(store, &t, 1).key;
+    let rows = store.meetings_of(organizer).unwrap();
+    assert!(store
+        .set_meeting_body(rows[0].key, "Über ✓ new body")
+        .unwrap());
+    assert!(
+        !store.set_meeting_body(i64::MAX, "nobody's").unwrap(),
+        "unknown key"
+    );
+    let after = store.meetings_of(organizer).unwrap();
+    assert_eq!(after[0].body, "Über ✓ new body");
+    assert_eq!(
+        (after[0].meeting_type, after[0].attendee_count),
+        (MeetingType::Teams, 2),
+        "the rest of the row stays"
+    );
+    assert_eq!(after[1].body, second.body, "other meetings stay");
+}
+
 macro_rules! conformance {
     ($backend:ident => $open:expr) => {
         mod $backend {
@@ -995,6 +1024,7 @@ macro_rules! conformance {
                 a_sound_store_checks_healthy_and_a_backup_is_refused_or_complete,
                 a_prefix_range_pages_in_index_order_or_is_not_offered,
                 an_import_with_settings_replaces_them_in_its_transaction,
+                a_meeting_body_is_replaced_alone,
             );
         }
     };

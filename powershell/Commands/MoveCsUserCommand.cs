@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using System.Management.Automation;
 using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Model;
@@ -11,10 +13,17 @@ namespace MeetingMigration.PowerShell.Commands;
 /// (TriggeredBy UserMove). Moving a user who is already online is an error, as with Microsoft's cmdlet.
 /// </summary>
 [Cmdlet(VerbsCommon.Move, "CsUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-    HelpUri = "https://learn.microsoft.com/powershell/module/skype/move-csuser")]
+    DefaultParameterSetName = IdentitySet, HelpUri = "https://learn.microsoft.com/powershell/module/skype/move-csuser")]
 [OutputType(typeof(OnlineUser))]
-public sealed class MoveCsUserCommand : UserChangeCmdlet
+public sealed class MoveCsUserCommand : UserSetCmdlet
 {
+    private const string UsersSet = "Users";
+
+    /// <summary>A text file of the users to move, separated by commas or line breaks ("sip:user1@contoso.com,sip:user2@contoso.com").</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UsersSet)]
+    [ValidateNotNullOrEmpty]
+    public string UserList { get; set; } = "";
+
     /// <summary>sipfed.online.lync.com (Microsoft 365); the library refuses on-premises pools.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string Target { get; set; } = "";
@@ -79,6 +88,43 @@ public sealed class MoveCsUserCommand : UserChangeCmdlet
     [Parameter]
     public string? DomainController { get; set; }
 
-    private protected override void ProcessItem() =>
-        Change(new UserChanges(Identity, TenantArgument, MoveTarget: Target), $"Move the user to {Target} as TeamsOnly");
+    private protected override object? ErrorTarget => ParameterSetName == UsersSet ? UserList : Identity;
+
+    private protected override void ProcessItem()
+    {
+        if (ParameterSetName == IdentitySet)
+        {
+            Move(Identity);
+            return;
+        }
+
+        string path = GetUnresolvedProviderPathFromPSPath(UserList);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(new IOException($"The user list '{path}' cannot be read: {e.Message}", e),
+                "MeetingMigration.UserListUnreadable", ErrorCategory.ReadError, UserList));
+            return;
+        }
+
+        foreach (string user in text.Split([',', '\n', '\r', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                Move(user);
+            }
+            catch (MmsException e)
+            {
+                // One user that cannot move does not stop the others, as with a piped list.
+                WriteError(e.ToErrorRecord(user));
+            }
+        }
+    }
+
+    private void Move(string user) =>
+        ChangeUser(user, new UserChanges(user, TenantArgument, MoveTarget: Target), $"Move the user to {Target} as TeamsOnly", PassThru);
 }

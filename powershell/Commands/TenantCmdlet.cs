@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using MeetingMigration.PowerShell.Interop;
 using MeetingMigration.PowerShell.Parameters;
 
 namespace MeetingMigration.PowerShell.Commands;
@@ -27,6 +28,51 @@ public abstract class TenantCmdlet : MmsCmdlet
     /// </summary>
     private protected string? TenantArgument =>
         tenantOnCommandLine || (Tenant != Guid.Empty && MyInvocation.BoundParameters.ContainsKey(nameof(Tenant))) ? Tenant.ToString() : null;
+
+    /// <summary>
+    /// Changes the user <paramref name="identity"/> after ShouldProcess; returns the update, or null when not confirmed.
+    /// A migration the change queued says so in the verbose stream; the user's open request returned instead is a
+    /// warning (the migration the admin may not have expected); a change that starts none says why in the verbose
+    /// stream. With <paramref name="passThru"/> the user is written after the change.
+    /// </summary>
+    private protected UserUpdate? ChangeUser(string identity, UserChanges changes, string action, bool passThru)
+    {
+        if (!ShouldProcess(identity, action))
+        {
+            return null;
+        }
+
+        UserUpdate update = Store.UpdateUser(changes);
+        ReportUpdate(update);
+        if (passThru)
+        {
+            WriteObject(update.User);
+        }
+
+        return update;
+    }
+
+    /// <summary>Says what a change to a user started (see <see cref="ChangeUser"/>).</summary>
+    private protected void ReportUpdate(UserUpdate update)
+    {
+        if (update.Request is { } request)
+        {
+            if (update.Existing)
+            {
+                WriteWarning($"{request.UserPrincipalName} already has a {request.State} meeting migration ({request.MigrationType}, " +
+                    $"TriggeredBy {request.TriggeredBy}, CorrelationId {request.CorrelationId}); this change queues no second one.");
+            }
+            else
+            {
+                WriteVerbose($"Queued {request.MigrationType} meeting migration for {request.UserPrincipalName} " +
+                    $"(TriggeredBy {request.TriggeredBy}, CorrelationId {request.CorrelationId}).");
+            }
+        }
+        else if (update.NotTriggered is { } why)
+        {
+            WriteVerbose(why);
+        }
+    }
 
     protected override void BeginProcessing()
     {

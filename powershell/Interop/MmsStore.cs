@@ -232,6 +232,26 @@ internal sealed unsafe class MmsStore
         NativeCall.Invoke(changes, WireJson.Default.UserChanges,
             (json, out r, out e) => NativeMethods.mms_user_update(handle, json, out r, out e), WireJson.Default.UserUpdate);
 
+    /// <summary>The users of Microsoft audio conferencing that the query selects.</summary>
+    internal DialInConferencingUser[] ListDialInUsers(DialInUsersQuery query) =>
+        NativeCall.Invoke(query, WireJson.Default.DialInUsersQuery,
+            (json, out r, out e) => NativeMethods.mms_dialin_users_list(handle, json, out r, out e), WireJson.Default.DialInConferencingUserArray);
+
+    /// <summary>Replaces many users' default number; one update per user changed.</summary>
+    internal UserUpdate[] SetDefaultNumber(DefaultNumberChange change) =>
+        NativeCall.Invoke(change, WireJson.Default.DefaultNumberChange,
+            (json, out r, out e) => NativeMethods.mms_dialin_default_number_set(handle, json, out r, out e), WireJson.Default.UserUpdateArray);
+
+    /// <summary>Grants an upgrade policy tenant-wide (or to a group, which the library refuses); the users whose mode changed.</summary>
+    internal OnlineUser[] GrantTenantUpgradePolicy(TenantUpgradePolicyGrant grant) =>
+        NativeCall.Invoke(grant, WireJson.Default.TenantUpgradePolicyGrant,
+            (json, out r, out e) => NativeMethods.mms_upgrade_policy_grant_tenant(handle, json, out r, out e), WireJson.Default.OnlineUserArray);
+
+    /// <summary>Changes one of an organiser's meetings; the meeting as it is now.</summary>
+    internal MmsMeeting UpdateMeeting(MeetingChanges changes) =>
+        NativeCall.Invoke(changes, WireJson.Default.MeetingChanges,
+            (json, out r, out e) => NativeMethods.mms_meeting_update(handle, json, out r, out e), WireJson.Default.MmsMeeting);
+
     internal DialInConferencingTenantSettings GetDialInSettings(string? tenant)
     {
         CStringArgument.Other(tenant, "tenant");

@@ -93,6 +93,15 @@ internal static unsafe partial class NativeMethods
     internal static partial int mms_user_update(MmsStoreHandle store, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_dialin_users_list(MmsStoreHandle store, byte* queryJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_dialin_default_number_set(MmsStoreHandle store, byte* changeJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_upgrade_policy_grant_tenant(MmsStoreHandle store, byte* grantJson, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_dialin_settings_get(MmsStoreHandle store, string? tenant, out IntPtr outJson, out IntPtr outError);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
@@ -124,4 +133,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mms_meetings_list(MmsStoreHandle store, string? tenant, string identity, out IntPtr outJson, out IntPtr outError);
+
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mms_meeting_update(MmsStoreHandle store, byte* changesJson, out IntPtr outJson, out IntPtr outError);
 }

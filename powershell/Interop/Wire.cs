@@ -112,6 +112,25 @@ internal sealed class UserUpdate
     public string? NotTriggered { get; set; }
 }
 
+internal sealed record DialInUsersQuery(
+    string? Tenant, string? Identity, string? ServiceNumber, Guid? BridgeId, string? BridgeName, string? LdapFilter, int? ResultSize);
+
+internal sealed record DefaultNumberChange(
+    string? Tenant,
+    string? FromNumber,
+    string ToNumber,
+    string NumberType,
+    Guid? BridgeId,
+    string? BridgeName,
+    string? CountryOrRegion,
+    string? AreaOrState,
+    string? CapitalOrMajorCity,
+    bool RescheduleMeetings);
+
+internal sealed record MeetingChanges(string? Tenant, string Identity, Guid MeetingId, bool NewOnlineMeeting);
+
+internal sealed record TenantUpgradePolicyGrant(string? Tenant, string? PolicyName, string? Group = null);
+
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NativeError))]
 [JsonSerializable(typeof(ErrorCodeEntry[]))]
@@ -140,12 +159,20 @@ internal sealed class UserUpdate
 [JsonSerializable(typeof(FaultInjection))]
 [JsonSerializable(typeof(UserChanges))]
 [JsonSerializable(typeof(UserUpdate))]
+[JsonSerializable(typeof(UserUpdate[]))]
+[JsonSerializable(typeof(DialInUsersQuery))]
+[JsonSerializable(typeof(DialInConferencingUser[]))]
+[JsonSerializable(typeof(DefaultNumberChange))]
+[JsonSerializable(typeof(TenantUpgradePolicyGrant))]
+[JsonSerializable(typeof(OnlineUser[]))]
 [JsonSerializable(typeof(TeamsUpgradePolicy[]))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(MmsStoreCheck))]
 [JsonSerializable(typeof(StoreBackup))]
 [JsonSerializable(typeof(ExportSummary))]
 [JsonSerializable(typeof(MmsMeeting[]))]
+[JsonSerializable(typeof(MmsMeeting))]
+[JsonSerializable(typeof(MeetingChanges))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
 }

@@ -23,6 +23,7 @@
         'New-MmsTenant'
         'Set-MmsTenant'
         'Get-MmsMeeting'
+        'Set-MmsMeeting'
         'Test-MmsStore'
         'Backup-MmsStore'
         'Set-MmsUser'
@@ -33,6 +34,8 @@
         'Set-MmsFaultInjection'
         'Get-CsTeamsUpgradePolicy'
         'Set-CsOnlineDialInConferencingUser'
+        'Get-CsOnlineDialInConferencingUser'
+        'Set-CsOnlineDialInConferencingUserDefaultNumber'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -2,6 +2,7 @@
 //! meetings, and data in (import files, the sample tenant). Functions over the store's
 //! traits; [`Service`](crate::Service) is the facade that calls them.
 
+pub mod dial_in;
 pub mod export;
 pub mod filter;
 pub mod import;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use crate::cancel::CancelToken;
 use crate::error::{shorten, Error, ErrorCode, Result};
 use crate::identity::{self, IdentityKey};
-use crate::invitation::OnlineMeetingBlock;
+use crate::invitation::{join_domain, rewrite, JoinDetails, OnlineMeetingBlock};
 use crate::model::*;
 use crate::store::{Store, StoreReads, TenantScope, UserIndex};
 use filter::Filter;
@@ -733,6 +734,31 @@ pub fn list_users(
     Ok(page.unwrap_or_default())
 }
 
+/// The tenant's users that `keep` selects, in key order, at most `limit`: read a page at a
+/// time, for the operations over a whole tenant.
+pub fn users_where(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    keep: &dyn Fn(&User) -> bool,
+    limit: usize,
+) -> Result<Vec<User>> {
+    const PAGE: usize = 1_000;
+    let mut found = Vec::new();
+    let mut after = None;
+    while found.len() < limit {
+        let page = reads.users_page(tenant, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.key);
+        let full = page.len() == PAGE;
+        found.extend(page.into_iter().filter(|u| keep(u)));
+        if !full {
+            break;
+        }
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// A stored meeting with what its online-meeting block says.
 pub fn meeting_view(row: MeetingRow) -> Meeting {
     let block = OnlineMeetingBlock::find(&row.body);
@@ -760,6 +786,68 @@ pub fn meetings(
         .into_iter()
         .map(meeting_view)
         .collect())
+}
+
+/// `Set-MmsMeeting`: what an organiser changes in one of their meetings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct MeetingChanges {
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// The organiser.
+    pub identity: String,
+    pub meeting_id: Uuid,
+    /// Replaces the online-meeting block (a pasted one, say) with a new online meeting of
+    /// the meeting's own, as the organiser's Outlook add-in writes it.
+    #[serde(default)]
+    pub new_online_meeting: bool,
+}
+
+/// Applies `changes` to one of the organiser's meetings and returns it as it is now.
+pub fn update_meeting(store: &dyn Store, changes: &MeetingChanges) -> Result<Meeting> {
+    let tenant = tenant(store.reads(), changes.tenant.as_deref())?;
+    let user = resolve(
+        store.reads(),
+        Some(&tenant.tenant_id.to_string()),
+        &changes.identity,
+    )?;
+    let mut row = store
+        .meetings_of(user.key)?
+        .into_iter()
+        .find(|m| m.meeting_id == changes.meeting_id)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "The meeting {} is not one {} organises; Get-MmsMeeting -Identity {} lists them.",
+                changes.meeting_id, user.user_principal_name, user.user_principal_name
+            ))
+            .with_target(changes.meeting_id.to_string())
+        })?;
+    if changes.new_online_meeting {
+        let settings = store.dial_in_settings(&tenant)?;
+        let toll = user
+            .audio_conferencing_toll_number
+            .clone()
+            .or(settings.default_toll_number);
+        let toll_free = user
+            .audio_conferencing_toll_free_number
+            .clone()
+            .or(settings.default_toll_free_number)
+            .filter(|_| settings.options.include_toll_free_number_in_meeting_invites);
+        // Derived from this meeting alone, as a meeting's first online meeting is.
+        let details = JoinDetails::generate(
+            row.meeting_id,
+            Uuid::nil(),
+            row.meeting_type,
+            &join_domain(&user.user_principal_name),
+            toll,
+            toll_free,
+        );
+        let body = rewrite(&row.body, &details)
+            .unwrap_or_else(|| format!("{}\r\n\r\n{}\r\n", row.body.trim_end(), details.render()));
+        store.set_meeting_body(row.key, &body)?;
+        row.body = body;
+    }
+    Ok(meeting_view(row))
 }
 
 /// Creates a tenant; the store's first tenant becomes its default.

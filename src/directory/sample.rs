@@ -285,6 +285,12 @@ pub fn has_third_party_acp(n: usize) -> bool {
     n <= FAILING_AMONG && n % 37 == 19
 }
 
+/// Users one of whose meetings carries an online-meeting block pasted from another of their
+/// meetings (their second from their first): users 27 and 70.
+pub fn has_pasted_block(n: usize) -> bool {
+    n <= FAILING_AMONG && n % 43 == 27
+}
+
 /// What makes the Meeting Migration Service fail for numbered user `n`, if anything, so
 /// that the failure recipe (`Where State -eq Failed`) shows rows with their causes.
 fn failure_cause(n: usize) -> Vec<(UserField, String)> {
@@ -614,8 +620,17 @@ impl SampleGenerator {
                 recurrence_end_ms: None,
                 attendees: 2 + rng.below(4) as usize,
             };
-            data.meetings
-                .push(meeting(rng, &upn, &plan, self.now, self.user_count));
+            let mut drawn = meeting(rng, &upn, &plan, self.now, self.user_count);
+            if m == 1 && has_pasted_block(n) {
+                // The organiser copied the first meeting's online details into this one
+                // instead of adding an online meeting (the draws stay as they were).
+                let first = &data.meetings[data.meetings.len() - 1];
+                drawn.meeting_type = first.meeting_type;
+                drawn.subject = "Follow-up (online details pasted)".into();
+                drawn.source = drawn.subject.clone();
+                drawn.body = first.body.replacen(&first.subject, &drawn.subject, 1);
+            }
+            data.meetings.push(drawn);
         }
         Ok(())
     }

@@ -3,8 +3,9 @@
 
 use libc::c_char;
 
+use crate::directory::dial_in::DialInUsersQuery;
 use crate::directory::UserQuery;
-use crate::migration::trigger::{self, UserChanges};
+use crate::migration::trigger::{self, DefaultNumberChange, TenantUpgradePolicy, UserChanges};
 
 use super::args;
 use super::panic::boundary;
@@ -122,5 +123,94 @@ pub unsafe extern "C" fn mms_upgrade_policies_list(
         let filter = args::optional_string(filter, "filter")?;
         let out = args::out(out_json, "out_json")?;
         out.json(&trigger::upgrade_policies(identity, filter))
+    })
+}
+
+/// Lists the users of a tenant who use Microsoft audio conferencing (licensed, no
+/// third-party provider), as `Get-CsOnlineDialInConferencingUser` shows them.
+///
+/// - `store`: required.
+/// - `query_json`: NULL for all users of the default tenant, or `{"Tenant":null|"guid",
+///   "Identity":null|"...","ServiceNumber":null|"+1 ...","BridgeId":null|"guid",
+///   "BridgeName":null|"name","LdapFilter":null|"attribute=value","ResultSize":null|n}`.
+/// - `out_json`: required; on success receives `[{"Identity","DisplayName",
+///   "UserPrincipalName","SipAddress","ServiceNumber","TollFreeServiceNumber","BridgeId",
+///   "BridgeName","AllowPSTNOnlyMeetings","AllowTollFreeDialIn","TenantId"}...]` (free with
+///   `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Errors: identity and tenant errors, `MMS_STATUS_INVALID_ARGUMENT` (another bridge, an
+/// LDAP filter this directory cannot read). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_dialin_users_list(
+    store: *const MmsStore,
+    query_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_dialin_users_list", out_error, || {
+        let service = MmsStore::service(store)?;
+        let query: DialInUsersQuery = args::optional_json(query_json, "query_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.dial_in_users(&query)?)
+    })
+}
+
+/// Replaces the default toll or toll-free number of many users
+/// (`Set-CsOnlineDialInConferencingUserDefaultNumber`); with `RescheduleMeetings` each
+/// changed user's meetings are refreshed by a migration (TriggeredBy AudioConferencing)
+/// while the tenant's switches allow it.
+///
+/// - `store`: required.
+/// - `change_json`: required; `{"Tenant":null|"guid","FromNumber":null|"+1 ...",
+///   "ToNumber":"+1 ...","NumberType":"Toll"|"TollFree","BridgeId":null|"guid",
+///   "BridgeName":null|"name","CountryOrRegion":null|"US","AreaOrState":null|"...",
+///   "CapitalOrMajorCity":null|"...","RescheduleMeetings":bool}`.
+/// - `out_json`: required; on success receives one `mms_user_update` result per user changed
+///   (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Each user changes in a transaction of its own: on an error, the users before it keep
+/// their change. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_dialin_default_number_set(
+    store: *const MmsStore,
+    change_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_dialin_default_number_set", out_error, || {
+        let service = MmsStore::service(store)?;
+        let change: DefaultNumberChange = args::json(change_json, "change_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.set_default_number(&change)?)
+    })
+}
+
+/// Grants a `TeamsUpgradePolicy` instance tenant-wide (`Grant-CsTeamsUpgradePolicy
+/// -Global`): users homed online without an instance of their own take its mode. Starts no
+/// meeting migration, as the MMS article says of tenant-wide grants.
+///
+/// - `store`: required.
+/// - `grant_json`: required; `{"Tenant":null|"guid","PolicyName":null|"UpgradeToTeams"}`
+///   (null or empty: the default, Islands); with `"Group":"id"` it is a group's grant,
+///   refused with `MMS_STATUS_IDENTITY_NOT_FOUND` (the directory has no groups).
+/// - `out_json`: required; on success receives the users whose mode changed, as User
+///   objects (free with `mms_string_free`).
+/// - `out_error`: NULL, or receives the error JSON on failure (free with `mms_string_free`).
+///
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn mms_upgrade_policy_grant_tenant(
+    store: *const MmsStore,
+    grant_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    boundary("mms_upgrade_policy_grant_tenant", out_error, || {
+        let service = MmsStore::service(store)?;
+        let grant: TenantUpgradePolicy = args::json(grant_json, "grant_json")?;
+        let out = args::out(out_json, "out_json")?;
+        out.json(&service.grant_tenant_upgrade_policy(&grant)?)
     })
 }

@@ -10,13 +10,17 @@ use uuid::Uuid;
 
 use super::request::{self, StartRequest};
 use crate::directory;
-use crate::error::{Error, Result};
+use crate::directory::dial_in::{
+    check_bridge, has_audio_conferencing, same_number, uses_microsoft_audio_conferencing,
+    AUDIO_CONFERENCING_PLAN,
+};
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::*;
 use crate::store::Store;
 use crate::time::Timestamp;
 
-/// The capability of the Audio Conferencing licence plan.
-pub const AUDIO_CONFERENCING_PLAN: &str = "MCOMEETADV";
+/// The provider `Set-MmsUser -AudioConferencingProvider` names to mean no third party.
+pub const MICROSOFT_PROVIDER: &str = "Microsoft";
 /// Where users homed online are hosted (`Move-CsUser -Target`).
 pub const ONLINE_HOSTING_PROVIDER: &str = "sipfed.online.lync.com";
 
@@ -78,6 +82,82 @@ pub fn upgrade_policies(identity: Option<&str>, filter: Option<&str>) -> Vec<Upg
                 let f = fold(f);
                 directory::filter::wildcard_match(&f, &id)
                     || directory::filter::wildcard_match(&f, &short)
+            })
+        })
+        .collect()
+}
+
+/// The built-in instance named `name` (without `Tag:`) and its mode.
+fn upgrade_policy(name: &str) -> Result<(&'static str, &'static str)> {
+    UPGRADE_POLICIES
+        .iter()
+        .find(|(p, _)| p.eq_ignore_ascii_case(name))
+        .copied()
+        .ok_or_else(|| {
+            let names: Vec<&str> = UPGRADE_POLICIES.iter().map(|(p, _)| *p).collect();
+            Error::invalid(format!(
+                "'{}' is not a TeamsUpgradePolicy instance; use one of: {}.",
+                crate::error::shorten(name),
+                names.join(", ")
+            ))
+            .with_target(name.to_string())
+        })
+}
+
+/// `Grant-CsTeamsUpgradePolicy -Global` (the tenant-wide instance) or `-Group`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TenantUpgradePolicy {
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// A group's id (`-Group`): this directory has no groups, so any group is unknown.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// A built-in instance (with or without `Tag:`); empty for the default, Islands.
+    #[serde(default)]
+    pub policy_name: Option<String>,
+}
+
+/// Grants `grant`'s instance tenant-wide: every user homed online without an instance of
+/// their own takes its mode. As the MMS article says, a tenant-wide grant starts no meeting
+/// migration, whatever the mode. The users whose mode changed, in key order.
+pub fn grant_tenant_upgrade_policy(
+    store: &dyn Store,
+    grant: &TenantUpgradePolicy,
+    now: Timestamp,
+) -> Result<Vec<User>> {
+    let tenant = directory::tenant(store.reads(), grant.tenant.as_deref())?;
+    if let Some(group) = &grant.group {
+        return Err(Error::new(
+            ErrorCode::IdentityNotFound,
+            format!(
+                "The group '{}' is not in the directory: this directory has no groups. Grant the policy to the members one by one (Get-CsOnlineUser ... | Grant-CsTeamsUpgradePolicy -PolicyName ...) or to the tenant with -Global.",
+                crate::error::shorten(group)
+            ),
+        )
+        .with_target(group.clone()));
+    }
+    let mode = match grant
+        .policy_name
+        .as_deref()
+        .map(|p| without_prefix(p, "Tag:"))
+        .and_then(cleared)
+    {
+        Some(name) => upgrade_policy(&name)?.1,
+        None => "Islands",
+    };
+    let follows_tenant = |u: &User| {
+        u.profile.policies.get("TeamsUpgradePolicy").is_none()
+            && !homed_on_premises(u)
+            && !u.teams_upgrade_effective_mode.eq_ignore_ascii_case(mode)
+    };
+    directory::users_where(store.reads(), &tenant, &follows_tenant, usize::MAX)?
+        .into_iter()
+        .map(|user| {
+            store.update_user(user.key, &mut |u| {
+                u.teams_upgrade_effective_mode = mode.to_string();
+                u.profile.when_changed = Some(now);
+                Ok(())
             })
         })
         .collect()
@@ -159,13 +239,6 @@ pub fn homed_on_premises(user: &User) -> bool {
             .map_or(false, |h| h.to_ascii_uppercase().starts_with("SRV:"))
 }
 
-fn has_audio_conferencing(user: &User) -> bool {
-    user.profile.assigned_plan.iter().any(|p| {
-        p.capability.eq_ignore_ascii_case(AUDIO_CONFERENCING_PLAN)
-            && p.capability_status.eq_ignore_ascii_case("Enabled")
-    })
-}
-
 /// `text` trimmed, without `prefix` (any case) if it starts with it.
 fn without_prefix<'a>(text: &'a str, prefix: &str) -> &'a str {
     let text = text.trim();
@@ -181,6 +254,17 @@ fn cleared(value: &str) -> Option<String> {
 
 /// Applies `changes` to the user and starts the migration they call for; see the module.
 pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> Result<UserUpdate> {
+    change_user(store, changes, now, None)
+}
+
+/// [`update_user`]; `hold_back` (why) keeps a change that would start a migration from
+/// starting it.
+fn change_user(
+    store: &dyn Store,
+    changes: &UserChanges,
+    now: Timestamp,
+    hold_back: Option<&str>,
+) -> Result<UserUpdate> {
     let tenant = directory::tenant(store.reads(), changes.tenant.as_deref())?;
     let user = directory::resolve(
         store.reads(),
@@ -205,21 +289,7 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         .as_deref()
         .map(|p| without_prefix(p, "Tag:"));
     let policy_mode = match policy_name.and_then(cleared) {
-        Some(name) => Some(
-            UPGRADE_POLICIES
-                .iter()
-                .find(|(p, _)| p.eq_ignore_ascii_case(&name))
-                .map(|(p, mode)| (Some(p.to_string()), *mode))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = UPGRADE_POLICIES.iter().map(|(p, _)| *p).collect();
-                    Error::invalid(format!(
-                        "'{}' is not a TeamsUpgradePolicy instance; use one of: {}.",
-                        crate::error::shorten(&name),
-                        names.join(", ")
-                    ))
-                    .with_target(name)
-                })?,
-        ),
+        Some(name) => Some(upgrade_policy(&name).map(|(p, mode)| (Some(p.to_string()), mode))?),
         // Removing the assignment leaves the user in the tenant's default mode, Islands.
         None if changes.teams_upgrade_policy.is_some() => Some((None, "Islands")),
         None => None,
@@ -277,7 +347,26 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
             u.profile.mailbox_location = cleared(location);
         }
         if let Some(provider) = &changes.audio_conferencing_provider {
-            u.profile.audio_conferencing_provider = cleared(provider);
+            let before = u.profile.audio_conferencing_provider.take();
+            // Microsoft is the provider of users without a third-party one.
+            u.profile.audio_conferencing_provider =
+                cleared(provider).filter(|p| !p.eq_ignore_ascii_case(MICROSOFT_PROVIDER));
+            if before.is_some() && u.profile.audio_conferencing_provider.is_none() {
+                // The MMS article: a change from any other provider to Microsoft updates the
+                // meetings, provided the user has the Microsoft Audio Conferencing licence.
+                if homed_on_premises(u) {
+                    not_triggered = Some(format!("{} is homed on-premises: its meetings are not in the online service until Move-CsUser.", u.user_principal_name));
+                } else if !has_audio_conferencing(u) {
+                    not_triggered = Some(format!("{} has no Audio Conferencing licence: a change of provider to Microsoft updates meetings only for licensed users (Set-MmsUserLicense -AudioConferencing $true).", u.user_principal_name));
+                } else {
+                    trigger = Some(Trigger {
+                        by: TriggeredBy::AudioConferencing,
+                        source: SourceMeetingType::All,
+                        target: TargetMeetingType::Current,
+                        audio_conferencing: true,
+                    });
+                }
+            }
         }
         if move_online {
             u.profile.hosting_provider = Some(ONLINE_HOSTING_PROVIDER.into());
@@ -370,7 +459,9 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
             not_triggered,
         });
     };
-    let blocked = if !tenant.meeting_migration_enabled {
+    let blocked = if let Some(reason) = hold_back {
+        Some(reason)
+    } else if !tenant.meeting_migration_enabled {
         Some(
             "MeetingMigrationEnabled is False for the tenant (Set-CsTenantMigrationConfiguration).",
         )
@@ -405,6 +496,125 @@ pub fn update_user(store: &dyn Store, changes: &UserChanges, now: Timestamp) -> 
         existing: started.existing,
         not_triggered: None,
     })
+}
+
+/// `Set-CsOnlineDialInConferencingUserDefaultNumber`: replaces the default toll or toll-free
+/// number of many users at once.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DefaultNumberChange {
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// The users' current default number (their own, else the bridge's); absent, the users
+    /// are chosen by `country_or_region`, or else they are those with no number of the type.
+    #[serde(default)]
+    pub from_number: Option<String>,
+    pub to_number: String,
+    /// `Toll` or `TollFree`.
+    pub number_type: String,
+    #[serde(default)]
+    pub bridge_id: Option<Uuid>,
+    #[serde(default)]
+    pub bridge_name: Option<String>,
+    /// Without `from_number`: the users whose usage location is this country (two letters).
+    #[serde(default)]
+    pub country_or_region: Option<String>,
+    /// Where the new number is (recorded by the real service; not a user filter).
+    #[serde(default)]
+    pub area_or_state: Option<String>,
+    #[serde(default)]
+    pub capital_or_major_city: Option<String>,
+    /// Updates the users' meetings (a migration each); without it only the numbers change.
+    #[serde(default)]
+    pub reschedule_meetings: bool,
+}
+
+/// Sets `to_number` as the default number of every user of Microsoft audio conferencing
+/// that `change` selects, one user at a time (each change is its own transaction); with
+/// `reschedule_meetings` each changed user's meetings are refreshed by a migration
+/// (TriggeredBy AudioConferencing, under the tenant's switches). The users changed, in key
+/// order, each with the request it queued or the open one it returned.
+pub fn set_default_number(
+    store: &dyn Store,
+    change: &DefaultNumberChange,
+    now: Timestamp,
+) -> Result<Vec<UserUpdate>> {
+    let tenant = directory::tenant(store.reads(), change.tenant.as_deref())?;
+    check_bridge(&tenant, change.bridge_id, change.bridge_name.as_deref())?;
+    let toll = match change.number_type.trim() {
+        t if t.eq_ignore_ascii_case("Toll") => true,
+        t if t.eq_ignore_ascii_case("TollFree") => false,
+        other => {
+            return Err(Error::invalid(format!(
+                "NumberType '{}' is not known; use Toll or TollFree.",
+                crate::error::shorten(other)
+            ))
+            .with_target(other.to_string()))
+        }
+    };
+    let to_number = dial_in_number("ToNumber", &change.to_number)?;
+    if to_number.is_empty() {
+        return Err(Error::invalid(
+            "ToNumber is empty: give the new number, for example 14255550101.",
+        ));
+    }
+    let from_number = change
+        .from_number
+        .as_deref()
+        .map(|n| dial_in_number("FromNumber", n))
+        .transpose()?
+        .filter(|n| !n.is_empty());
+    let country = change
+        .country_or_region
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    // A user's default number is the user's own, else the bridge's (what invitations carry).
+    let settings = store.dial_in_settings(&tenant)?;
+    let number_of = |u: &User| {
+        if toll {
+            u.audio_conferencing_toll_number
+                .clone()
+                .or_else(|| settings.default_toll_number.clone())
+        } else {
+            u.audio_conferencing_toll_free_number
+                .clone()
+                .or_else(|| settings.default_toll_free_number.clone())
+        }
+    };
+    let selected = |u: &User| {
+        uses_microsoft_audio_conferencing(u)
+            && match (&from_number, country) {
+                (Some(from), _) => number_of(u).map_or(false, |n| same_number(&n, from)),
+                (None, Some(country)) => {
+                    [&u.profile.usage_location, &u.profile.country_abbreviation]
+                        .iter()
+                        .any(|l| {
+                            l.as_deref()
+                                .map_or(false, |l| l.eq_ignore_ascii_case(country))
+                        })
+                }
+                (None, None) => number_of(u).is_none(),
+            }
+    };
+    // The users are chosen first, then changed: a change never re-selects a user.
+    let chosen = directory::users_where(store.reads(), &tenant, &selected, usize::MAX)?;
+    let hold_back = (!change.reschedule_meetings).then_some(
+        "-RescheduleMeetings was not given: the number changed, the meetings were not updated.",
+    );
+    chosen
+        .into_iter()
+        .map(|user| {
+            let changes = UserChanges {
+                identity: user.identity.to_string(),
+                tenant: Some(tenant.tenant_id.to_string()),
+                service_number: toll.then(|| to_number.clone()),
+                toll_free_service_number: (!toll).then(|| to_number.clone()),
+                ..Default::default()
+            };
+            change_user(store, &changes, now, hold_back)
+        })
+        .collect()
 }
 
 /// Assigns or removes the Audio Conferencing plan and feature.

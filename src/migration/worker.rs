@@ -17,7 +17,10 @@ use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::invitation::{self, join_domain, JoinDetails};
-use crate::model::{DialInSettings, FaultInjection, MigrationStatus, RequestState, Tenant};
+use crate::model::{
+    DialInSettings, FaultInjection, MeetingOutcome, MeetingOutcomeState, MigrationStatus,
+    RequestState, Tenant,
+};
 use crate::rng::SplitMix64;
 use crate::store::{Claim, MeetingResult, RequestEnd, Store, TenantScope, UserIndex};
 use crate::time::{Clock, Timestamp, DAY_MS, HOUR_MS};
@@ -188,6 +191,9 @@ pub fn run_reporting(
     let owner = owner_name();
     let mut next_purge = Timestamp(0);
     let mut failing = false;
+    // The soonest retry this worker scheduled: a tenant's time scale can make a back-off far
+    // shorter than the idle poll, so an idle worker wakes for it instead of a whole poll.
+    let mut soonest_retry: Option<Timestamp> = None;
     while !stop.is_raised() {
         let now = clock.now();
         if now >= next_purge {
@@ -197,7 +203,7 @@ pub fn run_reporting(
         // A bug that panics on one request must not end the worker for the process: the
         // panic is caught, that request's lease expires, and the loop goes on.
         let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_once(store, clock, options, &owner, stop)
+            look(store, clock, options, &owner, stop)
         }));
         match &worked {
             Ok(Err(e)) if !failing => {
@@ -210,15 +216,36 @@ pub fn run_reporting(
             }
             _ => {}
         }
-        match worked {
-            Ok(Ok(true)) => continue,
-            Ok(Ok(false)) | Ok(Err(_)) | Err(_) => {
-                if stop.wait(Duration::from_millis(options.poll_interval_ms)) {
-                    break;
+        let idle_ms = match worked {
+            Ok(Ok(Look::Worked { retry_at })) => {
+                soonest_retry = soonest_retry.into_iter().chain(retry_at).min();
+                continue;
+            }
+            Ok(Ok(Look::Idle)) => {
+                let now = clock.now();
+                match soonest_retry.filter(|t| *t > now) {
+                    Some(t) => (t.millis() - now.millis()).min(options.poll_interval_ms as i64),
+                    None => {
+                        // Due (or taken by another worker): the next wake is the poll's.
+                        soonest_retry = None;
+                        options.poll_interval_ms as i64
+                    }
                 }
             }
+            Ok(Err(_)) | Err(_) => options.poll_interval_ms as i64,
+        };
+        if stop.wait(Duration::from_millis(idle_ms.max(1) as u64)) {
+            break;
         }
     }
+}
+
+/// What one look at the queue did.
+enum Look {
+    /// Nothing was runnable.
+    Idle,
+    /// A request was claimed and worked; `retry_at` when it went back to the queue for a retry.
+    Worked { retry_at: Option<Timestamp> },
 }
 
 /// Claims and works one request. `Ok(false)` when there was nothing to do.
@@ -229,8 +256,22 @@ pub fn run_once(
     owner: &str,
     stop: &StopSignal,
 ) -> Result<bool> {
+    Ok(matches!(
+        look(store, clock, options, owner, stop)?,
+        Look::Worked { .. }
+    ))
+}
+
+/// [`run_once`], saying when a request it worked is due again.
+fn look(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    options: &WorkerOptions,
+    owner: &str,
+    stop: &StopSignal,
+) -> Result<Look> {
     let Some(claim) = store.claim(owner, clock.now(), options.lease_ms)? else {
-        return Ok(false);
+        return Ok(Look::Idle);
     };
     // The tenant's settings (time scale, fault injection, dial-in) as they are now.
     let tenant = store
@@ -242,11 +283,16 @@ pub fn run_once(
     let now = clock.now();
     let end = match outcome {
         Ok(Some(end)) => end,
-        Ok(None) => return Ok(true), // lease lost: another worker has the request
+        // Lease lost: another worker has the request.
+        Ok(None) => return Ok(Look::Worked { retry_at: None }),
         Err(e) => transient_end(options, &claim, &e, now, time_scale),
     };
     store.end_request(&claim, &end, now)?;
-    Ok(true)
+    let retry_at = match end {
+        RequestEnd::Retry { not_before, .. } => Some(not_before),
+        _ => None,
+    };
+    Ok(Look::Worked { retry_at })
 }
 
 /// How a request that failed transiently ends: a retry after the back-off, or Failed after
@@ -338,6 +384,17 @@ fn migrate(
         .filter(|_| settings.options.include_toll_free_number_in_meeting_invites);
     let emails_sent = settings.automatically_send_emails_to_users;
     let faults = &tenant.fault_injection;
+    // Read from the bodies as they are: a pasted block keeps its text (it is never
+    // rewritten), so a resumed request finds the same ones while their originals are not
+    // yet migrated.
+    let meetings = store.meetings_of(claim.user)?;
+    let pasted = invitation::pasted_blocks(meetings.iter().map(|m| (m.key, m.body.as_str())));
+    let subject_of = |key: i64| {
+        meetings
+            .iter()
+            .find(|m| m.key == key)
+            .map_or("", |m| m.subject.as_str())
+    };
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
@@ -372,6 +429,17 @@ fn migrate(
                         message: "Injected by Set-MmsFaultInjection: Exchange refused to update this meeting. Update it by hand, or turn fault injection off and start the migration again.".into(),
                     };
                 }
+                if let Some(original) = pasted.get(&m.meeting) {
+                    return MeetingResult::Failed {
+                        meeting: m.meeting,
+                        message: format!(
+                            "{PASTED_BLOCK}: the online-meeting block was pasted from the meeting '{}', so no online meeting of its own backs it. Re-create its online meeting (Set-MmsMeeting -Identity {upn} -MeetingId {} -NewOnlineMeeting), then start the migration again.",
+                            subject_of(*original),
+                            m.meeting_id,
+                            upn = status.user_principal_name
+                        ),
+                    };
+                }
                 if m.attendee_count > MAX_ATTENDEES {
                     return MeetingResult::Failed {
                         meeting: m.meeting,
@@ -402,6 +470,14 @@ fn migrate(
         .pop()
         .flatten()
         .map_or_else(|| status.clone(), |found| found.status);
+    if !pasted.is_empty() {
+        if let Some(message) = pasted_failure(store, status)? {
+            return Ok(Some(RequestEnd::Finished {
+                state: RequestState::Failed,
+                message,
+            }));
+        }
+    }
     let message = if done.total_meeting == 0 {
         "No meetings needed migrating.".to_string()
     } else if done.failed_meeting == 0 {
@@ -419,6 +495,43 @@ fn migrate(
         state: RequestState::Succeeded,
         message,
     }))
+}
+
+/// The start of a meeting's outcome message when its block was pasted from another meeting.
+const PASTED_BLOCK: &str = "Pasted online-meeting block";
+
+/// The request's message when some of its meetings failed for a pasted block: the request
+/// fails (after migrating the others), so Microsoft's failure recipe lists the organiser
+/// with the meetings to re-create. `None` when none of its meetings failed so.
+fn pasted_failure(store: &dyn Store, status: &MigrationStatus) -> Result<Option<String>> {
+    let Some(detail) = store.request(status.correlation_id)? else {
+        return Ok(None);
+    };
+    let pasted: Vec<&MeetingOutcome> = detail
+        .meetings
+        .iter()
+        .filter(|m| {
+            m.outcome == MeetingOutcomeState::Failed
+                && m.message
+                    .as_deref()
+                    .map_or(false, |t| t.starts_with(PASTED_BLOCK))
+        })
+        .collect();
+    if pasted.is_empty() {
+        return Ok(None);
+    }
+    let upn = &status.user_principal_name;
+    let named: Vec<String> = pasted
+        .iter()
+        .map(|m| format!("'{}' ({})", m.subject, m.meeting_id))
+        .collect();
+    Ok(Some(format!(
+        "{} of {} meetings have an online-meeting block pasted from another meeting and were not migrated: {}. Re-create the online meeting of each (Set-MmsMeeting -Identity {upn} -MeetingId <MeetingId> -NewOnlineMeeting), then run Start-CsExMeetingMigration -Identity {upn} again. {} other meetings were migrated.",
+        pasted.len(),
+        detail.status.total_meeting,
+        named.join(", "),
+        detail.status.succeeded_meeting
+    )))
 }
 
 /// A number in `[0, 1)` drawn from the tenant's fault seed and `ids`: the same ids and seed
@@ -459,7 +572,7 @@ fn user_failure(
     if let Some(provider) = &user.profile.audio_conferencing_provider {
         if !settings.automatically_replace_acp_provider {
             return Ok(Some(format!(
-                "{upn} uses the third-party audio-conferencing provider {provider}, which the tenant does not replace. Run Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true (or remove the provider: Set-MmsUser -Identity {upn} -AudioConferencingProvider $null), then run Start-CsExMeetingMigration -Identity {upn} again."
+                "{upn} uses the third-party audio-conferencing provider {provider}, which the tenant does not replace. Run Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true, then Start-CsExMeetingMigration -Identity {upn} again (or switch the user: Set-MmsUser -Identity {upn} -AudioConferencingProvider Microsoft, which starts the migration itself for a licensed user)."
             )));
         }
     }

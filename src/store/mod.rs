@@ -311,6 +311,9 @@ pub trait Store: StoreReads + Send + Sync {
     /// transaction; an error from `apply` changes nothing. The keys `apply` changes are
     /// not written.
     fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User>;
+    /// Replaces a meeting's invitation body (the organiser's own edit: the worker's
+    /// rewrites go through `commit_batch`, which counts them); `false` for an unknown key.
+    fn set_meeting_body(&self, meeting: i64, body: &str) -> Result<bool>;
     /// Adds users, then meetings, in one transaction: all or nothing. A user whose canonical
     /// key (object id, UPN, SIP, logon, DN) is taken in the tenant, a meeting id taken in the
     /// store, or an organiser who is not a user of the tenant fails it with `ImportFailed`.

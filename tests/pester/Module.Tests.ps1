@@ -8,10 +8,10 @@ BeforeAll {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser')
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber')
 
     # Copies the staged module without its native library to a temp folder and returns that folder.
     function Copy-ModuleWithoutLibrary {
@@ -46,10 +46,10 @@ Describe 'Manifest' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser') {
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 }
@@ -130,10 +130,10 @@ Describe 'Help' {
         'Start-CsExMeetingMigration', 'Get-CsMeetingMigrationStatus', 'Get-CsOnlineUser',
         'Get-CsTenantMigrationConfiguration', 'Set-CsTenantMigrationConfiguration',
         'Get-CsOnlineDialInConferencingTenantSettings', 'Set-CsOnlineDialInConferencingTenantSettings',
-        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting',
+        'New-MmsSampleTenant', 'Import-MmsTenantData', 'Export-MmsTenantData', 'Get-MmsTenant', 'New-MmsTenant', 'Set-MmsTenant', 'Get-MmsMeeting', 'Set-MmsMeeting',
         'Test-MmsStore', 'Backup-MmsStore', 'Set-MmsUser', 'Set-MmsUserLicense', 'Move-CsUser',
         'Grant-CsTeamsUpgradePolicy', 'Get-MmsFaultInjection', 'Set-MmsFaultInjection', 'Get-CsTeamsUpgradePolicy',
-        'Set-CsOnlineDialInConferencingUser') {
+        'Set-CsOnlineDialInConferencingUser', 'Get-CsOnlineDialInConferencingUser', 'Set-CsOnlineDialInConferencingUserDefaultNumber') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"   # not the generated syntax stub

@@ -102,20 +102,28 @@ Describe "Microsoft's failure recipe" {
         $recipe = Get-CsMeetingMigrationStatus | Where-Object State -EQ Failed | Format-Table UserPrincipalName, LastMessage | Out-String -Width 200
         $failed = @(Get-CsMeetingMigrationStatus | Where-Object State -EQ Failed | Where-Object LastMessage -NotLike '*Set-MmsFaultInjection*')
         @($failed.UserPrincipalName | Sort-Object -Unique) | Should -Be @(
-            'user19@contoso.com', 'user48@contoso.com', 'user56@contoso.com', 'user7@contoso.com', 'user89@contoso.com', 'user93@contoso.com')
+            'user19@contoso.com', 'user27@contoso.com', 'user48@contoso.com', 'user56@contoso.com', 'user7@contoso.com',
+            'user70@contoso.com', 'user89@contoso.com', 'user93@contoso.com')
         $recipe | Should -Match 'user7@contoso\.com\s+The mailbox of user7@contoso\.com is in Exchange on-premises'
         $recipe | Should -Match 'user19@contoso\.com\s+user19@contoso\.com uses the third-party audio-conferencing provider InterCall'
+        $recipe | Should -Match "user27@contoso\.com\s+1 of 2 meetings have an online-meeting block pasted from another meeting and were not migrated: 'Follow-up \(online details pasted\)'"
 
         # The fixes the messages name.
         $failed | Where-Object LastMessage -Like '*Exchange on-premises*' |
             ForEach-Object { Set-MmsUser -Identity $_.UserPrincipalName -MailboxLocation ExchangeOnline -Confirm:$false }
         Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true -Confirm:$false
+        foreach ($request in $failed | Where-Object LastMessage -Like '*pasted from another meeting*') {
+            $request | Get-CsMeetingMigrationStatus | ForEach-Object Meetings | Where-Object Message -Like 'Pasted online-meeting block*' |
+                Set-MmsMeeting -Identity $request.UserPrincipalName -NewOnlineMeeting -Confirm:$false
+        }
         (Get-CsOnlineUser -Identity user7@contoso.com).MailboxLocation | Should -Be 'ExchangeOnline'
+        $meetings = @(Get-MmsMeeting -Identity user27@contoso.com)
+        @($meetings.JoinUrl | Sort-Object -Unique).Count | Should -Be $meetings.Count
         $fixedAt = (Get-Date).ToUniversalTime()
         $null = $failed.UserPrincipalName | Sort-Object -Unique | Start-CsExMeetingMigration -Confirm:$false
         Wait-MigrationIdle
         @(Get-CsMeetingMigrationStatus -StartTime $fixedAt | Where-Object State -EQ Failed) | Should -BeNullOrEmpty
-        @(Get-CsMeetingMigrationStatus -StartTime $fixedAt | Where-Object State -EQ Succeeded).Count | Should -Be 6
+        @(Get-CsMeetingMigrationStatus -StartTime $fixedAt | Where-Object State -EQ Succeeded).Count | Should -Be 8
         Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $false -Confirm:$false
     }
 }

@@ -12,9 +12,16 @@ BeforeAll {
     # look; it is ended behind the API's back once they have gone, so the mms-workers do the work.
     Set-CsTenantMigrationConfiguration -HoldMinutes 30 -Confirm:$false
     # The sample's users whose migrations fail on purpose (an on-premises mailbox, a third-party
-    # audio-conferencing provider) are mended: every request here is to succeed.
-    Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises' -or AudioConferencingProvider -ne `$null" |
-        Set-MmsUser -MailboxLocation ExchangeOnline -AudioConferencingProvider $null -Confirm:$false
+    # audio-conferencing provider) are mended: every request here is to succeed. The providers are
+    # replaced by the tenant switch, not removed user by user: a change of provider to Microsoft
+    # starts a migration of its own, which would leave requests queued before the race.
+    Get-CsOnlineUser -Filter "MailboxLocation -eq 'ExchangeOnPremises'" |
+        Set-MmsUser -MailboxLocation ExchangeOnline -Confirm:$false
+    Set-CsOnlineDialInConferencingTenantSettings -AutomaticallyReplaceAcpProvider $true -Confirm:$false
+    # Meetings sharing a join link get online meetings of their own: the pasted copy a new one, the
+    # original the one it has (a meeting's own online meeting is derived from the meeting alone).
+    1..100 | ForEach-Object { Get-MmsMeeting -Identity "user$_@contoso.com" | Group-Object JoinUrl | Where-Object Count -GT 1 } |
+        ForEach-Object Group | Set-MmsMeeting -NewOnlineMeeting -Confirm:$false
     # This test's own session leaves the store to the processes under test.
     Remove-Module MeetingMigration -Force
 
@@ -123,7 +130,8 @@ Describe 'Two pwsh sessions and two mms-worker processes on one store' {
 
     It 'lets the mms-workers finish every request' {
         $script:Open | Should -Be 0
-        Invoke-StoreSql $script:Store "SELECT count(*) FROM requests WHERE state <> 'Succeeded'" | Should -Be 0
+        Invoke-StoreSql $script:Store "SELECT count(*) FROM requests WHERE state <> 'Succeeded'" |
+            Should -Be 0 -Because (Invoke-StoreSql $script:Store "SELECT upn || ': ' || last_message FROM requests WHERE state <> 'Succeeded'")
         Invoke-StoreSql $script:Store 'SELECT count(*) FROM requests WHERE succeeded_meeting + failed_meeting <> total_meeting' |
             Should -Be 0
     }

@@ -121,6 +121,10 @@ impl Store for FaultyStore {
         self.maybe_fail("update_user")?;
         self.inner.update_user(user, apply)
     }
+    fn set_meeting_body(&self, meeting: i64, body: &str) -> Result<bool> {
+        self.maybe_fail("set_meeting_body")?;
+        self.inner.set_meeting_body(meeting, body)
+    }
     faulty_calls! {
         create_tenant(tenant: &NewTenant, id: Uuid) -> Tenant;
         set_default_tenant(tenant: i64) -> ();

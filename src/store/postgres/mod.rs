@@ -867,6 +867,14 @@ impl Store for PostgresStore {
     fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User> {
         self.write_all(false, |db| directory::update_user(db, user, apply))
     }
+    fn set_meeting_body(&self, meeting: i64, body: &str) -> Result<bool> {
+        self.write_all(true, |db| {
+            Ok(db.execute(
+                "UPDATE meetings SET body = $2 WHERE key = $1",
+                &[&meeting, &body],
+            )? == 1)
+        })
+    }
     fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
         self.write_all(true, |db| directory::import(db, tenant, data))
     }

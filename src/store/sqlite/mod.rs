@@ -513,6 +513,14 @@ impl Store for SqliteStore {
     fn update_user(&self, user: i64, apply: &mut Apply<User>) -> Result<User> {
         self.write(|tx| directory::update_user(tx, user, apply))
     }
+    fn set_meeting_body(&self, meeting: i64, body: &str) -> Result<bool> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE meetings SET body = ?2 WHERE key = ?1",
+                rusqlite::params![meeting, body],
+            )? == 1)
+        })
+    }
     fn import(&self, tenant: &Tenant, data: &DirectoryData) -> Result<()> {
         self.write(|tx| directory::import(tx, tenant, data))
     }
