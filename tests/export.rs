@@ -230,27 +230,21 @@ fn a_bad_setting_in_an_import_file_names_it_and_imports_nothing() {
     assert!(svc.resolve(None, "new@contoso.com").is_err());
     assert_eq!(svc.dial_in_settings(None).unwrap(), before);
 
-    let e = import_text(
-        &store,
-        &svc,
-        None,
-        "settings.json",
-        r#"{"Settings": {"DialInConferencing": {"PinLenght": 6}}}"#,
-    )
-    .unwrap_err();
-    assert_eq!(e.code, ErrorCode::ImportFailed, "{e}");
-    assert!(e.message.contains("PinLenght"), "{e}");
-
-    let e = import_text(
-        &store,
-        &svc,
-        None,
-        "settings.json",
-        r#"{"Settings": {"FaultInjection": {"TransientFailureRate": 2}}}"#,
-    )
-    .unwrap_err();
-    assert_eq!(e.code, ErrorCode::ImportFailed, "{e}");
-    assert!(e.message.contains("TransientFailureRate 2"), "{e}");
+    // A misspelt setting and an out-of-range fault rate, each named in the error.
+    for (text, named) in [
+        (
+            r#"{"Settings": {"DialInConferencing": {"PinLenght": 6}}}"#,
+            "PinLenght",
+        ),
+        (
+            r#"{"Settings": {"FaultInjection": {"TransientFailureRate": 2}}}"#,
+            "TransientFailureRate 2",
+        ),
+    ] {
+        let e = import_text(&store, &svc, None, "settings.json", text).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ImportFailed, "{e}");
+        assert!(e.message.contains(named), "{e}");
+    }
     assert!(!svc.fault_injection(None).unwrap().enabled());
 
     // A setting left out keeps its value; a null number clears it.
