@@ -9,14 +9,15 @@
 //! The file is private to the user and appears whole or not at all ([`crate::private_file`]).
 
 use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde_json::{json, Value};
 
+use super::for_each_user;
 use super::import::{report, ImportProgress};
-use super::MAX_PAGE;
 use crate::error::{shorten, Error, ErrorCode, Result};
-use crate::model::{ExportSummary, Tenant, User};
+use crate::model::{ExportSummary, Tenant};
 use crate::private_file::{create_private_temporary, io_error, place, resolved};
 use crate::store::StoreReads;
 
@@ -106,7 +107,7 @@ fn write_to(
     write!(out, "{{\"Settings\": {settings},\n\"Users\": [").map_err(io)?;
     let mut users = 0;
     for_each_user(reads, tenant, &mut |user| {
-        let mut record = serde_json::to_value(user)?;
+        let mut record = serde_json::to_value(&user)?;
         without(&mut record, &["TenantId", "WindowsDomainLogon"]);
         if let Value::Object(map) = &mut record {
             map.retain(|_, v| !(v.is_null() || v.as_array().map_or(false, Vec::is_empty)));
@@ -115,7 +116,7 @@ fn write_to(
         write!(out, "{separator}{record}").map_err(io)?;
         users += 1;
         done += 1;
-        report(progress, done, total)
+        report(progress, done, total).map(ControlFlow::Continue)
     })?;
     write!(out, "],\n\"Meetings\": [").map_err(io)?;
     let mut meetings = 0;
@@ -137,31 +138,12 @@ fn write_to(
             meetings += 1;
         }
         done += 1;
-        report(progress, done, total)
+        report(progress, done, total).map(ControlFlow::Continue)
     })?;
     writeln!(out, "]}}").map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     Ok((users, meetings))
-}
-
-/// Calls `f` with each user of the tenant, in creation order, a page at a time.
-fn for_each_user(
-    reads: &dyn StoreReads,
-    tenant: &Tenant,
-    f: &mut dyn FnMut(&User) -> Result<()>,
-) -> Result<()> {
-    let mut after = None;
-    loop {
-        let page = reads.users_page(tenant, after, MAX_PAGE)?;
-        for user in &page {
-            f(user)?;
-            after = Some(user.key);
-        }
-        if page.len() < MAX_PAGE {
-            return Ok(());
-        }
-    }
 }
 
 fn without(record: &mut Value, names: &[&str]) {

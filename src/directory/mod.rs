@@ -9,6 +9,7 @@ pub mod import;
 pub mod sample;
 pub mod validate;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -225,22 +226,7 @@ fn find_by_alias(
     if !found.is_empty() {
         return Ok(found);
     }
-    let mut after = None;
-    loop {
-        let page = reads.users_page(&tenant, after, MAX_PAGE)?;
-        for user in &page {
-            after = Some(user.key);
-            if has_alias(user) {
-                found.push(user.clone());
-                if found.len() == limit {
-                    return Ok(found);
-                }
-            }
-        }
-        if page.len() < MAX_PAGE {
-            return Ok(found);
-        }
-    }
+    users_where(reads, &tenant, &has_alias, limit)
 }
 
 fn resolve_scoped(
@@ -458,25 +444,17 @@ fn sorted_page(
     limit: usize,
 ) -> Result<UserPage> {
     let mut selected = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = reads.users_page(tenant, cursor, MAX_PAGE)?;
-        let exhausted = page.len() < MAX_PAGE;
-        for user in page {
-            cursor = Some(user.key);
-            if selection.keeps(&user) {
-                if selected.len() == MAX_SORTED_USERS {
-                    return Err(Error::invalid(format!(
-                        "-Sort orders at most {MAX_SORTED_USERS} users at once and more are selected; narrow the selection with -Filter or -AccountType, or sort a part at a time."
-                    )));
-                }
-                selected.push(user);
+    for_each_user(reads, tenant, &mut |user| {
+        if selection.keeps(&user) {
+            if selected.len() == MAX_SORTED_USERS {
+                return Err(Error::invalid(format!(
+                    "-Sort orders at most {MAX_SORTED_USERS} users at once and more are selected; narrow the selection with -Filter or -AccountType, or sort a part at a time."
+                )));
             }
+            selected.push(user);
         }
-        if exhausted {
-            break;
-        }
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
     selected.sort_by(|a, b| {
         let order = sort_order(&property.get(a), &property.get(b));
         (if descending { order.reverse() } else { order }).then(a.key.cmp(&b.key))
@@ -734,28 +712,51 @@ pub fn list_users(
     Ok(page.unwrap_or_default())
 }
 
-/// The tenant's users that `keep` selects, in key order, at most `limit`: read a page at a
-/// time, for the operations over a whole tenant.
+/// Calls `f` with each of the tenant's users in key order (creation order), read a page at
+/// a time so that memory stays flat whatever the tenant's size, until `f` says to stop.
+pub fn for_each_user(
+    reads: &dyn StoreReads,
+    tenant: &Tenant,
+    f: &mut dyn FnMut(User) -> Result<ControlFlow<()>>,
+) -> Result<()> {
+    let mut after = None;
+    loop {
+        let page = reads.users_page(tenant, after, MAX_PAGE)?;
+        let exhausted = page.len() < MAX_PAGE;
+        for user in page {
+            after = Some(user.key);
+            if f(user)?.is_break() {
+                return Ok(());
+            }
+        }
+        if exhausted {
+            return Ok(());
+        }
+    }
+}
+
+/// The tenant's users that `keep` selects, in key order, at most `limit`, for the
+/// operations over a whole tenant.
 pub fn users_where(
     reads: &dyn StoreReads,
     tenant: &Tenant,
     keep: &dyn Fn(&User) -> bool,
     limit: usize,
 ) -> Result<Vec<User>> {
-    const PAGE: usize = 1_000;
     let mut found = Vec::new();
-    let mut after = None;
-    while found.len() < limit {
-        let page = reads.users_page(tenant, after, PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.key);
-        let full = page.len() == PAGE;
-        found.extend(page.into_iter().filter(|u| keep(u)));
-        if !full {
-            break;
-        }
+    if limit == 0 {
+        return Ok(found);
     }
-    found.truncate(limit);
+    for_each_user(reads, tenant, &mut |user| {
+        if keep(&user) {
+            found.push(user);
+        }
+        Ok(if found.len() == limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    })?;
     Ok(found)
 }
 
