@@ -6,6 +6,7 @@
 //! any process resumes from the outcomes still Pending; a worker that lost its lease cannot
 //! commit. So no meeting is rewritten twice or skipped.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -387,14 +388,18 @@ fn migrate(
     // Read from the bodies as they are: a pasted block keeps its text (it is never
     // rewritten), so a resumed request finds the same ones while their originals are not
     // yet migrated.
-    let meetings = store.meetings_of(claim.user)?;
-    let pasted = invitation::pasted_blocks(meetings.iter().map(|m| (m.key, m.body.as_str())));
-    let subject_of = |key: i64| {
-        meetings
-            .iter()
-            .find(|m| m.key == key)
-            .map_or("", |m| m.subject.as_str())
+    // Only the subjects of the meetings blocks were pasted from are kept, not every body.
+    let (pasted, original_subjects) = {
+        let meetings = store.meetings_of(claim.user)?;
+        let pasted = invitation::pasted_blocks(meetings.iter().map(|m| (m.key, m.body.as_str())));
+        let subjects: HashMap<i64, String> = meetings
+            .into_iter()
+            .filter(|m| pasted.values().any(|original| *original == m.key))
+            .map(|m| (m.key, m.subject))
+            .collect();
+        (pasted, subjects)
     };
+    let subject_of = |key: i64| original_subjects.get(&key).map_or("", String::as_str);
     let mut after = 0i64;
     loop {
         if stop.is_raised() {
